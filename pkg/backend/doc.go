@@ -1,0 +1,23 @@
+// Package backend provides the log sources of a jail: files followed with
+// inotify (fail2ban's "pyinotify" and "auto" backends) or by stat polling
+// ("polling"), and the systemd journal ("systemd").
+//
+// It mirrors fail2ban's server/filterpoll.py, server/filterpyinotify.py,
+// server/filtersystemd.py and the FileContainer of server/filter.py: lines are
+// emitted only once their newline has arrived, the position of a file is the
+// offset of its next unread byte, and a file is identified by the MD5 of its
+// first line (terminator included), which is what fail2ban stores in the
+// "logs" table of its database so that a restarted server resumes where the
+// previous one stopped.
+//
+// Unlike fail2ban, a file backend keeps the file open between reads so that a
+// file rotated by rename is read to its end before the new file is followed;
+// copytruncate rotation (the size shrinks, or the first line changes) restarts
+// reading at offset 0.
+//
+// It is a leaf package (standard library, fsnotify and go-systemd only) so
+// that pkg/jail can drive it and pkg/server can configure it without either
+// knowing how a log is read. Backends follow the RestartableStreamer contract:
+// Run blocks until its context is cancelled, never closes the output channel
+// and never retries internally; the jail supervises.
+package backend
