@@ -1,0 +1,225 @@
+package filter
+
+import (
+	"errors"
+	"fmt"
+	"log/slog"
+	"strings"
+	"time"
+
+	"github.com/f2b/f2b/pkg/ipaddr"
+)
+
+// Failure is one failure found in a line (fail2ban's failList entry).
+type Failure struct {
+	ID             ipaddr.Addr       // the failure id: address, subnet or raw id
+	Host           string            // captured host/id text the ID came from
+	Time           time.Time         // zero when the date is unknown (CheckAll mode)
+	Matches        []string          // original lines of this failure
+	Data           map[string]string // named groups that took part, plus "ip" when the id is an F-ID
+	Users          []string          // distinct users of an mlfid session, in order
+	FailRegexIndex int
+}
+
+// Result is what ProcessLine learned about one line; it carries enough
+// for fail2ban-regex's statistics.
+type Result struct {
+	Failures     []Failure
+	Time         time.Time // date used for the line (zero = unknown)
+	DateFound    bool      // a date template matched the line
+	DateTemplate int       // index of that template
+	// Ignored is set when an ignoreregex dropped the line or a match;
+	// IgnoreIndex is that ignoreregex.
+	Ignored     bool
+	IgnoreIndex int
+	// Hits lists failregexes that matched, including matches that gave
+	// no failure (nofail, pending mlfid session).
+	Hits    []int
+	NoFail  int      // matches that were nofail/mlfgained
+	Pending int      // matches with only an mlfid (no id yet)
+	Lines   []string // multi-line: buffered lines consumed by matches
+	Errors  []error  // regex timeouts
+}
+
+// Filter is one jail's filter. It is not safe for concurrent use: like
+// fail2ban's, it keeps the last date, the line buffer and mlfid sessions.
+type Filter struct {
+	o        Options
+	log      *slog.Logger
+	dates    DateFinder
+	fail     []*Regex
+	ignore   []*Regex
+	pref     *Regex
+	buf      []line
+	lastDate time.Time
+	lastText string
+	sessions *sessions
+}
+
+// line is one buffered log line split around its date text.
+type line struct{ pre, date, post string }
+
+func (l line) text() string { return l.pre + l.post }
+func (l line) orig() string { return l.pre + l.date + l.post }
+
+// New compiles a filter. All bad regexes are reported, each naming its
+// option, index and text.
+func New(o Options) (*Filter, error) {
+	o.setDefaults()
+	f := &Filter{o: o, log: o.Logger, dates: o.Dates, sessions: newSessions(o.Now)}
+	var errs []error
+	if f.dates == nil {
+		d, err := newDateFinder(o)
+		if err != nil {
+			errs = append(errs, fmt.Errorf("datepattern %q: %w", o.DatePattern, err))
+		}
+		f.dates = d
+	}
+	if strings.TrimSpace(o.PrefRegex) != "" {
+		r, err := f.compile(o.PrefRegex, false)
+		if err != nil {
+			errs = append(errs, fmt.Errorf("prefregex: %w", err))
+		}
+		f.pref = r
+	}
+	f.fail, errs = f.compileList("failregex", o.FailRegex, o.MaxLines > 1, errs)
+	f.ignore, errs = f.compileList("ignoreregex", o.IgnoreRegex, false, errs)
+	errs = append(errs, f.checkIDs()...)
+	if len(errs) > 0 {
+		return nil, errors.Join(errs...)
+	}
+	return f, nil
+}
+
+func (f *Filter) compileList(opt string, exprs []string, multiline bool, errs []error) ([]*Regex, []error) {
+	var out []*Regex
+	for i, e := range exprs {
+		if strings.TrimSpace(e) == "" {
+			continue
+		}
+		r, err := f.compile(e, multiline)
+		if err != nil {
+			errs = append(errs, fmt.Errorf("%s[%d] %q: %w", opt, i, e, err))
+			continue
+		}
+		out = append(out, r)
+	}
+	return out, errs
+}
+
+func (f *Filter) compile(expr string, multiline bool) (*Regex, error) {
+	x := ExpandTags(expr, f.o.UseDNS)
+	if strings.TrimSpace(x) == "" {
+		return nil, errors.New("cannot add empty regex")
+	}
+	r, err := CompileRegex(x, RegexOptions{Multiline: multiline, Timeout: f.o.MatchTimeout})
+	if err != nil {
+		return nil, fmt.Errorf("unable to compile regular expression %q: %w", x, err)
+	}
+	return r, nil
+}
+
+var idGroups = []string{"fid", "ip4", "ip6", "dns", "mlfid"}
+
+// checkIDs: each failregex (or the prefregex) must capture a failure id.
+func (f *Filter) checkIDs() []error {
+	if f.pref != nil && hasAny(f.pref.Names(), idGroups) {
+		return nil
+	}
+	var errs []error
+	for i, r := range f.fail {
+		if !hasAny(r.Names(), idGroups) {
+			errs = append(errs, fmt.Errorf("failregex[%d]: no failure-id group in %q", i, r.Expr()))
+		}
+	}
+	return errs
+}
+
+func hasAny(names, want []string) bool {
+	for _, n := range names {
+		for _, w := range want {
+			if n == w {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// FailRegex returns the compiled failregexes (expanded tags), in order.
+func (f *Filter) FailRegex() []*Regex { return f.fail }
+
+// IgnoreRegex returns the compiled ignoreregexes.
+func (f *Filter) IgnoreRegex() []*Regex { return f.ignore }
+
+// PrefRegex returns the compiled prefregex or nil.
+func (f *Filter) PrefRegex() *Regex { return f.pref }
+
+// ProcessLine finds the date of one log line (terminator stripped) and
+// searches it for failures.
+func (f *Filter) ProcessLine(raw string) Result {
+	var res Result
+	tl, noDate := f.splitDate(raw, &res)
+	f.find(tl, noDate, &res)
+	return res
+}
+
+// ProcessLineAt handles a line whose time is already known (journal
+// entries): no date detection, the message is matched as is.
+func (f *Filter) ProcessLineAt(msg string, t time.Time) Result {
+	res := Result{Time: t, DateFound: true, DateTemplate: -1}
+	f.lastDate, f.lastText = t, t.Format("2006-01-02T15:04:05")
+	f.find(line{date: f.lastText, post: msg}, false, &res)
+	return res
+}
+
+// recentDate reports whether the last known date is under 60 s old.
+func (f *Filter) recentDate() bool {
+	return !f.lastDate.IsZero() && f.lastDate.After(f.o.Now().Add(-60*time.Second))
+}
+
+// splitDate cuts the date text out of the line (fail2ban's processLine).
+func (f *Filter) splitDate(raw string, res *Result) (line, bool) {
+	tl := line{post: raw}
+	res.DateTemplate = -1
+	if dm, ok := f.dates.FindDate(raw); ok {
+		res.DateFound, res.DateTemplate = true, dm.Template
+		tl = line{raw[:dm.Start], raw[dm.Start:dm.End], raw[dm.End:]}
+		switch {
+		case dm.Start < dm.End && !dm.Time.IsZero():
+			res.Time, f.lastDate, f.lastText = dm.Time, dm.Time, tl.date
+		case dm.Start < dm.End:
+			f.log.Error("cannot parse date text", "text", tl.date)
+		case f.recentDate():
+			tl, res.Time = line{date: f.lastText, post: raw}, f.lastDate
+		default:
+			res.Time = f.o.Now()
+		}
+	}
+	if !res.Time.IsZero() {
+		return tl, false
+	}
+	switch {
+	case f.recentDate():
+		tl, res.Time = line{date: f.lastText, post: raw}, f.lastDate
+	case !f.o.CheckAll:
+		res.Time = f.o.Now()
+	}
+	return tl, true
+}
+
+func joinText(buf []line) string {
+	if len(buf) == 1 {
+		return buf[0].text() + "\n"
+	}
+	var b strings.Builder
+	for i, l := range buf {
+		if i > 0 {
+			b.WriteByte('\n')
+		}
+		b.WriteString(l.pre)
+		b.WriteString(l.post)
+	}
+	b.WriteByte('\n')
+	return b.String()
+}

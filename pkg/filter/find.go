@@ -1,0 +1,231 @@
+package filter
+
+import (
+	"regexp"
+	"sort"
+
+	"github.com/f2b/f2b/pkg/pyval"
+)
+
+// find is fail2ban's findFailure: buffer, early ignoreregex, prefregex,
+// then the failregexes in order.
+func (f *Filter) find(tl line, noDate bool, res *Result) {
+	if f.o.MaxLines > 1 {
+		f.buf = append(f.buf, tl)
+		if n := len(f.buf) - f.o.MaxLines; n > 0 {
+			f.buf = append(f.buf[:0:0], f.buf[n:]...)
+		}
+	} else {
+		f.buf = []line{tl}
+	}
+	org := f.buf
+	text := joinText(org)
+	if len(f.ignore) > 0 && len(f.ignore) < len(f.fail)-2 {
+		if f.ignored(text, res) {
+			return
+		}
+	}
+	pre, ok := f.prefilter(text, res)
+	if !ok {
+		return
+	}
+	if c, ok := pre["content"]; ok {
+		delete(pre, "content")
+		if c != "" {
+			f.buf = []line{{post: c}}
+			text = c + "\n"
+		}
+	}
+	f.failRegexes(text, org, pre, noDate, res)
+}
+
+func (f *Filter) prefilter(text string, res *Result) (map[string]string, bool) {
+	if f.pref == nil {
+		return nil, true
+	}
+	m, err := f.pref.Search(text)
+	if err != nil {
+		res.Errors = append(res.Errors, err)
+	}
+	if m == nil {
+		return nil, false
+	}
+	return groups(m), true
+}
+
+// ignored searches every ignoreregex in text; the first hit wins.
+func (f *Filter) ignored(text string, res *Result) bool {
+	for i, r := range f.ignore {
+		m, err := r.Search(text)
+		if err != nil {
+			res.Errors = append(res.Errors, err)
+		}
+		if m != nil {
+			res.Ignored, res.IgnoreIndex = true, i
+			return true
+		}
+	}
+	return false
+}
+
+func (f *Filter) failRegexes(text string, org []line, pre map[string]string, noDate bool, res *Result) {
+	dirty := false
+	for i, r := range f.fail {
+		if dirty {
+			text, dirty = joinText(f.buf), false
+		}
+		m, err := r.Search(text)
+		if err != nil {
+			res.Errors = append(res.Errors, err)
+		}
+		if m == nil {
+			continue
+		}
+		res.Hits = append(res.Hits, i)
+		matched, unmatched := splitLines(text, m, org)
+		if len(f.ignore) > 0 && f.lateIgnore(text, matched, unmatched, res) {
+			dirty = true
+			if !f.o.CheckAll {
+				return
+			}
+			continue
+		}
+		if noDate && res.Time.IsZero() && !f.o.CheckAll {
+			continue
+		}
+		if !f.o.CheckAll || f.o.MaxLines > 1 {
+			f.consume(org, unmatched, res)
+			dirty = true
+		}
+		f.report(i, merge(pre, m), matched, res)
+		if !f.o.CheckAll {
+			return
+		}
+	}
+}
+
+// lateIgnore applies the ignoreregexes after a failregex match: to the
+// same text single-line, to the matched lines only with maxlines > 1.
+func (f *Filter) lateIgnore(text string, matched, unmatched []line, res *Result) bool {
+	if f.o.MaxLines > 1 {
+		text = joinText(matched)
+	}
+	if !f.ignored(text, res) {
+		return false
+	}
+	if !f.o.CheckAll || f.o.MaxLines > 1 {
+		f.buf = unmatched
+	}
+	return true
+}
+
+// consume drops matched lines from the buffer, remembering them for the
+// tester's statistics.
+func (f *Filter) consume(org, unmatched []line, res *Result) {
+	if f.o.MaxLines > 1 {
+		for _, l := range org {
+			if !containsLine(unmatched, l) {
+				res.Lines = append(res.Lines, l.orig())
+			}
+		}
+	}
+	f.buf = unmatched
+}
+
+func containsLine(ls []line, l line) bool {
+	for _, x := range ls {
+		if x == l {
+			return true
+		}
+	}
+	return false
+}
+
+// groups returns the named groups that took part in the match, with
+// fail2ban's alt_/tuple_ merging.
+func groups(m *Match) map[string]string {
+	g := make(map[string]string, len(m.names))
+	for k, n := range m.names {
+		if v, ok := m.groupAt(k); ok {
+			g[n] = v
+		}
+	}
+	mergeAlt(g, m.names)
+	return g
+}
+
+// merge overlays failregex groups on the prefregex groups; a failregex
+// group that did not take part removes the prefregex value (Python's
+// dict.update with None).
+func merge(pre map[string]string, m *Match) map[string]string {
+	g := groups(m)
+	if len(pre) == 0 {
+		return g
+	}
+	out := make(map[string]string, len(pre)+len(g))
+	for k, v := range pre {
+		out[k] = v
+	}
+	for _, n := range m.names {
+		delete(out, n)
+	}
+	for k, v := range g {
+		out[k] = v
+	}
+	return out
+}
+
+// mergeAlt applies fail2ban's complex group names: alt_X / alt_X_N fill
+// X when X is empty (first non-empty in name order); tuple_X / tuple_X_N
+// turn X into a tuple, printed as Python would.
+func mergeAlt(g map[string]string, names []string) {
+	var alts, tuples [][2]string
+	for _, n := range names {
+		if m := complexNameRE.FindStringSubmatch(n); m != nil && len(n) > 4 {
+			pair := [2]string{n, tagOpt(m[2])}
+			if m[1] == "alt_" {
+				alts = append(alts, pair)
+			} else {
+				tuples = append(tuples, pair)
+			}
+		}
+	}
+	sortPairs(alts)
+	sortPairs(tuples)
+	for _, p := range alts {
+		if v := g[p[0]]; v != "" && g[p[1]] == "" {
+			g[p[1]] = v
+		}
+	}
+	if len(tuples) > 0 {
+		mergeTuples(g, tuples)
+	}
+}
+
+var complexNameRE = regexp.MustCompile(`^(alt_|tuple_)(.*?)(?:_\d+)?$`)
+
+func sortPairs(p [][2]string) {
+	sort.Slice(p, func(i, j int) bool { return p[i][0] < p[j][0] || (p[i][0] == p[j][0] && p[i][1] < p[j][1]) })
+}
+
+// mergeTuples renders X as the repr of the Python tuple (X, tuple_X…).
+func mergeTuples(g map[string]string, tuples [][2]string) {
+	acc := map[string]pyval.Tuple{}
+	for _, p := range tuples {
+		t, ok := acc[p[1]]
+		if !ok {
+			t = pyval.Tuple{optional(g, p[1])}
+		}
+		acc[p[1]] = append(t, optional(g, p[0]))
+	}
+	for k, t := range acc {
+		g[k] = pyval.Repr(t)
+	}
+}
+
+func optional(g map[string]string, k string) any {
+	if v, ok := g[k]; ok {
+		return v
+	}
+	return nil
+}

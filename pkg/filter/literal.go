@@ -1,0 +1,86 @@
+package filter
+
+import (
+	"regexp/syntax"
+)
+
+// requiredLiteral returns the longest case-sensitive string that every
+// match of the Python pattern must contain, or "". It works on the relaxed
+// translation (a superset of the pattern's language), so it is sound for
+// patterns that need regexp2 too. A plain strings.Contains on it rejects
+// most log lines long before any regex engine runs.
+func requiredLiteral(expr string, multiline bool) string {
+	src, _, err := translate(expr, targetRelaxed, multiline)
+	if err != nil {
+		return ""
+	}
+	re, err := syntax.Parse(src, syntax.Perl)
+	if err != nil {
+		return ""
+	}
+	best := ""
+	for _, s := range mustContain(re.Simplify()) {
+		if len(s) > len(best) {
+			best = s
+		}
+	}
+	return best
+}
+
+// mustContain lists strings each of which occurs in every match of re.
+func mustContain(re *syntax.Regexp) []string {
+	switch re.Op {
+	case syntax.OpLiteral:
+		if re.Flags&syntax.FoldCase != 0 {
+			return nil
+		}
+		return []string{string(re.Rune)}
+	case syntax.OpCapture:
+		return mustContain(re.Sub[0])
+	case syntax.OpPlus:
+		return mustContain(re.Sub[0])
+	case syntax.OpRepeat:
+		if re.Min >= 1 {
+			return mustContain(re.Sub[0])
+		}
+	case syntax.OpConcat:
+		return concatLiterals(re.Sub)
+	}
+	return nil
+}
+
+// concatLiterals joins adjacent literal pieces of a concatenation (a
+// literal directly followed by a literal forms a longer one) and collects
+// the requirements of the other parts.
+func concatLiterals(subs []*syntax.Regexp) []string {
+	var out []string
+	run := ""
+	flush := func() {
+		if run != "" {
+			out = append(out, run)
+			run = ""
+		}
+	}
+	for _, s := range subs {
+		switch {
+		case s.Op == syntax.OpLiteral && s.Flags&syntax.FoldCase == 0:
+			run += string(s.Rune)
+		case isEmptyWidth(s):
+			// anchors do not consume text; a run continues across them
+		default:
+			flush()
+			out = append(out, mustContain(s)...)
+		}
+	}
+	flush()
+	return out
+}
+
+func isEmptyWidth(re *syntax.Regexp) bool {
+	switch re.Op {
+	case syntax.OpBeginLine, syntax.OpEndLine, syntax.OpBeginText, syntax.OpEndText,
+		syntax.OpWordBoundary, syntax.OpNoWordBoundary, syntax.OpEmptyMatch:
+		return true
+	}
+	return false
+}

@@ -1,0 +1,298 @@
+package filter
+
+import (
+	"errors"
+	"fmt"
+	"regexp"
+	"strings"
+	"sync/atomic"
+	"time"
+
+	"github.com/dlclark/regexp2"
+)
+
+// Engine names the regex engine a pattern was compiled with.
+type Engine int
+
+const (
+	// EngineRE2 is Go's regexp: linear time, used whenever the pattern
+	// translates to RE2 syntax.
+	EngineRE2 Engine = iota + 1
+	// EngineRegexp2 is github.com/dlclark/regexp2, a backtracking engine
+	// used for lookarounds, conditionals and back-references; it runs
+	// with a match timeout.
+	EngineRegexp2
+)
+
+func (e Engine) String() string {
+	switch e {
+	case EngineRE2:
+		return "re2"
+	case EngineRegexp2:
+		return "regexp2"
+	}
+	return "unknown"
+}
+
+// DefaultMatchTimeout bounds one regexp2 search.
+const DefaultMatchTimeout = 200 * time.Millisecond
+
+// ErrMatchTimeout reports a backtracking search that was cut off; the line
+// counts as not matched.
+var ErrMatchTimeout = errors.New("regex match timed out")
+
+// RegexOptions tune CompileRegex.
+type RegexOptions struct {
+	Multiline bool          // Python re.MULTILINE
+	Timeout   time.Duration // regexp2 match timeout; 0 = DefaultMatchTimeout
+}
+
+// Regex is a compiled Python-syntax regular expression.
+type Regex struct {
+	expr     string
+	engine   Engine
+	reason   string         // why regexp2 was needed
+	ascii    *regexp.Regexp // RE2 form for pure-ASCII texts
+	uni      *regexp.Regexp // RE2 form for any text; nil: use bt
+	bt       *regexp2.Regexp
+	names    []string // named groups in pattern order
+	asciiIdx []int    // subexpression index of names[k] in ascii
+	uniIdx   []int
+	literal  string // text every match contains ("" = none known)
+	timeouts atomic.Int64
+}
+
+// CompileRegex translates a Python re pattern and compiles it with RE2 if
+// possible, else with regexp2.
+func CompileRegex(expr string, o RegexOptions) (*Regex, error) {
+	if o.Timeout <= 0 {
+		o.Timeout = DefaultMatchTimeout
+	}
+	r := &Regex{expr: expr, engine: EngineRE2}
+	a, reason, err := translate(expr, targetASCII, o.Multiline)
+	if err != nil {
+		return nil, err
+	}
+	if reason == "" {
+		r.ascii, err = regexp.Compile(a)
+		if err != nil {
+			reason = err.Error()
+		}
+	}
+	if reason == "" {
+		reason = r.compileUnicode(expr, o)
+	}
+	if reason != "" {
+		if err := r.compileBT(expr, reason, o); err != nil {
+			return nil, err
+		}
+	}
+	r.names = namedGroups(expr)
+	r.asciiIdx = subexpIndex(r.ascii, r.names)
+	r.uniIdx = subexpIndex(r.uni, r.names)
+	r.literal = requiredLiteral(expr, o.Multiline)
+	return r, nil
+}
+
+// compileUnicode builds the any-text RE2 form; a non-empty result means
+// only regexp2 can handle non-ASCII text (the ASCII form stays RE2).
+func (r *Regex) compileUnicode(expr string, o RegexOptions) string {
+	u, reason, err := translate(expr, targetUnicode, o.Multiline)
+	if err != nil {
+		return err.Error()
+	}
+	if reason == "" {
+		if r.uni, err = regexp.Compile(u); err == nil {
+			return ""
+		}
+		reason = err.Error()
+	}
+	b, _, err := translate(expr, targetBT, o.Multiline)
+	if err == nil {
+		r.bt, err = regexp2.Compile(b, regexp2.None)
+	}
+	if err != nil {
+		r.ascii = nil
+		return reason
+	}
+	r.bt.MatchTimeout = o.Timeout
+	r.reason = reason + " (non-ASCII text only)"
+	return ""
+}
+
+func (r *Regex) compileBT(expr, reason string, o RegexOptions) error {
+	b, _, err := translate(expr, targetBT, o.Multiline)
+	if err != nil {
+		return err
+	}
+	r.bt, err = regexp2.Compile(b, regexp2.None)
+	if err != nil {
+		return errors.New(strings.TrimPrefix(err.Error(), "error parsing regexp: "))
+	}
+	r.bt.MatchTimeout = o.Timeout
+	r.ascii, r.uni = nil, nil
+	r.engine, r.reason = EngineRegexp2, reason
+	return nil
+}
+
+func subexpIndex(re *regexp.Regexp, names []string) []int {
+	if re == nil {
+		return nil
+	}
+	idx := make([]int, len(names))
+	for k, n := range names {
+		idx[k] = re.SubexpIndex(n)
+	}
+	return idx
+}
+
+// namedGroups lists the (?P<name> groups of a Python pattern in order.
+func namedGroups(expr string) []string {
+	tr := &translator{src: expr, t: targetRelaxed}
+	tr.run()
+	var names []string
+	for _, g := range tr.groups {
+		if g != "" {
+			names = append(names, g)
+		}
+	}
+	return names
+}
+
+// Expr returns the Python pattern as compiled.
+func (r *Regex) Expr() string { return r.expr }
+
+// Engine reports the engine used for ASCII text (the common case).
+func (r *Regex) Engine() Engine { return r.engine }
+
+// EngineReason says why regexp2 was needed ("" for pure RE2).
+func (r *Regex) EngineReason() string { return r.reason }
+
+// Names returns the named groups in pattern order.
+func (r *Regex) Names() []string { return r.names }
+
+// Literal returns a substring every match must contain ("" if none).
+func (r *Regex) Literal() string { return r.literal }
+
+// Timeouts counts searches cut off by the match timeout.
+func (r *Regex) Timeouts() int64 { return r.timeouts.Load() }
+
+func (r *Regex) String() string { return r.expr }
+
+// Search finds the leftmost match in text (Python re.search). A timed-out
+// search returns nil and an error wrapping ErrMatchTimeout.
+func (r *Regex) Search(text string) (*Match, error) {
+	if r.literal != "" && !strings.Contains(text, r.literal) {
+		return nil, nil
+	}
+	ascii := isASCII(text)
+	switch {
+	case ascii && r.ascii != nil:
+		return r.goSearch(r.ascii, r.asciiIdx, text), nil
+	case !ascii && r.uni != nil:
+		return r.goSearch(r.uni, r.uniIdx, text), nil
+	}
+	return r.btSearch(text, ascii)
+}
+
+func (r *Regex) goSearch(re *regexp.Regexp, idx []int, text string) *Match {
+	loc := re.FindStringSubmatchIndex(text)
+	if loc == nil {
+		return nil
+	}
+	return &Match{text: text, loc: loc, idx: idx, names: r.names}
+}
+
+func (r *Regex) btSearch(text string, ascii bool) (*Match, error) {
+	m, err := r.bt.FindStringMatch(text)
+	if err != nil {
+		r.timeouts.Add(1)
+		return nil, fmt.Errorf("regex %q: %w", abbreviate(r.expr), ErrMatchTimeout)
+	}
+	if m == nil {
+		return nil, nil
+	}
+	var off []int
+	if !ascii {
+		off = runeOffsets(text)
+	}
+	pos := func(i int) int {
+		if off == nil {
+			return i
+		}
+		return off[i]
+	}
+	loc := make([]int, 2+2*len(r.names))
+	idx := make([]int, len(r.names))
+	loc[0], loc[1] = pos(m.Index), pos(m.Index+m.Length)
+	for k, n := range r.names {
+		idx[k] = k + 1
+		loc[2*k+2], loc[2*k+3] = -1, -1
+		if g := m.GroupByName(n); g != nil && len(g.Captures) > 0 {
+			loc[2*k+2], loc[2*k+3] = pos(g.Index), pos(g.Index+g.Length)
+		}
+	}
+	return &Match{text: text, loc: loc, idx: idx, names: r.names}, nil
+}
+
+// runeOffsets maps rune index to byte offset (with one extra entry for the
+// end of text).
+func runeOffsets(s string) []int {
+	off := make([]int, 0, len(s)+1)
+	for i := range s {
+		off = append(off, i)
+	}
+	return append(off, len(s))
+}
+
+func isASCII(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] >= 0x80 {
+			return false
+		}
+	}
+	return true
+}
+
+func abbreviate(s string) string {
+	if len(s) > 60 {
+		return s[:57] + "..."
+	}
+	return s
+}
+
+// Match is one successful search.
+type Match struct {
+	text  string
+	loc   []int // Go-style submatch index pairs
+	idx   []int // subexpression index of each name
+	names []string
+}
+
+// Start and End give the byte span of the whole match.
+func (m *Match) Start() int { return m.loc[0] }
+
+// End is the byte offset just after the match.
+func (m *Match) End() int { return m.loc[1] }
+
+// Group returns the text of a named group; ok is false when the group did
+// not take part in the match (Python None) or does not exist.
+func (m *Match) Group(name string) (string, bool) {
+	for k, n := range m.names {
+		if n == name {
+			return m.groupAt(k)
+		}
+	}
+	return "", false
+}
+
+func (m *Match) groupAt(k int) (string, bool) {
+	i := m.idx[k]
+	if i < 0 || m.loc[2*i] < 0 {
+		return "", false
+	}
+	return m.text[m.loc[2*i]:m.loc[2*i+1]], true
+}
+
+// Names lists the named groups of the pattern.
+func (m *Match) Names() []string { return m.names }
