@@ -4,6 +4,7 @@
   f2bdb.py dump  DB NOW        print, as JSON, what fail2ban reads from DB
   f2bdb.py write DB SPEC.json  write jails, logs and bans through fail2ban
   f2bdb.py schema DB           print sqlite_master (type, name, sql) as JSON
+  f2bdb.py create DB           create or upgrade DB as `set dbfile` does
 Used only by the Go tests; fail2ban itself is never needed by f2b.
 """
 import json
@@ -112,4 +113,7 @@ if __name__ == "__main__":
     elif cmd == "schema":
         schema(sys.argv[2])
     elif cmd == "create":
-        Fail2BanDb(sys.argv[2]).close()
+        # open (create or upgrade) the way `set dbfile` does: all jails disabled
+        db = Fail2BanDb(sys.argv[2])
+        db.delAllJails()
+        db.close()
