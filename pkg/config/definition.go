@@ -1,0 +1,204 @@
+package config
+
+import (
+	"errors"
+	"regexp"
+	"strings"
+)
+
+var (
+	filterOpts = []optSpec{
+		{"string", "usedns", nil}, {"string", "prefregex", nil}, {"string", "ignoreregex", nil},
+		{"string", "failregex", nil}, {"int", "maxlines", nil}, {"string", "datepattern", nil},
+		{"string", "journalmatch", nil},
+	}
+	actionOpts = []optSpec{
+		{"string", "actionstart", nil}, {"bool", "actionstart_on_demand", nil},
+		{"string", "actionstop", nil}, {"string", "actionflush", nil}, {"string", "actionreload", nil},
+		{"string", "actioncheck", nil}, {"string", "actionrepair", nil},
+		{"bool", "actionrepair_on_unban", nil}, {"string", "actionban", nil},
+		{"string", "actionprolong", nil}, {"string", "actionreban", nil},
+		{"string", "actionunban", nil}, {"bool", "norestored", nil},
+	}
+	// actionIgnoreTags are resolved by the server at ban time.
+	actionIgnoreTags = []string{"matches", "ipmatches", "ipjailmatches", "timeout", "bantime"}
+)
+
+// defReader reads a filter.d or action.d file with its [Definition] and
+// [Init] sections (fail2ban's DefinitionInitConfigReader).
+type defReader struct {
+	st       *store
+	file     string // logical name under the base dir, e.g. "filter.d/sshd"
+	name     string // filter/action name as written in the jail
+	jail     string
+	specs    []optSpec
+	init     *odict // arguments, then [Init] values and known/ copies
+	pOpts    *odict
+	opts     *odict
+	defCache map[string]*string
+}
+
+func newDefReader(l *loader, dir, name, jail string, args []arg, specs []optSpec) (*defReader, error) {
+	r := &defReader{file: joinLogical(dir, name), name: name, jail: jail, specs: specs,
+		init: newODict(), defCache: map[string]*string{}}
+	for _, a := range args {
+		r.init.Set(a.key, a.value)
+	}
+	st, err := l.read(r.file)
+	if err != nil {
+		return r, err
+	}
+	r.st = st
+	return r, nil
+}
+
+func joinLogical(dir, name string) string {
+	if strings.HasPrefix(name, "/") {
+		return name
+	}
+	return dir + "/" + name
+}
+
+// getOptions reads [Definition] with pOpts (jail options) as precedence and
+// merges [Init] into the init options.
+func (r *defReader) getOptions(pOpts *odict, all bool) error {
+	if pOpts == nil {
+		pOpts = newODict()
+	}
+	pOpts = pOpts.merged(r.init)
+	opts, err := r.st.getOptions("Definition", r.specs, pOpts, false, false)
+	if err != nil {
+		return err
+	}
+	r.opts, r.pOpts = opts, pOpts
+	if init := r.st.section("Init"); init != nil {
+		if err := r.readInit(init); err != nil {
+			return err
+		}
+	}
+	if def := r.st.section("Definition"); all && def != nil {
+		for _, k := range def.keys {
+			if k == "__name__" || r.opts.Has(k) {
+				continue
+			}
+			v, err := r.st.get("Definition", k, nil)
+			if err != nil {
+				return err
+			}
+			r.opts.Set(k, v)
+		}
+	}
+	return nil
+}
+
+func (r *defReader) readInit(init *section) error {
+	for _, k := range init.keys {
+		if k == "__name__" {
+			continue
+		}
+		var v *string
+		getv := func() error {
+			if v != nil {
+				return nil
+			}
+			s, err := r.st.get("Init", k, nil)
+			v = &s
+			return err
+		}
+		if !strings.HasPrefix(k, "known/") {
+			if err := getv(); err != nil {
+				return err
+			}
+			r.init.Set("known/"+k, *v)
+		}
+		if !r.init.Has(k) {
+			if err := getv(); err != nil {
+				return err
+			}
+			r.init.Set(k, *v)
+		}
+	}
+	return nil
+}
+
+var conditionalKey = regexp.MustCompile(`^(\w+)(\?.+)$`)
+
+// combined returns [Definition] values overlaid by init options, with
+// <tag>s substituted and typed options converted.
+func (r *defReader) combined(ignore []string) (*odict, error) {
+	comb := r.opts.merged(r.init)
+	if comb.Len() == 0 {
+		return newODict(), nil
+	}
+	ign := map[string]bool{}
+	for _, k := range ignore {
+		ign[k] = true
+	}
+	for _, k := range comb.keys {
+		if m := conditionalKey.FindStringSubmatch(k); m != nil {
+			ign[m[1]] = true
+		}
+	}
+	opts, err := substituteTags(comb, ign, r.combOption)
+	if err != nil {
+		return nil, err
+	}
+	for _, o := range r.specs {
+		if v, ok := opts.Get(o.name); ok && v != nil {
+			if cv, ok := convertValue(o.typ, v); ok {
+				opts.Set(o.name, cv)
+			} else {
+				opts.Set(o.name, o.def)
+			}
+		}
+	}
+	return opts, nil
+}
+
+// combOption resolves a tag that is not an option of the combined dict
+// from [Definition] (own, DEFAULT, sec/opt or known/opt).
+func (r *defReader) combOption(name string) (string, bool, error) {
+	if v, ok := r.defCache[name]; ok {
+		if v == nil {
+			return "", false, nil
+		}
+		return *v, true, nil
+	}
+	v, err := r.st.getEx("Definition", name, varsOf(r.pOpts))
+	if errors.Is(err, errNoSection) || errors.Is(err, errNoOption) {
+		r.defCache[name] = nil
+		return "", false, nil
+	}
+	if err != nil {
+		return "", false, err
+	}
+	r.defCache[name] = &v
+	return v, true, nil
+}
+
+var sectionOptName = regexp.MustCompile(`^([\w\-]+)/([^\s>]+)$`)
+
+// getEx is get with section-qualified option names ("known/x", "sec/x").
+func (st *store) getEx(sec, opt string, vars map[string]string) (string, error) {
+	if m := sectionOptName.FindStringSubmatch(opt); m != nil {
+		var try []string
+		switch strings.ToLower(m[1]) {
+		case "known":
+			try = []string{knownPrefix + sec, sec}
+		case "default":
+			try = []string{"DEFAULT"}
+		default:
+			try = []string{m[1]}
+		}
+		for _, s := range try {
+			v, err := st.get(s, m[2], nil)
+			if err == nil {
+				return v, nil
+			}
+			if !errors.Is(err, errNoSection) && !errors.Is(err, errNoOption) {
+				return "", err
+			}
+		}
+	}
+	return st.get(sec, opt, vars)
+}

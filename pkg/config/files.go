@@ -1,0 +1,211 @@
+package config
+
+import (
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+
+	"github.com/f2b/f2b/pkg/ini"
+)
+
+// fileCache parses each file once per load (fail2ban shares parsed
+// include files between readers the same way).
+type fileCache struct {
+	files map[string]*parsed
+}
+
+type parsed struct {
+	file *ini.File
+	err  error // parse error: fatal for the whole configuration
+	skip bool  // missing, unreadable or not UTF-8: silently contributes nothing
+}
+
+func (c *fileCache) parse(name string) *parsed {
+	if p, ok := c.files[name]; ok {
+		return p
+	}
+	p := &parsed{}
+	f, err := ini.ParseFile(name)
+	switch {
+	case err == nil:
+		p.file = f
+	case errors.Is(err, ini.ErrNotUTF8), errors.Is(err, fs.ErrNotExist), isPathError(err):
+		p.skip = true
+	default:
+		p.file, p.err = f, err
+	}
+	c.files[name] = p
+	return p
+}
+
+func isPathError(err error) bool {
+	var pe *fs.PathError
+	return errors.As(err, &pe)
+}
+
+// candidates lists the files of logical name base (".conf", ".d/*.conf",
+// ".local", ".d/*.local"), keeping only those that exist.
+func candidates(base string) []string {
+	list := []string{base + ".conf"}
+	list = append(list, dirGlob(base+".d", ".conf")...)
+	list = append(list, base+".local")
+	list = append(list, dirGlob(base+".d", ".local")...)
+	out := list[:0]
+	for _, f := range list {
+		if _, err := os.Stat(f); err == nil {
+			out = append(out, f)
+		}
+	}
+	return out
+}
+
+// dirGlob is Python's sorted(glob("dir/*ext")): hidden names never match.
+func dirGlob(dir, ext string) []string {
+	d, err := os.Open(dir)
+	if err != nil {
+		return nil
+	}
+	names, _ := d.Readdirnames(-1)
+	d.Close()
+	var out []string
+	for _, n := range names {
+		if !strings.HasPrefix(n, ".") && strings.HasSuffix(n, ext) {
+			out = append(out, dir+"/"+n)
+		}
+	}
+	sort.Strings(out)
+	return out
+}
+
+func isFile(name string) bool {
+	st, err := os.Stat(name)
+	return err == nil && st.Mode().IsRegular()
+}
+
+// withLocal inserts after each file its ".local" sibling when that exists
+// and is not already listed.
+func withLocal(list []string) []string {
+	out := make([]string, 0, len(list))
+	for _, f := range list {
+		out = append(out, f)
+		local := strings.TrimSuffix(f, filepath.Ext(f)) + ".local"
+		if !contains(list, local) && isFile(local) {
+			out = append(out, local)
+		}
+	}
+	return out
+}
+
+func contains(list []string, s string) bool {
+	for _, x := range list {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}
+
+// expand applies [INCLUDES] before/after recursively to list.
+func (l *loader) expand(list, seen []string) ([]string, error) {
+	var out []string
+	for _, f := range withLocal(list) {
+		got, err := l.includes(f, seen)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, got...)
+	}
+	return out, nil
+}
+
+func (l *loader) includes(name string, seen []string) ([]string, error) {
+	p := l.cache.parse(name)
+	if p.err != nil {
+		return nil, p.err
+	}
+	if p.skip {
+		return nil, nil
+	}
+	var before, after []string
+	for _, which := range []string{"before", "after"} {
+		for _, inc := range includeList(p.file, which) {
+			r := inc
+			if !filepath.IsAbs(inc) {
+				r = pyJoin(filepath.Dir(name), inc)
+			}
+			if contains(seen, r) {
+				l.errs.Add(ini.Pos{File: name}, "[INCLUDES] %s: include cycle through %q skipped", which, r)
+				continue
+			}
+			got, err := l.expand([]string{r}, append(append([]string{}, seen...), name))
+			if err != nil {
+				return nil, err
+			}
+			if which == "before" {
+				before = append(before, got...)
+			} else {
+				after = append(after, got...)
+			}
+		}
+	}
+	return append(append(before, name), after...), nil
+}
+
+// pyJoin is os.path.join for a relative second part (no cleaning, so the
+// path strings compare like fail2ban's).
+func pyJoin(dir, name string) string {
+	if dir == "" {
+		return name
+	}
+	if strings.HasSuffix(dir, "/") {
+		return dir + name
+	}
+	return dir + "/" + name
+}
+
+// includeList reads option `which` of [INCLUDES] of one file, interpolated
+// within that file alone, one path per line.
+func includeList(f *ini.File, which string) []string {
+	if f.Section("INCLUDES") == nil {
+		return nil
+	}
+	st := newStore()
+	st.merge(f)
+	v, err := st.get("INCLUDES", which, nil)
+	if err != nil {
+		return nil
+	}
+	return strings.Split(v, "\n")
+}
+
+// read loads logical name (e.g. "jail", "filter.d/sshd") under the base
+// directory into a merged store.
+func (l *loader) read(name string) (*store, error) {
+	if st, ok := l.stores[name]; ok {
+		return st, nil
+	}
+	base := name
+	if !filepath.IsAbs(name) {
+		base = pyJoin(l.dir, name)
+	}
+	files := candidates(base)
+	if len(files) == 0 {
+		return nil, fmt.Errorf("%w for %q under %s", errNoFiles, name, l.dir)
+	}
+	full, err := l.expand(files, nil)
+	if err != nil {
+		return nil, err
+	}
+	st := newStore()
+	for _, f := range full {
+		if p := l.cache.parse(f); p.file != nil {
+			st.merge(p.file)
+		}
+	}
+	l.stores[name] = st
+	return st, nil
+}

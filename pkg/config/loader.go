@@ -1,0 +1,149 @@
+package config
+
+import (
+	"errors"
+	"fmt"
+	"log/slog"
+	"os"
+	"strings"
+
+	"github.com/f2b/f2b/pkg/ini"
+)
+
+// DefaultDir is fail2ban's configuration directory.
+const DefaultDir = "/etc/fail2ban"
+
+// errNoFiles: a logical name has none of its files.
+var errNoFiles = errors.New("found no accessible config files")
+
+func isReadError(err error) bool { return errors.Is(err, errNoFiles) }
+
+// Options configure Load.
+type Options struct {
+	// Dir is the configuration directory; DefaultDir when empty.
+	Dir string
+	// Logger receives the warnings fail2ban-client would log; discarded
+	// when nil.
+	Logger *slog.Logger
+	// Jail restricts loading to one jail section (reload <jail>); empty
+	// means every section.
+	Jail string
+	// Main overrides general options the way fail2ban-client's command
+	// line does (socket, pidfile, loglevel, logtarget, syslogsocket).
+	Main map[string]string
+}
+
+// loader holds the state of one Load: parsed files and merged stores.
+type loader struct {
+	dir    string
+	log    *slog.Logger
+	cache  fileCache
+	stores map[string]*store
+	jails  *store
+	errs   ini.ErrorList
+}
+
+func newLoader(opts Options) *loader {
+	dir := opts.Dir
+	if dir == "" {
+		dir = DefaultDir
+	}
+	if t := strings.TrimRight(dir, "/"); t != "" {
+		dir = t
+	}
+	log := opts.Logger
+	if log == nil {
+		log = slog.New(slog.DiscardHandler)
+	}
+	return &loader{dir: dir, log: log, cache: fileCache{files: map[string]*parsed{}}, stores: map[string]*store{}}
+}
+
+// Config is a loaded configuration tree.
+type Config struct {
+	dir     string
+	general [][]any
+	jails   []*jail
+	stream  [][]any
+	// OK is fail2ban-client's verdict on the tree: false when it would
+	// refuse to start (a fatal error, or with -t any jail error).
+	ok    bool
+	fatal error
+	errs  ini.ErrorList
+	early map[string]string
+}
+
+// Load reads a whole configuration tree the way fail2ban-client does. The
+// returned Config is never nil; the error is an ini.ErrorList with every
+// problem found (file:line: section: option: message), nil when none.
+func Load(opts Options) (*Config, error) {
+	l := newLoader(opts)
+	c := &Config{dir: l.dir}
+	if _, err := os.Stat(l.dir); err != nil {
+		c.fatal = fmt.Errorf("Base configuration directory %s does not exist ", l.dir)
+		l.errs.Add(ini.Pos{File: l.dir}, "base configuration directory does not exist")
+		c.errs = l.errs
+		return c, l.errs.Err()
+	}
+	if err := l.load(c, opts); err != nil {
+		c.fatal = err
+		l.addError(err)
+	}
+	c.errs = append(c.errs, l.errs...)
+	return c, c.errs.Err()
+}
+
+func (l *loader) load(c *Config, opts Options) error {
+	general, early, err := l.general(opts.Main)
+	if err != nil {
+		return err
+	}
+	c.general, c.early = general, early
+	if l.jails, err = l.read("jail"); err != nil {
+		return err
+	}
+	l.jails.defaults.set("fail2ban_version", Version, ini.Pos{})
+	l.jails.defaults.set("fail2ban_confpath", l.dir, ini.Pos{})
+	names := l.jails.sections()
+	if opts.Jail != "" {
+		names = []string{opts.Jail}
+	}
+	for _, n := range names {
+		if n == "INCLUDES" {
+			continue
+		}
+		j := &jail{name: n}
+		if s := l.jails.section(n); s != nil {
+			j.pos = s.pos
+		}
+		if err := l.readJail(j); err != nil {
+			return fmt.Errorf("jail %q: %w", n, err)
+		}
+		if j.cfgErr != "" {
+			l.errs.Add(j.pos, "jail %q: %s", n, j.cfgErr)
+		}
+		if j.cfgErr != "" || j.enabled() {
+			c.jails = append(c.jails, j)
+		}
+	}
+	stream, err := l.stream(c)
+	if err != nil {
+		return err
+	}
+	c.stream = stream
+	c.ok = true
+	for _, j := range c.jails {
+		if j.cfgErr != "" {
+			c.ok = false
+		}
+	}
+	return nil
+}
+
+func (l *loader) addError(err error) {
+	var el ini.ErrorList
+	if errors.As(err, &el) {
+		l.errs = append(l.errs, el...)
+		return
+	}
+	l.errs.Add(ini.Pos{File: l.dir}, "%s", err)
+}

@@ -1,0 +1,108 @@
+package config
+
+import (
+	"errors"
+	"strconv"
+	"strings"
+
+	"github.com/f2b/f2b/pkg/pyval"
+)
+
+// optSpec is one entry of a reader's option template: its type ("string",
+// "int", "bool"), name and default (nil = no default).
+type optSpec struct {
+	typ  string
+	name string
+	def  any
+}
+
+// varsOf turns a dict into configparser "vars": lower-cased keys, values
+// as Python's str(); None values are left out.
+func varsOf(d *odict) map[string]string {
+	if d.Len() == 0 {
+		return nil
+	}
+	m := make(map[string]string, d.Len())
+	for _, k := range d.keys {
+		if v := d.m[k]; v != nil {
+			m[strings.ToLower(k)] = pyval.Str(v)
+		}
+	}
+	return m
+}
+
+// getOptions reads the template's options of sec (fail2ban's
+// ConfigReaderUnshared.getOptions): options given in pOpts are skipped,
+// missing ones take their default, conversion errors fall back to it.
+func (st *store) getOptions(sec string, specs []optSpec, pOpts *odict, shouldExist, convert bool) (*odict, error) {
+	out := newODict()
+	vars := varsOf(pOpts)
+	for _, o := range specs {
+		if pOpts.Has(o.name) {
+			continue
+		}
+		v, err := st.get(sec, o.name, vars)
+		switch {
+		case errors.Is(err, errNoSection):
+			if shouldExist {
+				return nil, err
+			}
+			out.Set(o.name, o.def)
+		case errors.Is(err, errNoOption):
+			if o.def != nil {
+				out.Set(o.name, o.def)
+			}
+		case err != nil:
+			return nil, err
+		default:
+			out.Set(o.name, v)
+			if convert {
+				if cv, ok := convertValue(o.typ, v); ok {
+					out.Set(o.name, cv)
+				} else {
+					out.Set(o.name, o.def)
+				}
+			}
+		}
+	}
+	return out, nil
+}
+
+// convertValue applies fail2ban's CONVERTER ("int" is Python int(),
+// "bool" is _as_bool); ok is false when an int does not parse.
+func convertValue(typ string, v any) (any, bool) {
+	s, isStr := v.(string)
+	if !isStr {
+		return v, true
+	}
+	switch typ {
+	case "int":
+		n, err := pyInt(s)
+		if err != nil {
+			return nil, false
+		}
+		return n, true
+	case "bool":
+		return asBool(s), true
+	}
+	return v, true
+}
+
+func asBool(s string) bool {
+	switch strings.ToLower(s) {
+	case "1", "on", "true", "yes":
+		return true
+	}
+	return false
+}
+
+// pyInt parses like Python's int(str): surrounding whitespace, a sign and
+// single underscores between digits are allowed.
+func pyInt(s string) (int64, error) {
+	s = pyStrip(s)
+	body := strings.TrimLeft(s, "+-")
+	if len(s)-len(body) > 1 || body == "" || body[0] == '_' || body[len(body)-1] == '_' || strings.Contains(body, "__") {
+		return 0, strconv.ErrSyntax
+	}
+	return strconv.ParseInt(strings.ReplaceAll(s, "_", ""), 10, 64)
+}

@@ -1,0 +1,131 @@
+package config
+
+import (
+	"strings"
+
+	"github.com/f2b/f2b/pkg/ini"
+)
+
+// section holds the raw (uninterpolated) values of one merged section.
+type section struct {
+	name string
+	pos  ini.Pos
+	keys []string
+	vals map[string]string
+	pos2 map[string]ini.Pos
+}
+
+func newSection(name string, pos ini.Pos) *section {
+	return &section{name: name, pos: pos, vals: map[string]string{}, pos2: map[string]ini.Pos{}}
+}
+
+func (s *section) get(k string) (string, bool) {
+	if s == nil {
+		return "", false
+	}
+	v, ok := s.vals[k]
+	return v, ok
+}
+
+func (s *section) set(k, v string, pos ini.Pos) {
+	if _, ok := s.vals[k]; !ok {
+		s.keys = append(s.keys, k)
+	}
+	s.vals[k] = v
+	s.pos2[k] = pos
+}
+
+// store is the merged view of one logical name (fail2ban's
+// SafeConfigParserWithIncludes after reading its file list): [DEFAULT],
+// the sections in first-appearance order and the hidden KNOWN/<section>
+// history of overwritten values.
+type store struct {
+	defaults *section
+	order    []string
+	secs     map[string]*section
+	files    []string
+}
+
+func newStore() *store {
+	return &store{defaults: newSection(ini.DefaultSection, ini.Pos{}), secs: map[string]*section{}}
+}
+
+const knownPrefix = "KNOWN/"
+
+// sections lists the visible sections (not KNOWN/*).
+func (st *store) sections() []string {
+	out := make([]string, 0, len(st.order))
+	for _, n := range st.order {
+		if !strings.HasPrefix(n, knownPrefix) {
+			out = append(out, n)
+		}
+	}
+	return out
+}
+
+func (st *store) section(name string) *section { return st.secs[name] }
+
+func (st *store) ensure(name string, pos ini.Pos) *section {
+	s := st.secs[name]
+	if s == nil {
+		s = newSection(name, pos)
+		st.secs[name] = s
+		st.order = append(st.order, name)
+	}
+	return s
+}
+
+// merge overlays one parsed file, recording overwritten values in KNOWN/.
+func (st *store) merge(f *ini.File) {
+	st.files = append(st.files, f.Name)
+	for _, fs := range f.Sections {
+		if fs.Name == ini.DefaultSection {
+			for _, k := range fs.Keys {
+				st.defaults.set(k.Name, k.Value, k.Pos)
+			}
+			continue
+		}
+		name, cond := splitConditional(fs.Name)
+		old := st.secs[name]
+		if old != nil {
+			known := st.ensure(knownPrefix+name, fs.Pos)
+			for _, k := range old.keys {
+				if fs.Key(keyBase(k, cond)) != nil {
+					known.set(k, old.vals[k], old.pos2[k])
+				}
+			}
+		}
+		s := st.ensure(name, fs.Pos)
+		for _, k := range fs.Keys {
+			s.set(k.Name+cond, k.Value, k.Pos)
+		}
+	}
+}
+
+// keyBase maps a merged key back to the key name of a conditional file
+// section ("k?family=inet6" -> "k" for cond "?family=inet6").
+func keyBase(k, cond string) string {
+	if cond == "" {
+		return k
+	}
+	b, ok := strings.CutSuffix(k, cond)
+	if !ok {
+		return "\x00"
+	}
+	return b
+}
+
+// splitConditional splits "Init?family=inet6" into "Init", "?family=inet6"
+// (fail2ban's ^(\w+)(\?.+)$).
+func splitConditional(name string) (string, string) {
+	i := strings.IndexByte(name, '?')
+	if i <= 0 || i == len(name)-1 {
+		return name, ""
+	}
+	for _, r := range name[:i] {
+		if !isWord(r) {
+			return name, ""
+		}
+	}
+	return name[:i], name[i:]
+}

@@ -1,0 +1,226 @@
+package config
+
+import (
+	"fmt"
+	"os"
+	"strings"
+
+	"github.com/f2b/f2b/pkg/pyval"
+)
+
+// Stream returns the command stream fail2ban-client -d prints: general
+// options, every jail, then "start" for each jail without a config error.
+// It is nil when the configuration failed as a whole.
+func (c *Config) Stream() [][]any { return c.stream }
+
+// OK reports whether fail2ban-client would accept the tree.
+func (c *Config) OK() bool { return c.ok && c.fatal == nil }
+
+// Fatal is the error that made the whole configuration fail, if any.
+func (c *Config) Fatal() error { return c.fatal }
+
+// Early returns the general options a client needs before any server
+// contact (socket, pidfile, loglevel, logtarget, syslogsocket).
+func (c *Config) Early() map[string]string { return c.early }
+
+func (l *loader) stream(c *Config) ([][]any, error) {
+	out := append([][]any{}, c.general...)
+	for _, j := range c.jails {
+		s, err := l.jailStream(j)
+		if err != nil {
+			return nil, fmt.Errorf("jail %q: %w", j.name, err)
+		}
+		out = append(out, s...)
+	}
+	for _, j := range c.jails {
+		if j.cfgErr == "" {
+			out = append(out, []any{"start", j.name})
+		}
+	}
+	return out, nil
+}
+
+func (l *loader) jailStream(j *jail) ([][]any, error) {
+	if j.cfgErr != "" {
+		return [][]any{{"config-error", fmt.Sprintf("Jail '%s' skipped, because of wrong configuration: %s", j.name, j.cfgErr)}}, nil
+	}
+	var out [][]any
+	var err error
+	if j.filter != nil {
+		comb, err := j.filter.combined(nil)
+		if err != nil {
+			return nil, err
+		}
+		if out, err = fillStream(out, comb, j.name); err != nil {
+			return nil, err
+		}
+	}
+	if out, err = fillStream(out, j.opts, j.name); err != nil {
+		return nil, err
+	}
+	var logs [][]any
+	backend := any(nil)
+	for _, k := range j.opts.keys {
+		v := j.opts.m[k]
+		switch {
+		case k == "logpath":
+			if strings.HasPrefix(optString(j.opts, "backend"), "systemd") {
+				continue
+			}
+			logs = append(logs, l.logPaths(j.name, pyval.Str(v))...)
+		case k == "backend":
+			backend = v
+		case k == "ignoreip":
+			out = append(out, append([]any{"set", j.name, "addignoreip"}, splitWords(pyval.Str(v))...))
+		case !jailIgnored[k]:
+			out = append(out, []any{"set", j.name, k, v})
+		}
+	}
+	out = append(out, logs...)
+	for _, a := range j.actions {
+		switch a := a.(type) {
+		case []any:
+			out = append(out, a)
+		case *defReader:
+			s, err := actionStream(a)
+			if err != nil {
+				return nil, err
+			}
+			out = append(out, s...)
+		}
+	}
+	return append([][]any{{"add", j.name, backend}}, out...), nil
+}
+
+var jailIgnored = map[string]bool{"action": true, "filter": true, "enabled": true,
+	"usedns": true, "prefregex": true, "ignoreregex": true, "failregex": true, "maxlines": true,
+	"datepattern": true, "journalmatch": true}
+
+// fillStream appends the filter settings of opts (spec §1.7 emission
+// order: usedns first, then maxlines/prefregex, ahead of the regexes).
+func fillStream(out [][]any, opts *odict, jailName string) ([][]any, error) {
+	prio := 0
+	for _, k := range opts.keys {
+		v := opts.m[k]
+		if v == nil {
+			continue
+		}
+		switch {
+		case k == "failregex" || k == "ignoreregex":
+			var multi []any
+			for _, r := range strings.Split(pyval.Str(v), "\n") {
+				if r != "" {
+					multi = append(multi, r)
+				}
+			}
+			if len(multi) > 1 {
+				out = append(out, []any{"multi-set", jailName, "add" + k, multi})
+			} else if len(multi) == 1 {
+				out = append(out, []any{"set", jailName, "add" + k, multi[0]})
+			}
+		case k == "usedns" || k == "maxlines" || k == "prefregex":
+			at := prio
+			if k == "usedns" {
+				at = 0
+			}
+			out = insertAt(out, at, []any{"set", jailName, k, v})
+			prio++
+		case strings.Contains("datepattern", k):
+			// fail2ban tests `opt in ('datepattern')`, a substring test.
+			out = append(out, []any{"set", jailName, k, v})
+		case k == "journalmatch":
+			for _, m := range strings.Split(pyval.Str(v), "\n") {
+				if m == "" {
+					continue
+				}
+				words, err := shlexSplit(m)
+				if err != nil {
+					return nil, fmt.Errorf("journalmatch %q: %w", m, err)
+				}
+				cmd := []any{"set", jailName, "addjournalmatch"}
+				for _, w := range words {
+					cmd = append(cmd, w)
+				}
+				out = append(out, cmd)
+			}
+		}
+	}
+	return out, nil
+}
+
+func insertAt(s [][]any, i int, v []any) [][]any {
+	if i > len(s) {
+		i = len(s)
+	}
+	s = append(s, nil)
+	copy(s[i+1:], s[i:])
+	s[i] = v
+	return s
+}
+
+func actionStream(a *defReader) ([][]any, error) {
+	opts, err := a.combined(actionIgnoreTags)
+	if err != nil {
+		return nil, err
+	}
+	name := optString(a.init, "actname")
+	out := [][]any{{"set", a.jail, "addaction", name}}
+	isConf := map[string]bool{}
+	for _, o := range a.specs {
+		isConf[o.name] = true
+	}
+	var multi []any
+	for _, k := range opts.keys {
+		if isConf[k] && !strings.HasPrefix(k, "known/") {
+			multi = append(multi, []any{k, opts.m[k]})
+		}
+	}
+	for _, k := range a.init.keys {
+		if !isConf[k] && !strings.HasPrefix(k, "known/") {
+			multi = append(multi, []any{k, a.init.m[k]})
+		}
+	}
+	if len(multi) > 1 {
+		out = append(out, []any{"multi-set", a.jail, "action", name, multi})
+	} else if len(multi) == 1 {
+		out = append(out, append([]any{"set", a.jail, "action", name}, multi[0].([]any)...))
+	}
+	return out, nil
+}
+
+// splitWords splits on spaces, commas and newlines, dropping empty words.
+func splitWords(s string) []any {
+	var out []any
+	for _, w := range strings.FieldsFunc(s, func(r rune) bool { return r == ' ' || r == ',' || r == '\n' }) {
+		if w = pyStrip(w); w != "" {
+			out = append(out, w)
+		}
+	}
+	return out
+}
+
+// logPaths expands each "glob [head|tail]" line of a logpath value.
+func (l *loader) logPaths(jailName, value string) [][]any {
+	var out [][]any
+	for _, line := range strings.Split(value, "\n") {
+		path, tail := line, "head"
+		if i := strings.LastIndexByte(line, ' '); i >= 0 {
+			path, tail = line[:i], line[i+1:]
+		}
+		found := pyGlob(path)
+		if len(found) == 0 {
+			l.log.Info("no file(s) found for glob", "jail", jailName, "glob", path)
+		}
+		for _, p := range found {
+			if _, err := os.Stat(p); err != nil {
+				l.log.Warn("dangling link, cannot be monitored", "jail", jailName, "file", p)
+				continue
+			}
+			out = append(out, []any{"set", jailName, "addlogpath", p, tail})
+		}
+	}
+	if len(out) == 0 {
+		l.log.Warn("have not found any log file", "jail", jailName)
+	}
+	return out
+}

@@ -1,0 +1,208 @@
+package ini
+
+import (
+	"bytes"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+)
+
+// MaxFileSize caps ParseFile: fail2ban configuration files are a few
+// kilobytes; anything this large is a mistake, not a config.
+const MaxFileSize = 4 << 20
+
+// ErrNotUTF8 is wrapped when a file is not valid UTF-8 (fail2ban skips such
+// include files with an error).
+var ErrNotUTF8 = fmt.Errorf("not valid UTF-8")
+
+// ParseFile reads and parses the named file, refusing files larger than
+// MaxFileSize.
+func ParseFile(name string) (*File, error) {
+	f, err := os.Open(name)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	data, err := io.ReadAll(io.LimitReader(f, MaxFileSize+1))
+	if err != nil {
+		return nil, fmt.Errorf("reading %q: %w", name, err)
+	}
+	if len(data) > MaxFileSize {
+		return nil, fmt.Errorf("reading %q: larger than %d bytes", name, MaxFileSize)
+	}
+	return ParseBytes(name, data)
+}
+
+// Parse parses one INI file read from r; name is used in positions.
+func Parse(name string, r io.Reader) (*File, error) {
+	data, err := io.ReadAll(r)
+	if err != nil {
+		return nil, fmt.Errorf("reading %q: %w", name, err)
+	}
+	return ParseBytes(name, data)
+}
+
+// ParseBytes parses data. On syntax errors it returns the part that could
+// be read together with an ErrorList naming every bad line.
+func ParseBytes(name string, data []byte) (*File, error) {
+	if !utf8.Valid(data) {
+		return nil, fmt.Errorf("decoding %q: %w", name, ErrNotUTF8)
+	}
+	p := &parser{file: &File{Name: name}, seenSec: map[string]bool{}, seenKey: map[string]bool{}}
+	for i, line := range splitLines(data) {
+		p.line(i+1, line)
+	}
+	p.finish()
+	return p.file, p.errs.Err()
+}
+
+// splitLines splits like Python's universal-newline text mode: "\n", "\r\n"
+// and "\r" all end a line.
+func splitLines(data []byte) []string {
+	s := string(data)
+	if bytes.IndexByte(data, '\r') >= 0 {
+		s = strings.ReplaceAll(s, "\r\n", "\n")
+		s = strings.ReplaceAll(s, "\r", "\n")
+	}
+	s = strings.TrimSuffix(s, "\n")
+	if s == "" && len(data) == 0 {
+		return nil
+	}
+	return strings.Split(s, "\n")
+}
+
+type parser struct {
+	file    *File
+	errs    ErrorList
+	cur     *Section
+	key     *Key
+	parts   []string // value lines of key
+	indent  int
+	seenSec map[string]bool
+	seenKey map[string]bool
+}
+
+// isSpace is Python's str.isspace for one rune.
+func isSpace(r rune) bool {
+	return unicode.IsSpace(r) || (r >= 0x1c && r <= 0x1f)
+}
+
+func trim(s string) string { return strings.TrimFunc(s, isSpace) }
+
+func (p *parser) line(n int, line string) {
+	start := commentStart(line)
+	value := trim(line[:start])
+	if value == "" {
+		if start == len(line) && p.key != nil {
+			p.parts = append(p.parts, "")
+		}
+		return
+	}
+	indent := strings.IndexFunc(line, func(r rune) bool { return !isSpace(r) })
+	if p.cur != nil && p.key != nil && indent > p.indent {
+		p.parts = append(p.parts, value)
+		return
+	}
+	p.indent = indent
+	pos := Pos{File: p.file.Name, Line: n}
+	if name, ok := sectionHeader(value); ok {
+		p.section(pos, name)
+		return
+	}
+	if p.cur == nil {
+		p.errs.Add(pos, "option outside of any section: %q", line)
+		return
+	}
+	p.option(pos, value, line)
+}
+
+// commentStart returns the index where the comment of line begins, or
+// len(line) when it has none.
+func commentStart(line string) int {
+	if t := trim(line); strings.HasPrefix(t, "#") || strings.HasPrefix(t, ";") {
+		return 0
+	}
+	for i := 0; i < len(line); i++ {
+		if line[i] != ';' {
+			continue
+		}
+		if i == 0 {
+			return 0
+		}
+		r, _ := utf8.DecodeLastRuneInString(line[:i])
+		if isSpace(r) {
+			return i
+		}
+	}
+	return len(line)
+}
+
+// sectionHeader matches configparser's permissive "\[(?P<header>.+)\]":
+// the name runs to the last ']' of the stripped line.
+func sectionHeader(v string) (string, bool) {
+	if !strings.HasPrefix(v, "[") {
+		return "", false
+	}
+	end := strings.LastIndexByte(v, ']')
+	if end < 2 {
+		return "", false
+	}
+	return v[1:end], true
+}
+
+func (p *parser) section(pos Pos, name string) {
+	p.flush()
+	p.key = nil
+	if p.seenSec[name] {
+		p.errs.Add(pos, "section %q already exists in this file", name)
+	}
+	if name != DefaultSection {
+		p.seenSec[name] = true
+	}
+	if s := p.file.Section(name); s != nil {
+		p.cur = s
+		return
+	}
+	p.cur = &Section{Name: name, Pos: pos}
+	p.file.Sections = append(p.file.Sections, p.cur)
+}
+
+func (p *parser) option(pos Pos, value, line string) {
+	i := strings.IndexAny(value, "=:")
+	if i < 0 || trim(value[:i]) == "" {
+		p.flush()
+		p.key = nil
+		p.errs.Add(pos, "line is neither a section, an option nor a comment: %q", line)
+		return
+	}
+	p.flush()
+	name := strings.ToLower(strings.TrimRightFunc(value[:i], isSpace))
+	id := p.cur.Name + "\x00" + name
+	if p.seenKey[id] {
+		p.errs.Add(pos, "section %q: option %q already exists in this file", p.cur.Name, name)
+	}
+	p.seenKey[id] = true
+	p.key = &Key{Name: name, Pos: pos}
+	p.parts = append(p.parts[:0], trim(value[i+1:]))
+}
+
+// flush stores the value collected for the current key.
+func (p *parser) flush() {
+	if p.key == nil {
+		return
+	}
+	v := strings.TrimRightFunc(strings.Join(p.parts, "\n"), isSpace)
+	p.key.Value = v
+	p.parts = p.parts[:0]
+	if k := p.cur.Key(p.key.Name); k != nil {
+		k.Value, k.Pos = v, p.key.Pos
+	} else {
+		p.cur.Keys = append(p.cur.Keys, p.key)
+	}
+	p.key = nil
+}
+
+func (p *parser) finish() { p.flush() }
