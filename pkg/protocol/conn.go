@@ -1,0 +1,89 @@
+package protocol
+
+import (
+	"errors"
+	"io"
+
+	"github.com/f2b/f2b/pkg/pyval"
+)
+
+// ConnOptions configure a Conn.
+type ConnOptions struct {
+	Reader ReaderOptions
+	Decode DecodeOptions
+	Encode EncodeOptions
+}
+
+// Conn is the server side of one client connection: it reads requests and
+// writes replies, reusing its buffers. It does not know any command; the
+// dispatcher decides what to answer. Not safe for concurrent use.
+type Conn struct {
+	w   io.Writer
+	r   *Reader
+	dec *Decoder
+	enc *Encoder
+	out []byte
+}
+
+// NewConn returns a Conn speaking over rw.
+func NewConn(rw io.ReadWriter, opts ConnOptions) *Conn {
+	opts.Decode.Reply = false
+	return &Conn{
+		w:   rw,
+		r:   NewReader(rw, opts.Reader),
+		dec: NewDecoder(opts.Decode),
+		enc: NewEncoder(opts.Encode),
+	}
+}
+
+// ReadRequest reads and decodes the next request. What to do with errors:
+//   - *LoadError: reply with WriteLoadError and keep reading (fail2ban
+//     keeps the connection open);
+//   - ErrMessageTooLarge (wrapped): reply with WriteLoadError, then close;
+//   - ErrCloseRequested: close without replying;
+//   - io.EOF, io.ErrUnexpectedEOF or another read error: the peer is gone.
+func (c *Conn) ReadRequest() (any, error) {
+	msg, err := c.r.Next()
+	if err != nil {
+		return nil, err
+	}
+	return c.dec.Decode(msg)
+}
+
+// WriteResult writes the success reply (0, v).
+func (c *Conn) WriteResult(v any) error {
+	return c.WriteReply(pyval.Tuple{int64(0), v})
+}
+
+// WriteException writes the failure reply (1, exc).
+func (c *Conn) WriteException(exc *pyval.Exception) error {
+	return c.WriteReply(pyval.Tuple{int64(1), exc})
+}
+
+// WriteLoadError writes the bare "ERROR: …" string fail2ban sends when a
+// request cannot be read.
+func (c *Conn) WriteLoadError(err error) error {
+	if le, ok := errors.AsType[*LoadError](err); ok {
+		return c.WriteReply(le.ReplyText())
+	}
+	return c.WriteReply("ERROR: " + err.Error())
+}
+
+// WriteReply pickles v and writes it followed by End. If v cannot be
+// pickled it writes "ERROR: <reason>" instead, as fail2ban does, and
+// returns nil; it returns only write errors.
+func (c *Conn) WriteReply(v any) error {
+	out, err := c.enc.Append(c.out[:0], v)
+	if err != nil {
+		var ee *EncodeError
+		errors.As(err, &ee)
+		out, err = c.enc.Append(c.out[:0], "ERROR: "+ee.Msg)
+		if err != nil {
+			return err
+		}
+	}
+	out = append(out, End...)
+	_, err = c.w.Write(out)
+	c.out = out[:0]
+	return err
+}

@@ -1,0 +1,59 @@
+// Package protocol speaks fail2ban's control-socket protocol: pickled Python
+// objects framed by the "<F2B_END_COMMAND>" marker, as implemented by
+// fail2ban/server/asyncserver.py (server side) and fail2ban/client/csocket.py
+// (client side).
+//
+// It is a leaf package (it imports only pkg/pyval) so that both the server's
+// command dispatcher and the f2b-client binary can share one codec without
+// the client pulling in jails, the database or the filters.
+//
+// # Framing
+//
+// A message is the pickle bytes followed by END. The stream is split on END
+// and nothing else, exactly as asynchat does: an argument that contains the
+// literal marker splits the message (fail2ban answers every fragment with a
+// load error, and so do we). A message that is exactly "<F2B_CLOSE_COMMAND>"
+// asks the server to close the connection. [Reader] enforces a size cap so a
+// peer cannot make us buffer without bound.
+//
+// # Decoding
+//
+// The decoder is our own small pickle virtual machine for protocols 0–5,
+// working directly on the message bytes and producing pkg/pyval values. We
+// do not hand untrusted bytes to github.com/nlpodyssey/gopickle because it
+// cannot be restricted cleanly: REDUCE/BUILD/INST/OBJ on its generic classes
+// always succeed (there is no hook to refuse them), it allocates a buffer of
+// the size a length prefix claims before checking that the bytes exist (one
+// 9-byte BINUNICODE8 header asks for exabytes), its opcode table panics on
+// byte 0xff, a missing memo entry silently reads as None, and it does not
+// decode the escapes of protocol-0 STRING and UNICODE (raw-unicode-escape)
+// opcodes that PHP and other script clients send. Pre-scanning the stream to
+// make gopickle safe would need a full stack machine anyway, so we decode in
+// that one pass.
+//
+// [Decode] (requests) accepts only data opcodes: GLOBAL, STACK_GLOBAL,
+// REDUCE, BUILD, INST, OBJ, NEWOBJ, NEWOBJ_EX, EXT1/2/4, PERSID, BINPERSID and
+// the out-of-band buffer opcodes are refused, which the server turns into the
+// same bare "ERROR: …" reply fail2ban sends for any unpickling error
+// (spec server.md §1.6). Error texts of ordinary malformed input match
+// CPython's ("Ran out of input", "pickle data was truncated", "invalid load
+// key, 'n'.", "Memo value not found at index 5", …). Python-2 STRING opcodes
+// are decoded as ASCII, like Python 3's default unpickler. Size, item-count
+// and nesting caps bound memory and time; recursive structures are refused.
+//
+// [DecodeReply] (client side) additionally accepts the globals a fail2ban
+// server puts in replies: builtins.str (IPAddr objects reduce to it) and
+// exception classes, which become *pyval.Exception.
+//
+// # Encoding
+//
+// [Encode] writes what CPython 3.8+'s C pickler writes for the same value
+// with protocol 5 (or 4): FRAME headers split at 64 KiB, MEMOIZE after every
+// str, tuple, list, dict, set and global, BINGET for a repeated global, the
+// batching of APPENDS/SETITEMS/ADDITEMS in groups of 1000. [IPAddr] values
+// are written as fail2ban's IPAddr pickles itself (builtins.str applied to
+// the text), *pyval.Exception as the default exception reduce, so replies
+// are byte-identical to the real server's (see testdata and spec/vectors).
+// Strings are never deduplicated (CPython memoizes by object identity, and
+// distinct str objects with equal text are written twice).
+package protocol
