@@ -5,10 +5,13 @@
 // It mirrors fail2ban's server/filterpoll.py, server/filterpyinotify.py,
 // server/filtersystemd.py and the FileContainer of server/filter.py: lines are
 // emitted only once their newline has arrived, the position of a file is the
-// offset of its next unread byte, and a file is identified by the MD5 of its
+// offset of its next unread byte, and a file is identified by a hash of its
 // first line (terminator included), which is what fail2ban stores in the
 // "logs" table of its database so that a restarted server resumes where the
-// previous one stopped.
+// previous one stopped. The column is called firstlinemd5, but under Python 3
+// fail2ban's MD5 self-test (md5 of a str) raises and it falls back to SHA-1,
+// so the stored value is a 40-digit hex SHA-1; TestHash_Python checks this
+// against fail2ban itself.
 //
 // Unlike fail2ban, a file backend keeps the file open between reads so that a
 // file rotated by rename is read to its end before the new file is followed;

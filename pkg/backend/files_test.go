@@ -2,7 +2,7 @@ package backend
 
 import (
 	"context"
-	"crypto/md5"
+	"crypto/sha1"
 	"encoding/hex"
 	"errors"
 	"os"
@@ -14,7 +14,7 @@ import (
 
 func TestFiles_StartPosition(t *testing.T) {
 	content := "first line\nsecond line\n"
-	firstHash := md5.Sum([]byte("first line\n"))
+	firstHash := sha1.Sum([]byte("first line\n"))
 	tests := []struct {
 		name   string
 		in     PathSpec
@@ -93,7 +93,7 @@ func TestFiles_Positions(t *testing.T) {
 	}
 	out := startFiles(t, fs)
 	collect(t, out, 2)
-	sum := md5.Sum([]byte("alpha\n"))
+	sum := sha1.Sum([]byte("alpha\n"))
 	want := []Position{{File: a, Hash: hex.EncodeToString(sum[:]), Pos: 11}, {File: b, Hash: "", Pos: 0}}
 	if got := fs.Positions(); !slices.Equal(got, want) {
 		t.Fatalf("Positions() = %+v, want %+v", got, want)

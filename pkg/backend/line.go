@@ -25,7 +25,7 @@ type Line struct {
 }
 
 // Position is what fail2ban stores in the "logs" table for one file: the path,
-// the hex MD5 of the file's first line including its terminator ("" while the
+// the hex SHA-1 (see the package doc) of the file's first line including its terminator ("" while the
 // first line is incomplete) and the offset of the next unread byte.
 type Position struct {
 	File string

@@ -16,9 +16,10 @@ var errStopped = errors.New("backend stopped")
 const readChunk = 64 << 10
 
 // missingCloseAfter is how many polls an open file may stay missing from its
-// path before its descriptor is closed. Until then lines a writer still
-// appends to a renamed file are read.
-const missingCloseAfter = 3
+// path before its descriptor is closed (fail2ban gives up on a file after 50
+// failed stats too). Until then, lines a writer still appends to a renamed
+// file are read; a deleted file's space is released after that.
+const missingCloseAfter = 50
 
 // reader holds what one Run invocation needs to turn files into lines.
 type reader struct {

@@ -1,13 +1,13 @@
 package backend
 
 import (
-	"sync"
-	"time"
 	"io"
 	"os"
 	"path/filepath"
+	"sync"
 	"sync/atomic"
 	"testing"
+	"time"
 )
 
 // seqWriter appends numbered lines to a log the way a syslog daemon does.

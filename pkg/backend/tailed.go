@@ -1,7 +1,7 @@
 package backend
 
 import (
-	"crypto/md5"
+	"crypto/sha1"
 	"encoding/hex"
 	"errors"
 	"fmt"
@@ -24,7 +24,7 @@ type tailed struct {
 	pos      atomic.Int64 // offset of the next unread byte
 
 	mu   sync.Mutex
-	hash string // hex MD5 of the first line, "" if unknown
+	hash string // hex SHA-1 of the first line, "" if unknown
 	ino  uint64 // inode the position refers to, 0 if none yet
 
 	removed atomic.Bool
@@ -95,7 +95,7 @@ func (t *tailed) closeFile() {
 	t.skipping = false
 }
 
-// firstLineHash returns the hex MD5 of the first line of f including its
+// firstLineHash returns the hex SHA-1 of the first line of f including its
 // newline, or "" if the file has no complete first line yet.
 func firstLineHash(f io.ReaderAt) (string, error) {
 	buf := make([]byte, 0, 4096)
@@ -104,7 +104,7 @@ func firstLineHash(f io.ReaderAt) (string, error) {
 		n, err := f.ReadAt(chunk, int64(len(buf)))
 		for i, c := range chunk[:n] {
 			if c == '\n' {
-				sum := md5.Sum(buf[:len(buf)+i+1])
+				sum := sha1.Sum(buf[:len(buf)+i+1])
 				return hex.EncodeToString(sum[:]), nil
 			}
 		}
