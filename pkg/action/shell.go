@@ -27,6 +27,9 @@ type ShellOptions struct {
 	Env []string
 	// Dir is the working directory; empty inherits it.
 	Dir string
+	// Prefix is an argv put in front of the shell, e.g.
+	// ["ip", "netns", "exec", "ns1"] to run every command in a namespace.
+	Prefix []string
 }
 
 // ShellRunner runs commands with `/bin/sh -c` in their own process group.
@@ -66,7 +69,8 @@ func (r *ShellRunner) Run(ctx context.Context, c Command) (Result, error) {
 
 func (r *ShellRunner) run(ctx context.Context, c Command) (Result, error) {
 	var stdout, stderr bytes.Buffer
-	cmd := exec.Command(r.opts.Shell, append([]string{"-c", c.Script}, c.Args...)...)
+	argv := append(append(append([]string{}, r.opts.Prefix...), r.opts.Shell, "-c", c.Script), c.Args...)
+	cmd := exec.Command(argv[0], argv[1:]...)
 	cmd.Stdout, cmd.Stderr = &stdout, &stderr
 	cmd.Env, cmd.Dir = r.opts.Env, r.opts.Dir
 	cmd.SysProcAttr = &syscall.SysProcAttr{Setsid: true}
