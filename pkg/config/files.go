@@ -201,6 +201,7 @@ func (l *loader) read(name string) (*store, error) {
 		return nil, err
 	}
 	st := newStore()
+	st.top = files
 	for _, f := range full {
 		if p := l.cache.parse(f); p.file != nil {
 			st.merge(p.file)

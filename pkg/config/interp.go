@@ -196,4 +196,6 @@ func matchRef(s string) (sref, int, bool) {
 	return sref{full: full, sec: s[:k], opt: s[k+1 : k+1+close]}, k + 1 + close + 2, true
 }
 
-func isWord(r rune) bool { return r == '_' || unicode.IsLetter(r) || unicode.IsDigit(r) || unicode.Is(unicode.Mn, r) }
+func isWord(r rune) bool {
+	return r == '_' || unicode.IsLetter(r) || unicode.IsDigit(r) || unicode.Is(unicode.Mn, r)
+}

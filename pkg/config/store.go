@@ -44,6 +44,7 @@ type store struct {
 	order    []string
 	secs     map[string]*section
 	files    []string
+	top      []string // the logical name's own files, before includes
 }
 
 func newStore() *store {
