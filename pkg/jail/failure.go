@@ -1,0 +1,134 @@
+package jail
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+
+	"github.com/f2b/f2b/pkg/ipaddr"
+)
+
+// levelNotice is fail2ban's NOTICE (between INFO and WARNING); pkg/logging
+// renders it by name.
+const levelNotice = slog.Level(2)
+
+// timeLayout is how fail2ban prints times in log messages and banip lists.
+const timeLayout = "2006-01-02 15:04:05"
+
+// snapshot reads the per-failure configuration under one lock.
+func (j *Jail) snapshot() (idle bool, r ignoreRules, c *banCalc) {
+	j.cfgMu.RLock()
+	defer j.cfgMu.RUnlock()
+	return j.idle, j.ignore, j.extra
+}
+
+// AddFailure counts one failure reported by the filter. Ignored ids
+// (ignoreself, ignoreip, ignorecommand) are dropped, and so is everything
+// while the jail is idle. It reports whether the failure completed
+// maxretry and queued a ban for the run loop.
+func (j *Jail) AddFailure(ctx context.Context, f Failure) bool {
+	idle, r, c := j.snapshot()
+	if idle {
+		return false
+	}
+	return j.add(ctx, f, 1, r, c, true)
+}
+
+// Attempt is "set <jail> attempt <id> [<msg>…]": a failure at the current
+// time carrying msgs as its matches and counting len(msgs) (at least 1)
+// retries. It returns 1 when counted and 0 when the id is ignored (the
+// ignore rules apply unless Options.AttemptSkipsIgnore, as in 1.0.2).
+func (j *Jail) Attempt(ctx context.Context, id string, msgs ...string) int {
+	_, r, c := j.snapshot()
+	f := Failure{Time: j.now(), Matches: msgs}
+	if a := ipaddr.ParseID(id); a.IsSingle() {
+		f.IP = a.IP()
+	} else {
+		f.ID = id
+	}
+	if !j.add(ctx, f, max(len(msgs), 1), r, c, !j.opts.AttemptSkipsIgnore) {
+		return 0
+	}
+	return 1
+}
+
+// add is the common path; it returns false only when the id was ignored.
+func (j *Jail) add(ctx context.Context, f Failure, count int, r ignoreRules, c *banCalc, checkIgnore bool) bool {
+	k := makeKey(f.IP, f.ID)
+	t := Ticket{IP: k.ip, ID: k.id, Time: f.Time, Tags: f.Tags}
+	if checkIgnore {
+		if rule := j.isIgnored(ctx, r, &t); rule != "" {
+			j.logf(ctx, slog.LevelInfo, "[%s] Ignore %s by %s", j.opts.Name, t.String(), rule)
+			return false
+		}
+	}
+	if j.log.Enabled(ctx, slog.LevelInfo) {
+		j.logf(ctx, slog.LevelInfo, "[%s] Found %s - %s", j.opts.Name, t.String(), f.Time.Format(timeLayout))
+	}
+	banCount := 0
+	if c.Increment && j.opts.Store != nil {
+		count, banCount = j.badIP(ctx, &t, count)
+	}
+	if bt, ok := j.fm.add(k, &f, count, banCount, j.now()); ok {
+		j.enqueue(bt)
+	}
+	return true
+}
+
+// badIP is the bantime.increment acceleration: an id with previous bans
+// counts more retries per failure, unless the failure predates its last
+// ban (a log line read again after a restart).
+func (j *Jail) badIP(ctx context.Context, t *Ticket, count int) (int, int) {
+	rec, ok, err := j.opts.Store.LastBan(ctx, j.opts.Name, t.String(), false)
+	if err != nil {
+		j.log.Error("looking up previous bans", logKeyIP, t.String(), logKeyErr, err)
+		return count, 0
+	}
+	if !ok || rec.Count <= 0 || !t.Time.After(rec.Time) {
+		return count, 0
+	}
+	r := badRetries(rec.Count, j.MaxRetry())
+	if r <= 1 {
+		return count, rec.Count
+	}
+	j.logf(ctx, slog.LevelInfo, "[%s] Found %s, bad - %s, %d # -> %d", j.opts.Name, t.String(),
+		t.Time.Format(timeLayout), rec.Count, r)
+	return count + r - 1, rec.Count
+}
+
+func (j *Jail) enqueue(t Ticket) {
+	j.qMu.Lock()
+	j.queue = append(j.queue, t)
+	j.qMu.Unlock()
+	j.signal()
+}
+
+func (j *Jail) signal() {
+	select {
+	case j.wake <- struct{}{}:
+	default:
+	}
+}
+
+// dequeue takes every queued ticket.
+func (j *Jail) dequeue() []Ticket {
+	j.qMu.Lock()
+	defer j.qMu.Unlock()
+	q := j.queue
+	j.queue = nil
+	return q
+}
+
+// Queued returns the number of tickets waiting for the run loop.
+func (j *Jail) Queued() int {
+	j.qMu.Lock()
+	defer j.qMu.Unlock()
+	return len(j.queue)
+}
+
+func (j *Jail) logf(ctx context.Context, level slog.Level, format string, args ...any) {
+	if !j.log.Enabled(ctx, level) {
+		return
+	}
+	j.log.Log(ctx, level, fmt.Sprintf(format, args...))
+}

@@ -1,0 +1,8 @@
+package jail
+
+// Log attribute keys used by this package.
+const (
+	logKeyJail = "jail"
+	logKeyIP   = "ip"
+	logKeyErr  = "err"
+)
