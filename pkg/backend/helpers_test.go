@@ -3,6 +3,7 @@ package backend
 import (
 	"context"
 	"fmt"
+	"log/slog"
 	"os"
 	"strings"
 	"testing"
@@ -124,3 +125,5 @@ func countFDs(t *testing.T) int {
 	}
 	return len(ents)
 }
+
+func discardLogger() *slog.Logger { return slog.New(slog.DiscardHandler) }

@@ -214,13 +214,14 @@ func (r *reader) emitLines(t *tailed, buf []byte, off int64) (int, error) {
 	}
 }
 
-// send decodes one raw line, hands it over and advances the position.
+// send caps and decodes one raw line (without its trailing "\r\n"
+// characters), hands it over and advances the position.
 func (r *reader) send(t *tailed, raw []byte, next int64) error {
-	for len(raw) > 0 && (raw[len(raw)-1] == '\n' || raw[len(raw)-1] == '\r') {
-		raw = raw[:len(raw)-1]
-	}
 	if len(raw) > r.maxLine {
 		raw = raw[:r.maxLine]
+	}
+	for len(raw) > 0 && (raw[len(raw)-1] == '\n' || raw[len(raw)-1] == '\r') {
+		raw = raw[:len(raw)-1]
 	}
 	line := Line{Text: r.decode(raw), File: t.name, Pos: next}
 	select {
