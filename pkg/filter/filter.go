@@ -19,6 +19,9 @@ type Failure struct {
 	Data           map[string]string // named groups that took part, plus "ip" when the id is an F-ID
 	Users          []string          // distinct users of an mlfid session, in order
 	FailRegexIndex int
+	// NoFail marks a <F-NOFAIL> match without an mlfid session: fail2ban's
+	// server still counts it, fail2ban-regex reports it as ignored.
+	NoFail bool
 }
 
 // Result is what ProcessLine learned about one line; it carries enough
@@ -94,9 +97,6 @@ func New(o Options) (*Filter, error) {
 func (f *Filter) compileList(opt string, exprs []string, multiline bool, errs []error) ([]*Regex, []error) {
 	var out []*Regex
 	for i, e := range exprs {
-		if strings.TrimSpace(e) == "" {
-			continue
-		}
 		r, err := f.compile(e, multiline)
 		if err != nil {
 			errs = append(errs, fmt.Errorf("%s[%d] %q: %w", opt, i, e, err))

@@ -35,6 +35,12 @@ func (f *Filter) report(idx int, g map[string]string, matched []line, res *Resul
 		res.Pending++
 		return
 	}
+	// A nofail match outside an mlfid session is still reported (and
+	// counted by fail2ban's server); the tester shows it as ignored.
+	nofail := d.groups["nofail"] != ""
+	if nofail {
+		res.NoFail++
+	}
 	ids := []ipaddr.Addr{id}
 	if id == (ipaddr.Addr{}) {
 		ids = f.resolve(host)
@@ -48,6 +54,7 @@ func (f *Filter) report(idx int, g map[string]string, matched []line, res *Resul
 			Data:           maps.Clone(d.groups),
 			Users:          slices.Clone(d.users),
 			FailRegexIndex: idx,
+			NoFail:         nofail,
 		})
 	}
 }

@@ -118,6 +118,9 @@ func (tr *translator) run() {
 			tr.emit(string(c))
 			tr.i++
 			tr.quantSuffix()
+		case '.':
+			tr.emit(".")
+			tr.i++
 		case '^':
 			tr.anchor("^")
 		case '$':
