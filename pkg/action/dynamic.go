@@ -8,8 +8,9 @@ import (
 )
 
 // tagInfo answers phase-B (ticket) tags. A nil *Ticket is fail2ban's
-// "empty ticket" used for start/stop/flush/check: only <ip> (empty),
-// <family> and <time> are known.
+// "empty ticket" used for start/stop/flush/check: empty id and matches,
+// zero counters, the operated <family> and <time> = now. <bantime> stays
+// literal there (fail2ban would insert the jail's bantime).
 type tagInfo struct {
 	t      *Ticket
 	family string
@@ -28,8 +29,10 @@ func (ti tagInfo) lookup(tag string) (string, bool) {
 	}
 	if t == nil {
 		switch tag {
-		case "ip", "fid":
+		case "ip", "fid", "ip-rev", "matches", "ipmatches", "ipjailmatches":
 			return "", true
+		case "failures", "bancount", "restored", "ipfailures", "ipjailfailures":
+			return "0", true
 		case "family":
 			return ti.family, true
 		case "time":
@@ -136,7 +139,7 @@ func ipRev(ip netip.Addr) string {
 // pyFloat renders t as Python's str(time.time()): shortest round-trip
 // digits, always with a fractional part.
 func pyFloat(t time.Time) string {
-	s := strconv.FormatFloat(float64(t.UnixNano())/1e9, 'f', -1, 64)
+	s := strconv.FormatFloat(float64(t.Unix())+float64(t.Nanosecond())/1e9, 'f', -1, 64)
 	if !strings.Contains(s, ".") {
 		s += ".0"
 	}

@@ -13,8 +13,6 @@ import (
 	"github.com/f2b/f2b/pkg/action"
 )
 
-const debianPython = "/usr/bin/python3"
-
 // stockProps returns the property list fail2ban's client sends for a stock
 // action.d file, produced by the installed fail2ban (test oracle only).
 func stockProps(t *testing.T, name string, opts ...string) []action.Prop {

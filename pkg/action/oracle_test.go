@@ -1,4 +1,4 @@
-package action
+package action_test
 
 import (
 	"bytes"
@@ -10,9 +10,12 @@ import (
 	"reflect"
 	"testing"
 	"time"
+
+	"github.com/f2b/f2b/pkg/action"
 )
 
-const debianPython = "/usr/bin/python3"
+// oracleNow is the clock of oracle renders (<time> of ticketless commands).
+var oracleNow = time.Unix(1795610000, 500000000)
 
 // needFail2ban skips the test unless the Debian fail2ban package is
 // importable (fatal under CI=true, where it must be installed).
@@ -41,15 +44,17 @@ type oracleTicket struct {
 }
 
 type oracleCase struct {
-	Props  [][2]string   `json:"props"`
-	Op     string        `json:"op"`
-	Family string        `json:"family"`
-	Ticket *oracleTicket `json:"ticket,omitempty"`
+	Props       [][2]string   `json:"props"`
+	Op          string        `json:"op"`
+	Family      string        `json:"family"`
+	Ticket      *oracleTicket `json:"ticket,omitempty"`
+	EmptyTicket bool          `json:"empty_ticket"`
+	Now         float64       `json:"now"`
 }
 
-func (o *oracleTicket) ticket() *Ticket {
+func (o *oracleTicket) ticket() *action.Ticket {
 	sec, frac := math.Modf(o.Time)
-	return &Ticket{
+	return &action.Ticket{
 		IP: netip.MustParseAddr(o.IP), ID: o.FID, Failures: o.Failures,
 		Time:    time.Unix(int64(sec), int64(math.Round(frac*1e9))),
 		BanTime: time.Duration(o.BanTime) * time.Second, BanCount: o.BanCount,
@@ -82,20 +87,23 @@ func runOracle(t *testing.T, cases []oracleCase) []any {
 // goRender renders a case the way runOracle's script does, as a JSON-like
 // value: a string, or a list of script and args.
 func goRender(t *testing.T, c oracleCase) any {
-	var ps []Prop
+	var ps []action.Prop
 	for _, p := range c.Props {
-		ps = append(ps, Prop{Name: p[0], Value: p[1]})
+		ps = append(ps, action.Prop{Name: p[0], Value: p[1]})
 	}
-	a, _ := newTestAction(t, ps...)
-	a.hostname = func() string { h, _ := os.Hostname(); return h }
-	if c.Ticket == nil {
-		s, err := a.operation("<"+c.Op+">", c.Family)
-		if err != nil {
-			return map[string]any{"error": err.Error()}
-		}
-		return s
+	a, err := action.New(action.Options{
+		Jail: "sshd", Name: "oracle", Props: ps, Runner: &action.Recorder{},
+		Hostname: func() string { return "host.example.org" },
+		Now:      func() time.Time { return oracleNow },
+	})
+	if err != nil {
+		return map[string]any{"error": err.Error()}
 	}
-	cmd, err := a.Render(c.Op, "", c.Ticket.ticket())
+	var tk *action.Ticket
+	if c.Ticket != nil {
+		tk = c.Ticket.ticket()
+	}
+	cmd, err := a.Render(c.Op, c.Family, tk)
 	if err != nil {
 		return map[string]any{"error": err.Error()}
 	}
@@ -150,7 +158,7 @@ func oracleCases() []oracleCase {
 	for _, ps := range [][][2]string{ipt, echo, nested, bad} {
 		for _, fam := range []string{"", "inet4", "inet6"} {
 			for _, op := range []string{"actionstart", "actionstop", "actioncheck"} {
-				cases = append(cases, oracleCase{Props: ps, Op: op, Family: fam})
+				cases = append(cases, opCase(ps, op, fam))
 			}
 		}
 		for _, tk := range []*oracleTicket{evil, v6, v4} {
@@ -162,9 +170,20 @@ func oracleCases() []oracleCase {
 	return cases
 }
 
+func opCase(ps [][2]string, op, fam string) oracleCase {
+	return oracleCase{Props: ps, Op: op, Family: fam, EmptyTicket: true,
+		Now: float64(oracleNow.Unix()) + float64(oracleNow.Nanosecond())/1e9}
+}
+
 func TestRender_Oracle(t *testing.T) {
 	needFail2ban(t)
-	cases := oracleCases()
+	compareOracle(t, oracleCases())
+}
+
+// compareOracle renders every case here and with fail2ban and reports
+// differences.
+func compareOracle(t *testing.T, cases []oracleCase) {
+	t.Helper()
 	want := runOracle(t, cases)
 	if len(want) != len(cases) {
 		t.Fatalf("oracle returned %d results for %d cases", len(want), len(cases))
@@ -179,7 +198,8 @@ func TestRender_Oracle(t *testing.T) {
 			continue
 		}
 		if !reflect.DeepEqual(got, w) {
-			t.Errorf("case %d (%s fam=%q ticket=%v):\n got  %q\n want %q", i, c.Op, c.Family, c.Ticket != nil, got, w)
+			t.Errorf("case %d (%s fam=%q ticket=%v):\n got  %q\n want %q\n props %q", i, c.Op, c.Family, c.Ticket != nil, got, w, c.Props)
 		}
 	}
 }
+const debianPython = "/usr/bin/python3"

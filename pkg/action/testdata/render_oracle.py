@@ -5,12 +5,15 @@
 # or {"error": msg}.
 import json, sys
 from fail2ban.server.action import CommandAction
-from fail2ban.server.ipdns import IPAddr
+from fail2ban.server.ipdns import IPAddr, DNSUtils
+
+# fixed host name, as the Go side's test hostname
+DNSUtils.getHostname = staticmethod(lambda fqdn=True: "host.example.org" if fqdn else "host")
 
 def ainfo(t):
     ip = IPAddr(t["ip"])
     d = {
-        "ip": ip, "family": ip.familyStr, "ip-rev": ip.getPTR(""),
+        "ip": ip, "family": ip.familyStr, "ip-rev": ip.getPTR(""), "ip-host": None,
         "fid": t.get("fid") or ip, "failures": t["failures"],
         "time": float(t["time"]), "bantime": t["bantime"], "bancount": t["bancount"],
         "matches": "\n".join(t["matches"]), "restored": 1 if t["restored"] else 0,
@@ -27,7 +30,13 @@ def render(c):
     tag = "<" + c["op"] + ">"
     t = c.get("ticket")
     if t is None:
-        return a._getOperation(tag, c["family"])
+        cmd = a._getOperation(tag, c["family"])
+        if c.get("empty_ticket"):
+            # what _executeOperation adds for the jail's empty ticket
+            cmd = a.replaceDynamicTags(cmd, {"ip": "", "fid": "", "ip-rev": "", "failures": 0,
+                "bancount": 0, "matches": "", "restored": 0, "ipmatches": "", "ipjailmatches": "",
+                "ipfailures": 0, "ipjailfailures": 0, "family": c["family"], "time": c["now"], "F-*": {}})
+        return cmd
     info = ainfo(t)
     fam = info["family"]
     cmd = a.replaceTag(tag, a._properties,
