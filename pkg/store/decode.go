@@ -72,7 +72,10 @@ func normalize(v any) any {
 		if n, err := x.Int64(); err == nil {
 			return n
 		}
-		f, _ := x.Float64()
+		f, err := x.Float64()
+		if err != nil { // out of range: keep the text rather than ±Inf
+			return json.RawMessage(x)
+		}
 		return f
 	case []any:
 		for i := range x {

@@ -74,7 +74,7 @@ func newSample() sample {
 			Failures: 3, Fields: []Field{{Key: "ip4", Value: "192.0.2.1"}, {Key: "user", Value: "root"}},
 		}},
 		{Jail: "sshd", IP: "2001:db8::1", Time: at(sampleNow - 5), BanTime: 1200, BanCount: 2, Data: Data{
-			Matches: []Match{{"a"}, {"b"}, {"c"}, {"d"}, {"e"}, {"f"}, {"g"}, {"h"}, {"i"}, {"j"}, {"k"}, {"l"}},
+			Matches:  []Match{{"a"}, {"b"}, {"c"}, {"d"}, {"e"}, {"f"}, {"g"}, {"h"}, {"i"}, {"j"}, {"k"}, {"l"}},
 			Failures: 12,
 		}},
 		{Jail: "web", IP: "192.0.2.1", Time: at(sampleNow - 2), BanTime: Permanent, BanCount: 3, Data: Data{Matches: []Match{}}},
