@@ -7,11 +7,12 @@ import (
 
 	"github.com/f2b/f2b/pkg/ini"
 	"github.com/f2b/f2b/pkg/pyval"
+	"github.com/f2b/f2b/pkg/version"
 )
 
 // Version is the fail2ban version the client reports to configs
 // (%(fail2ban_version)s) and the protocol expects.
-const Version = "1.0.2"
+const Version = version.Fail2banVersion
 
 var (
 	jailOpts1st = []optSpec{{"bool", "enabled", false}, {"string", "backend", "auto"}, {"string", "filter", ""}}

@@ -41,6 +41,7 @@ type loader struct {
 	stores map[string]*store
 	jails  *store
 	errs   ini.ErrorList
+	noLogs []string // enabled jails whose logpath matched no file
 }
 
 func newLoader(opts Options) *loader {
@@ -66,10 +67,11 @@ type Config struct {
 	stream  [][]any
 	// OK is fail2ban-client's verdict on the tree: false when it would
 	// refuse to start (a fatal error, or with -t any jail error).
-	ok    bool
-	fatal error
-	errs  ini.ErrorList
-	early map[string]string
+	ok     bool
+	fatal  error
+	errs   ini.ErrorList
+	early  map[string]string
+	noLogs []string
 }
 
 // Load reads a whole configuration tree the way fail2ban-client does. The
@@ -130,6 +132,14 @@ func (l *loader) load(c *Config, opts Options) error {
 		return err
 	}
 	c.stream = stream
+	c.noLogs = l.noLogs
+	for _, n := range l.noLogs {
+		pos := ini.Pos{File: l.dir}
+		if s := l.jails.section(n); s != nil {
+			pos = s.pos
+		}
+		l.errs.Add(pos, "jail %q: have not found any log file", n)
+	}
 	c.ok = true
 	for _, j := range c.jails {
 		if j.cfgErr != "" {

@@ -5,6 +5,7 @@ import (
 	"os"
 	"strings"
 
+	"github.com/f2b/f2b/pkg/ini"
 	"github.com/f2b/f2b/pkg/pyval"
 )
 
@@ -18,6 +19,31 @@ func (c *Config) OK() bool { return c.ok && c.fatal == nil }
 
 // Fatal is the error that made the whole configuration fail, if any.
 func (c *Config) Fatal() error { return c.fatal }
+
+// DumpOK is fail2ban-client's verdict for -d: the tree loaded and at least
+// one jail is valid, or no jail has an error.
+func (c *Config) DumpOK() bool {
+	if c.fatal != nil {
+		return false
+	}
+	valid, bad := false, false
+	for _, j := range c.jails {
+		if j.cfgErr != "" {
+			bad = true
+		} else {
+			valid = true
+		}
+	}
+	return valid || !bad
+}
+
+// TestOK is fail2ban-client's verdict for -t: no fatal error, no jail
+// with a configuration error and every jail with a log file (unless it
+// reads the journal).
+func (c *Config) TestOK() bool { return c.OK() && len(c.noLogs) == 0 }
+
+// Errors lists every problem found while loading, with positions.
+func (c *Config) Errors() ini.ErrorList { return c.errs }
 
 // Early returns the general options a client needs before any server
 // contact (socket, pidfile, loglevel, logtarget, syslogsocket).
@@ -221,6 +247,7 @@ func (l *loader) logPaths(jailName, value string) [][]any {
 	}
 	if len(out) == 0 {
 		l.log.Warn("have not found any log file", "jail", jailName)
+		l.noLogs = append(l.noLogs, jailName)
 	}
 	return out
 }

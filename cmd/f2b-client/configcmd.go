@@ -1,0 +1,64 @@
+package main
+
+import (
+	"fmt"
+
+	"github.com/spf13/cobra"
+
+	"github.com/f2b/f2b/pkg/config"
+)
+
+// configCommand handles -d, --dp and -t. done is true when the client
+// must exit afterwards (no command words follow a successful test, or a
+// dump was requested).
+func (f *flags) configCommand(cmd *cobra.Command, args []string) (done bool, err error) {
+	c, _ := config.Load(config.Options{Dir: f.conf, Logger: f.logger(cmd.ErrOrStderr()), Main: f.mainOptions()})
+	out := cmd.OutOrStdout()
+	if f.dump || f.dumpPretty {
+		if c.Stream() == nil {
+			fmt.Fprintln(out, "ERROR: The configuration stream failed because of the invalid syntax.")
+		} else if err := config.Dump(out, c.Stream(), f.dumpPretty && !f.dump); err != nil {
+			return true, err
+		}
+		if !f.test {
+			if !c.DumpOK() {
+				reportErrors(cmd, c)
+				return true, &exitError{code: exitFailure}
+			}
+			return true, nil
+		}
+	}
+	if !c.TestOK() {
+		reportErrors(cmd, c)
+		fmt.Fprintln(cmd.ErrOrStderr(), "ERROR: test configuration failed")
+		return true, &exitError{code: exitFailure}
+	}
+	if len(args) == 0 {
+		fmt.Fprintln(out, "OK: configuration test is successful")
+		return true, nil
+	}
+	return false, nil
+}
+
+func reportErrors(cmd *cobra.Command, c *config.Config) {
+	w := cmd.ErrOrStderr()
+	if err := c.Fatal(); err != nil {
+		fmt.Fprintln(w, "ERROR:", err)
+	}
+	for _, e := range c.Errors() {
+		fmt.Fprintln(w, e.Error())
+	}
+}
+
+// mainOptions are the early options given on the command line; they
+// replace fail2ban.conf's values in the stream.
+func (f *flags) mainOptions() map[string]string {
+	m := map[string]string{}
+	for k, v := range map[string]string{"socket": f.socket, "pidfile": f.pidfile,
+		"loglevel": f.loglevel, "logtarget": f.logtarget, "syslogsocket": f.syslogsocket} {
+		if v != "" {
+			m[k] = v
+		}
+	}
+	return m
+}
