@@ -1,0 +1,238 @@
+package datedetect
+
+import (
+	"strings"
+	"time"
+)
+
+var (
+	monthAbbr = []string{"jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"}
+	monthFull = []string{"january", "february", "march", "april", "may", "june", "july",
+		"august", "september", "october", "november", "december"}
+	dayAbbr = []string{"mon", "tue", "wed", "thu", "fri", "sat", "sun"}
+	dayFull = []string{"monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"}
+)
+
+// clock is what converting a date needs to know about the process.
+type clock struct {
+	now   time.Time      // current instant
+	local *time.Location // the process time zone (dates without a zone)
+	tz    *time.Location // logtimezone, nil if unset
+}
+
+// fields collects the strptime values of one match.
+type fields struct {
+	year, month, day                 int
+	hasYear, hasMonth, hasDay        bool
+	hour, minute, second             int
+	weekday, julian, week, weekStart int
+	hasWeekday, hasJulian, hasWeek   bool
+	tzMin                            int
+	hasTZ                            bool
+}
+
+// strptimeSeconds turns the named groups of a match into seconds since the
+// epoch following fail2ban's reGroupDictStrptime. ok is false where
+// fail2ban gets no date (it raises, or returns None).
+func strptimeSeconds(line string, loc []int, names []string, c clock) (int64, bool) {
+	var f fields
+	for i, key := range names {
+		if key == "" || loc[2*i+2] < 0 {
+			continue
+		}
+		val := line[loc[2*i+2]:loc[2*i+3]]
+		if !f.set(key, val, line, loc, names) {
+			return 0, false
+		}
+	}
+	return f.seconds(c)
+}
+
+// groupValue returns the text of the named group and whether the group
+// exists at all and took part in the match.
+func groupValue(line string, loc []int, names []string, key string) (val string, exists, set bool) {
+	for i, n := range names {
+		if n == key {
+			if loc[2*i+2] < 0 {
+				return "", true, false
+			}
+			return line[loc[2*i+2]:loc[2*i+3]], true, true
+		}
+	}
+	return "", false, false
+}
+
+func (f *fields) set(key, val, line string, loc []int, names []string) bool {
+	var ok bool
+	switch key {
+	case "y", "Y":
+		f.year, ok = pyInt(val)
+		if key == "y" && f.year <= 2000 {
+			f.year += 2000
+		}
+		f.hasYear = true
+	case "m":
+		f.month, ok = pyInt(val)
+		f.hasMonth = true
+	case "b", "B":
+		list := monthAbbr
+		if key == "B" {
+			list = monthFull
+		}
+		f.month, ok = index(list, val)
+		f.month++
+		f.hasMonth = true
+	case "d":
+		f.day, ok = pyInt(val)
+		f.hasDay = true
+	case "H":
+		f.hour, ok = pyInt(val)
+	case "M":
+		f.minute, ok = pyInt(val)
+	case "S":
+		f.second, ok = pyInt(val)
+	case "I":
+		f.hour, ok = pyInt(val)
+		ampm, exists, set := groupValue(line, loc, names, "p")
+		if exists && !set {
+			return false // fail2ban: None.lower() raises
+		}
+		ok = ok && f.applyAMPM(strings.ToLower(ampm))
+	case "a", "A":
+		list := dayAbbr
+		if key == "A" {
+			list = dayFull
+		}
+		f.weekday, ok = index(list, val)
+		f.hasWeekday = true
+	case "w":
+		f.weekday, ok = pyInt(val)
+		if f.weekday--; f.weekday < 0 {
+			f.weekday = 6
+		}
+		f.hasWeekday = true
+	case "j":
+		f.julian, ok = pyInt(val)
+		f.hasJulian = true
+	case "U", "W":
+		f.week, ok = pyInt(val)
+		f.weekStart = 0
+		if key == "U" {
+			f.weekStart = 6
+		}
+		f.hasWeek = true
+	case "z", "Z":
+		f.hasTZ = true
+		if val == "Z" || val == "UTC" || val == "GMT" {
+			f.tzMin, ok = 0, true
+			break
+		}
+		var err error
+		f.tzMin, err = zoneMinutes(val)
+		ok = err == nil
+	default:
+		return true
+	}
+	return ok
+}
+
+func (f *fields) applyAMPM(ampm string) bool {
+	switch ampm {
+	case "", "am":
+		if f.hour == 12 {
+			f.hour = 0
+		}
+	case "pm":
+		if f.hour != 12 {
+			f.hour += 12
+		}
+	}
+	return true
+}
+
+func index(list []string, val string) (int, bool) {
+	v := strings.ToLower(val)
+	for i, s := range list {
+		if s == v {
+			return i, true
+		}
+	}
+	return 0, false
+}
+
+// naive is a wall-clock date-time without zone, kept in a UTC time.Time.
+func naive(t time.Time) time.Time {
+	return time.Date(t.Year(), t.Month(), t.Day(), t.Hour(), t.Minute(), t.Second(), t.Nanosecond(), time.UTC)
+}
+
+func (f *fields) seconds(c clock) (int64, bool) {
+	now := naive(c.now.In(c.local))
+	assumeYear := !f.hasYear
+	if assumeYear {
+		f.year = now.Year()
+	}
+	if !f.hasMonth || !f.hasDay {
+		f.resolveJulian()
+	}
+	assumeToday := !f.hasMonth && !f.hasDay
+	if assumeToday {
+		f.month, f.day, f.hasMonth, f.hasDay = int(now.Month()), now.Day(), true, true
+	}
+	if !f.hasMonth || !f.hasDay || !validDate(f.year, f.month, f.day) ||
+		f.hour > 23 || f.minute > 59 || f.second > 59 || f.hour < 0 || f.minute < 0 || f.second < 0 {
+		return 0, false
+	}
+	dt := time.Date(f.year, time.Month(f.month), f.day, f.hour, f.minute, f.second, 0, time.UTC)
+	if !f.hasTZ && c.tz != nil {
+		_, off := time.Date(f.year, time.Month(f.month), f.day, f.hour, f.minute, f.second, 0, c.tz).Zone()
+		f.tzMin, f.hasTZ = off/60, true
+	}
+	if f.hasTZ {
+		dt = dt.Add(-time.Duration(f.tzMin) * time.Minute)
+	}
+	if assumeToday && dt.After(now) {
+		dt = dt.AddDate(0, 0, -1)
+	}
+	if assumeYear && dt.After(now.Add(24*time.Hour)) {
+		if !validDate(f.year-1, f.month, f.day) {
+			return 0, false
+		}
+		dt = time.Date(f.year-1, time.Month(f.month), f.day, dt.Hour(), dt.Minute(), dt.Second(), 0, time.UTC)
+	}
+	if f.hasTZ {
+		return dt.Unix(), true
+	}
+	return time.Date(dt.Year(), dt.Month(), dt.Day(), dt.Hour(), dt.Minute(), dt.Second(), 0, c.local).Unix(), true
+}
+
+// resolveJulian fills month and day from %j, or from week number and
+// weekday as Python's _strptime does.
+func (f *fields) resolveJulian() {
+	if !f.hasJulian && f.hasWeek && f.hasWeekday {
+		first := int(time.Date(f.year, 1, 1, 0, 0, 0, 0, time.UTC).Weekday()+6) % 7
+		wd := f.weekday
+		if f.weekStart != 0 {
+			first = (first + 1) % 7
+			wd = (wd + 1) % 7
+		}
+		week0 := (7 - first) % 7
+		if f.week == 0 {
+			f.julian = 1 + wd - first
+		} else {
+			f.julian = 1 + week0 + 7*(f.week-1) + wd
+		}
+		f.hasJulian = true
+	}
+	if f.hasJulian {
+		t := time.Date(f.year, 1, f.julian, 0, 0, 0, 0, time.UTC)
+		f.year, f.month, f.day = t.Year(), int(t.Month()), t.Day()
+		f.hasMonth, f.hasDay = true, true
+	}
+}
+
+func validDate(y, m, d int) bool {
+	if y < 1 || y > 9999 || m < 1 || m > 12 || d < 1 {
+		return false
+	}
+	return d <= time.Date(y, time.Month(m)+1, 0, 0, 0, 0, 0, time.UTC).Day()
+}

@@ -1,0 +1,172 @@
+package datedetect
+
+import (
+	"math"
+	"strconv"
+	"strings"
+	"time"
+	"unicode"
+	"unicode/utf8"
+)
+
+// hit is one template match: Python-numbered byte offsets (0 = whole).
+type hit struct {
+	loc   []int
+	arr   [4]int
+	start int // rune offsets of the whole match
+	end   int
+}
+
+// matchDate runs template t on line[pos:end] (byte offsets).
+func (d *Detector) matchDate(e *entry, line string, pos, end int) (hit, bool) {
+	var h hit
+	var ok bool
+	switch {
+	case e.t.special && e.t.kind == kindEpoch:
+		h.arr, ok = matchEpoch(line[:end], pos, e.t.flags&flagLineBegin != 0, e.t.longFrm)
+		h.loc = h.arr[:]
+	case e.t.special:
+		h.arr, ok = matchTAI64N(line[:end], pos, e.t.flags&flagLineBegin != 0)
+		h.loc = h.arr[:]
+	default:
+		h.loc, ok = e.t.m.match(line, pos, end)
+	}
+	if !ok {
+		return h, false
+	}
+	e.rawHits++
+	h.start = runeIndex(line, h.loc[0])
+	h.end = runeIndex(line, h.loc[1])
+	return h, true
+}
+
+// runeIndex converts a byte offset of s into Python's character offset.
+func runeIndex(s string, b int) int {
+	for i := 0; i < b; i++ {
+		if s[i] >= utf8.RuneSelf {
+			return i + utf8.RuneCountInString(s[i:b])
+		}
+	}
+	return b
+}
+
+// byteIndex converts a character offset into a byte offset (clamped).
+func byteIndex(s string, r int) int {
+	for i := 0; i < len(s) && i < r; i++ {
+		if s[i] >= utf8.RuneSelf {
+			n := i
+			for j := range s[i:] {
+				if n == r {
+					return i + j
+				}
+				n++
+			}
+			return len(s)
+		}
+	}
+	return min(r, len(s))
+}
+
+// charAt returns the character at rune offset r as a string ("" outside),
+// with Python's negative-index rule for r == -1.
+func charAt(s string, r int) string {
+	if r < 0 {
+		if s == "" {
+			return ""
+		}
+		_, n := utf8.DecodeLastRuneInString(s)
+		return s[len(s)-n:]
+	}
+	b := byteIndex(s, r)
+	if b >= len(s) {
+		return ""
+	}
+	_, n := utf8.DecodeRuneInString(s[b:])
+	return s[b : b+n]
+}
+
+// charSlice is Python's line[r:r+1] (never negative-indexed: "" for r<0).
+func charSlice(s string, r int) string {
+	if r < 0 {
+		return ""
+	}
+	return charAt(s, r)
+}
+
+func isAlnum(c string) bool {
+	r, _ := utf8.DecodeRuneInString(c)
+	return c != "" && (unicode.IsLetter(r) || unicode.IsNumber(r))
+}
+
+// Find returns the date of line, choosing the template as fail2ban's
+// DateDetector.matchTime does. ok is false when no template matched.
+func (d *Detector) Find(line string) (Match, bool) {
+	d.mu.Lock()
+	e, h, ok := d.matchTime(line)
+	d.mu.Unlock()
+	if !ok {
+		return Match{}, false
+	}
+	m := Match{Template: e.idx, Start: h.loc[0], End: h.loc[1]}
+	if len(h.loc) > 2 {
+		m.Start, m.End = h.loc[2], h.loc[3]
+	}
+	if m.Start < 0 {
+		m.Start, m.End = h.loc[0], h.loc[0]
+	}
+	if m.End > m.Start {
+		m.Seconds, m.Time = d.convert(e.t, line, h.loc)
+	}
+	return m, true
+}
+
+// convert computes the timestamp of a match (zero if fail2ban gets none).
+func (d *Detector) convert(t *template, line string, loc []int) (float64, time.Time) {
+	switch t.kind {
+	case kindEpoch:
+		return epochSeconds(line, loc, t)
+	case kindTAI64N:
+		v, err := strconv.ParseInt(line[loc[2]+2:loc[2]+17], 16, 64)
+		if err != nil {
+			return 0, time.Time{}
+		}
+		return float64(v), time.Unix(v, 0)
+	}
+	c := d.clk
+	c.now = d.now()
+	sec, ok := strptimeSeconds(line, loc, t.m.names, c)
+	if !ok {
+		return 0, time.Time{}
+	}
+	return float64(sec), time.Unix(sec, 0)
+}
+
+func epochSeconds(line string, loc []int, t *template) (float64, time.Time) {
+	g := t.grpIdx
+	if 2*g+1 >= len(loc) || loc[2*g] < 0 {
+		return 0, time.Time{}
+	}
+	var b strings.Builder
+	n := 0
+	for _, r := range line[loc[2*g]:loc[2*g+1]] {
+		if v, ok := digitValue(r); ok {
+			b.WriteByte(byte('0' + v))
+		} else {
+			b.WriteRune(r)
+		}
+		n++
+	}
+	v, err := strconv.ParseFloat(b.String(), 64)
+	if err != nil {
+		return 0, time.Time{}
+	}
+	if t.longFrm && n >= 13 {
+		if n >= 16 && !strings.Contains(b.String(), ".") {
+			v /= 1000000
+		} else {
+			v /= 1000
+		}
+	}
+	sec := math.Floor(v)
+	return v, time.Unix(int64(sec), int64(math.Round((v-sec)*1e9)))
+}

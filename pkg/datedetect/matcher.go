@@ -1,0 +1,222 @@
+package datedetect
+
+import (
+	"errors"
+	"fmt"
+	"regexp"
+	"strings"
+	"time"
+	"unicode"
+	"unicode/utf8"
+
+	"github.com/dlclark/regexp2"
+)
+
+// exactTimeout bounds one regexp2 search; date regexes are small, so only a
+// pathological user pattern can come near it.
+const exactTimeout = 100 * time.Millisecond
+
+// matcher runs one template regex: the relaxed Go regex first, regexp2 when
+// a dropped condition fails or the Go form cannot express the pattern.
+type matcher struct {
+	fast      *regexp.Regexp // nil: exact only
+	exact     *regexp2.Regexp
+	needExact bool // every fast match must be confirmed by exact
+	caret     bool
+	dollar    bool
+	wordBegin bool // verify fail2ban's (?=^|\b|\W) prefix in code
+	wordEnd   bool // verify fail2ban's (?=\b|\W|$) suffix in code
+	npy       int  // number of Python groups
+	pyToGo    []int
+	backrefs  [][2]int // Go subexp pairs that must capture equal text
+	netGroups []string // Python group i+1 → regexp2 group name
+	names     []string // Python group i+1 → Python name ("" unnamed)
+}
+
+// newMatcher compiles body (the regex without fail2ban's word boundaries,
+// which wordBegin/wordEnd stand for) with the global flags gf.
+func newMatcher(gf, body string, wordBegin, wordEnd bool) (*matcher, error) {
+	m := &matcher{wordBegin: wordBegin, wordEnd: wordEnd}
+	netBody := body
+	if wordBegin {
+		netBody = `(?=^|\b|\W)` + netBody
+	}
+	if wordEnd {
+		netBody += `(?=\b|\W|$)`
+	}
+	net, err := translate(gf+netBody, dialectNet)
+	if err != nil {
+		return nil, err
+	}
+	m.exact, err = regexp2.Compile(net.expr, regexp2.None)
+	if err != nil {
+		return nil, fmt.Errorf("compiling %q: %w", net.expr, err)
+	}
+	m.exact.MatchTimeout = exactTimeout
+	m.netGroups = net.groups
+	m.npy = len(net.groups)
+	m.names = make([]string, m.npy)
+	for i, n := range net.groups {
+		if !strings.HasPrefix(n, "__g") {
+			m.names[i] = n
+		}
+	}
+	if err := m.compileFast(gf + body); err != nil && !errors.Is(err, errNoFast) {
+		m.fast = nil
+	}
+	return m, nil
+}
+
+func (m *matcher) compileFast(expr string) error {
+	tr, err := translate(expr, dialectGo)
+	if err != nil {
+		return err
+	}
+	re, err := regexp.Compile(tr.expr)
+	if err != nil {
+		return errNoFast
+	}
+	m.fast, m.needExact, m.caret, m.dollar = re, tr.needExact, tr.caret, tr.dollar
+	m.pyToGo = make([]int, 0, m.npy)
+	names := re.SubexpNames()
+	for i := 1; i < len(names); i++ {
+		if !strings.HasPrefix(names[i], "__br") {
+			m.pyToGo = append(m.pyToGo, i)
+		}
+	}
+	if len(m.pyToGo) != m.npy {
+		m.fast = nil
+		return errNoFast
+	}
+	for _, br := range tr.backrefs {
+		m.backrefs = append(m.backrefs, [2]int{re.SubexpIndex(br[0]), re.SubexpIndex(br[1])})
+	}
+	return nil
+}
+
+// match searches line[pos:end] (the text ending at end, with the context
+// before pos visible as in Python's pattern.search(line, pos, endpos)) and
+// returns Python-numbered byte offsets: [2i, 2i+1] is group i, -1 if unset.
+func (m *matcher) match(line string, pos, end int) ([]int, bool) {
+	s := line[:end]
+	if m.fast != nil && !(m.caret && pos > 0) && !(m.dollar && strings.HasSuffix(s, "\n")) {
+		loc := m.fast.FindStringSubmatchIndex(s[pos:])
+		if loc == nil {
+			return nil, false
+		}
+		if pos > 0 {
+			for i := range loc {
+				if loc[i] >= 0 {
+					loc[i] += pos
+				}
+			}
+		}
+		if m.verified(s, loc) {
+			return m.toPy(loc), true
+		}
+	}
+	return m.matchExact(s, pos)
+}
+
+func (m *matcher) verified(s string, loc []int) bool {
+	if m.needExact {
+		return false
+	}
+	if m.wordBegin && !beginBound(s, loc[0]) {
+		return false
+	}
+	if m.wordEnd && !notInWord(s, loc[1]) {
+		return false
+	}
+	for _, br := range m.backrefs {
+		a, b := br[0], br[1]
+		if loc[2*a] < 0 || s[loc[2*a]:loc[2*a+1]] != s[loc[2*b]:loc[2*b+1]] {
+			return false
+		}
+	}
+	return true
+}
+
+func (m *matcher) toPy(loc []int) []int {
+	if len(m.backrefs) == 0 {
+		return loc[:2*(m.npy+1)]
+	}
+	out := make([]int, 2*(m.npy+1))
+	out[0], out[1] = loc[0], loc[1]
+	for i, g := range m.pyToGo {
+		out[2*i+2], out[2*i+3] = loc[2*g], loc[2*g+1]
+	}
+	return out
+}
+
+// matchExact runs regexp2 on the runes of s starting at byte offset pos.
+func (m *matcher) matchExact(s string, pos int) ([]int, bool) {
+	runes := []rune(s)
+	offs := make([]int, 0, len(runes)+1)
+	startRune := 0
+	for i := range s {
+		if i < pos {
+			startRune++
+		}
+		offs = append(offs, i)
+	}
+	offs = append(offs, len(s))
+	mt, err := m.exact.FindRunesMatchStartingAt(runes, startRune)
+	if err != nil || mt == nil {
+		return nil, false
+	}
+	out := make([]int, 2*(m.npy+1))
+	out[0], out[1] = offs[mt.Index], offs[mt.Index+mt.Length]
+	for i, name := range m.netGroups {
+		g := mt.GroupByName(name)
+		if g == nil || len(g.Captures) == 0 {
+			out[2*i+2], out[2*i+3] = -1, -1
+			continue
+		}
+		out[2*i+2], out[2*i+3] = offs[g.Index], offs[g.Index+g.Length]
+	}
+	return out, true
+}
+
+// isWord is Python's Unicode \w: letters, numbers and underscore.
+func isWord(r rune) bool {
+	if r < utf8.RuneSelf {
+		return r == '_' || r >= '0' && r <= '9' || r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z'
+	}
+	return unicode.IsLetter(r) || unicode.IsNumber(r)
+}
+
+// wordBefore and wordAt report whether the rune before/at byte i of s is a
+// word character (false outside s).
+func wordBefore(s string, i int) bool {
+	if i <= 0 {
+		return false
+	}
+	r, _ := utf8.DecodeLastRuneInString(s[:i])
+	return isWord(r)
+}
+
+func wordAt(s string, i int) bool {
+	if i >= len(s) {
+		return false
+	}
+	r, _ := utf8.DecodeRuneInString(s[i:])
+	return isWord(r)
+}
+
+// notInWord is fail2ban's end boundary (?=\b|\W|$) at byte q of s: q is not
+// between two word characters.
+func notInWord(s string, q int) bool {
+	return !wordAt(s, q) || !wordBefore(s, q)
+}
+
+// beginBound is fail2ban's begin boundary (?=^|\b|\W) at byte p.
+func beginBound(s string, p int) bool {
+	if p == 0 {
+		return true
+	}
+	if p >= len(s) {
+		return wordBefore(s, p)
+	}
+	return notInWord(s, p)
+}

@@ -1,0 +1,188 @@
+package datedetect
+
+import (
+	"fmt"
+	"regexp"
+	"strings"
+)
+
+// The epoch number regexes fail2ban uses (short and long form).
+const (
+	epochShortRE = `\d{10,11}\b(?:\.\d{3,6})?`
+	epochLongRE  = `\d{10,11}(?:\d{3}(?:\.\d{1,6}|\d{3})?)?`
+)
+
+var (
+	reEpochPattern = regexp.MustCompile(`(?i)\{L?EPOCH\}`)
+	reDatePattern  = regexp.MustCompile(`(?i)\{DATE\}`)
+)
+
+// builder creates templates; it carries the per-detector %ExY regex.
+type builder struct {
+	exY string
+}
+
+// replaceUnescaped replaces every match of re in s that is not preceded by
+// a backslash (fail2ban's (?<!\\) guard) with repl(match).
+func replaceUnescaped(re *regexp.Regexp, s string, repl func(string) string) (string, bool) {
+	var b strings.Builder
+	last, found := 0, false
+	for _, loc := range re.FindAllStringIndex(s, -1) {
+		if loc[0] > 0 && s[loc[0]-1] == '\\' {
+			continue
+		}
+		found = true
+		b.WriteString(s[last:loc[0]])
+		b.WriteString(repl(s[loc[0]:loc[1]]))
+		last = loc[1]
+	}
+	b.WriteString(s[last:])
+	return b.String(), found
+}
+
+// patternKey is fail2ban's cache key: the pattern, upper-cased when it
+// holds no % directive.
+func patternKey(pattern string) string {
+	if strings.Contains(pattern, "%") {
+		return pattern
+	}
+	return strings.ToUpper(pattern)
+}
+
+// fromPattern mirrors _getPatternTemplate: the epoch and TAI64N keywords,
+// otherwise a strptime pattern.
+func (b *builder) fromPattern(pattern, key string) (*template, error) {
+	if key == "" {
+		key = patternKey(pattern)
+	}
+	if strings.Contains(key, "EPOCH") {
+		if _, found := replaceUnescaped(reEpochPattern, pattern, func(s string) string { return s }); found {
+			return b.epochPattern(pattern, strings.Contains(key, "LEPOCH"))
+		}
+		switch key {
+		case "EPOCH", "{^LN-BEG}EPOCH", "^EPOCH":
+			return b.epoch(key != "EPOCH", false), nil
+		case "LEPOCH", "{^LN-BEG}LEPOCH", "^LEPOCH":
+			return b.epoch(key != "LEPOCH", true), nil
+		}
+	}
+	switch key {
+	case "TAI64N", "{^LN-BEG}TAI64N", "^TAI64N":
+		return b.tai64n(key != "TAI64N"), nil
+	}
+	return b.strptime(pattern, boundWord, true)
+}
+
+// strptime builds a DatePatternRegex template.
+func (b *builder) strptime(pattern string, begin boundMode, wordEnd bool) (*template, error) {
+	t := &template{pattern: pattern, weight: 1, kind: kindStrptime}
+	p := pattern
+	if strings.HasPrefix(p, "{UNB}") {
+		p, begin, wordEnd = p[len("{UNB}"):], boundNone, false
+	}
+	if begin != boundNone && strings.HasPrefix(p, "{^LN-BEG}") {
+		p, begin = p[len("{^LN-BEG}"):], boundLine
+	}
+	regex, name, err := expandDirectives(p, b.exY)
+	if err != nil {
+		return nil, fmt.Errorf("datepattern %q: %w", pattern, err)
+	}
+	if hasAlphaDirective(p) {
+		regex = "(?iu)" + regex
+	}
+	t.name = name
+	if err := t.build(regex, begin, wordEnd); err != nil {
+		return nil, fmt.Errorf("datepattern %q: %w", pattern, err)
+	}
+	return t, nil
+}
+
+// hasAlphaDirective reports %a %A %b %B %p or %c not preceded by a %.
+func hasAlphaDirective(p string) bool {
+	for i := 0; i+1 < len(p); i++ {
+		if p[i] == '%' && strings.IndexByte("aAbBpc", p[i+1]) >= 0 && (i == 0 || p[i-1] != '%') {
+			return true
+		}
+	}
+	return false
+}
+
+// build runs setRegex and compiles the matcher.
+func (t *template) build(regex string, begin boundMode, wordEnd bool) error {
+	gf, body := t.setRegex(regex, begin, wordEnd)
+	if t.special {
+		return nil
+	}
+	m, err := newMatcher(gf, body, t.flags&flagWordBegin != 0, t.flags&flagWordEnd != 0)
+	if err != nil {
+		return err
+	}
+	t.m = m
+	return nil
+}
+
+// epochPattern builds a template from a pattern holding {EPOCH}/{LEPOCH}.
+func (b *builder) epochPattern(pattern string, long bool) (*template, error) {
+	re := epochShortRE
+	if long {
+		re = epochLongRE
+	}
+	regex, _ := replaceUnescaped(reEpochPattern, pattern, func(string) string { return "(" + re + ")" })
+	t := &template{name: pattern, pattern: pattern, weight: 1, kind: kindEpoch, longFrm: long, grpIdx: 2}
+	if err := t.build("("+regex+")", boundWord, true); err != nil {
+		return nil, fmt.Errorf("datepattern %q: %w", pattern, err)
+	}
+	return t, nil
+}
+
+// epoch builds the built-in Epoch / LongEpoch template.
+func (b *builder) epoch(lineBegin, long bool) *template {
+	t := &template{name: "Epoch", weight: 1, kind: kindEpoch, longFrm: long, grpIdx: 1, special: true}
+	re := epochShortRE
+	if long {
+		t.name, re = "LongEpoch", epochLongRE
+	}
+	if lineBegin {
+		_ = t.build(`((?P<square>(?<=^\[))?`+re+`)(?(square)(?=\]))`, boundLine, true)
+	} else {
+		_ = t.build(`((?:^|(?P<square>(?<=^\[))|(?P<selinux>(?<=\baudit\()))`+re+
+			`)(?:(?(selinux)(?=:\d+\)))|(?(square)(?=\])))`, boundNone, true)
+	}
+	return t
+}
+
+// tai64n builds the TAI64N template.
+func (b *builder) tai64n(lineBegin bool) *template {
+	t := &template{name: "TAI64N", weight: 1, kind: kindTAI64N, special: true}
+	begin := boundNone
+	if lineBegin {
+		begin = boundLine
+	}
+	_ = t.build("@[0-9a-f]{24}", begin, true)
+	return t
+}
+
+// unboundPattern strips the boundary markers from a pattern before it is
+// substituted for {DATE}.
+func unboundPattern(p string) string {
+	p = strings.TrimPrefix(p, "{UNB}")
+	p = strings.TrimPrefix(p, "{^LN-BEG}")
+	for _, pre := range []string{`(^|\b|\W)`, `(?:^|\b|\W)`} {
+		p = strings.TrimPrefix(p, pre)
+	}
+	return strings.TrimSuffix(p, `(?=\b|\W|$)`)
+}
+
+// anchored mirrors _getAnchoredTemplate: the template rebuilt from
+// wrap(pattern), or for the built-ins from wrap(name).
+func (b *builder) anchored(t *template, wrap func(string) (string, error)) (*template, error) {
+	src := t.name
+	if t.kind == kindStrptime || t.pattern != "" {
+		src = t.pattern
+	}
+	p, err := wrap(src)
+	if err != nil {
+		return nil, err
+	}
+	return b.fromPattern(p, "")
+}
