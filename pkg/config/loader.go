@@ -123,6 +123,7 @@ func (l *loader) load(c *Config, opts Options) error {
 		if j.cfgErr != "" {
 			l.errs.Add(j.pos, "jail %q: %s", n, j.cfgErr)
 		}
+		l.validateJail(j)
 		if j.cfgErr != "" || j.enabled() {
 			c.jails = append(c.jails, j)
 		}

@@ -1,0 +1,44 @@
+package config
+
+import (
+	"github.com/f2b/f2b/pkg/ini"
+	"github.com/f2b/f2b/pkg/pyval"
+)
+
+// timeOptions are the jail options the server parses with str2seconds.
+var timeOptions = []string{"findtime", "bantime", "bantime.maxtime", "bantime.rndtime"}
+
+// validateJail reports values fail2ban-client passes through but the server
+// would reject later; the stream itself is unchanged.
+func (l *loader) validateJail(j *jail) {
+	if j.cfgErr != "" || !j.enabled() {
+		return
+	}
+	for _, k := range timeOptions {
+		v, ok := j.opts.Get(k)
+		if !ok || v == nil {
+			continue
+		}
+		if _, err := Str2Seconds(pyval.Str(v)); err != nil {
+			l.errs.Add(l.jails.keyPos(j.name, k), "jail %q: %s: invalid time string %q", j.name, k, pyval.Str(v))
+		}
+	}
+	for _, k := range []string{"maxretry", "maxmatches"} {
+		if v, ok := j.opts.Get(k); ok && v == nil {
+			l.errs.Add(l.jails.keyPos(j.name, k), "jail %q: %s: not an integer", j.name, k)
+		}
+	}
+}
+
+// keyPos is where the value of key seen by section was written.
+func (st *store) keyPos(sec, key string) ini.Pos {
+	if s := st.secs[sec]; s != nil {
+		if p, ok := s.pos2[key]; ok {
+			return p
+		}
+		if _, ok := st.defaults.pos2[key]; !ok {
+			return s.pos
+		}
+	}
+	return st.defaults.pos2[key]
+}
