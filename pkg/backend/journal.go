@@ -1,0 +1,230 @@
+package backend
+
+import (
+	"fmt"
+	"log/slog"
+	"strconv"
+	"strings"
+	"time"
+	"unicode/utf8"
+)
+
+// JournalDBPath is the path fail2ban stores in the "logs" table for the
+// journal position of a systemd jail.
+const JournalDBPath = "systemd-journal"
+
+// DefaultJournalWait bounds one wait for new journal entries; it is also the
+// longest Run takes to notice that its context was cancelled.
+const DefaultJournalWait = 250 * time.Millisecond
+
+// JournalOptions configures a systemd journal backend; the fields mirror
+// fail2ban's backend options (systemd[journalpath=..., journalfiles=...]).
+type JournalOptions struct {
+	// Path is journalpath: a directory of journal files.
+	Path string
+	// Files is journalfiles: glob patterns of journal files.
+	Files []string
+	// Flags is journalflags (SD_JOURNAL_*). The default opening is
+	// LOCAL_ONLY; RUNTIME_ONLY reads /run/log/journal; CURRENT_USER is not
+	// supported (go-systemd cannot pass flags).
+	Flags int
+	// Namespace is not supported by go-systemd; setting it is an error.
+	Namespace string
+	// Encoding decodes fields that are not valid UTF-8 ("auto" if empty).
+	Encoding string
+	// Start is where reading begins: fail2ban seeks to
+	// max(saved position, now - findtime). Zero means now.
+	Start time.Time
+	// Now is the clock; nil means time.Now.
+	Now func() time.Time
+	// Wait bounds one wait for new entries; zero means DefaultJournalWait.
+	Wait time.Duration
+	// Logger receives read errors; nil discards.
+	Logger *slog.Logger
+}
+
+// Journal flag bits (libsystemd SD_JOURNAL_*).
+const (
+	JournalLocalOnly   = 1
+	JournalRuntimeOnly = 2
+	JournalSystem      = 4
+	JournalCurrentUser = 8
+)
+
+// MatchNotFoundError is returned by DelMatch for a group that was never
+// added; its text is fail2ban's ValueError message.
+type MatchNotFoundError struct {
+	Terms []string
+}
+
+func (e *MatchNotFoundError) Error() string {
+	q := make([]string, len(e.Terms))
+	for i, t := range e.Terms {
+		q[i] = pyStrRepr(t)
+	}
+	return "Match [" + strings.Join(q, ", ") + "] not found"
+}
+
+// splitMatch turns addjournalmatch arguments into AND groups separated by
+// "+", validating each FIELD=value term as libsystemd would.
+func splitMatch(terms []string) ([][]string, error) {
+	groups := [][]string{{}}
+	for _, t := range terms {
+		if t == "+" {
+			groups = append(groups, []string{})
+			continue
+		}
+		if err := checkMatchTerm(t); err != nil {
+			return nil, err
+		}
+		groups[len(groups)-1] = append(groups[len(groups)-1], t)
+	}
+	return groups, nil
+}
+
+// checkMatchTerm accepts FIELD=value where FIELD is upper-case letters,
+// digits and underscores, not starting with a digit.
+func checkMatchTerm(t string) error {
+	field, _, ok := strings.Cut(t, "=")
+	if !ok || field == "" || field[0] >= '0' && field[0] <= '9' {
+		return fmt.Errorf("journal match %q: want FIELD=value", t)
+	}
+	for _, c := range []byte(field) {
+		if !(c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '_') {
+			return fmt.Errorf("journal match %q: invalid field name", t)
+		}
+	}
+	return nil
+}
+
+// FormatEntry builds the text fail2ban matches its regexes against from a
+// journal entry's fields: "[_HOSTNAME] IDENT[PID]: MESSAGE", with
+// "[%12.6f]" seconds of monotonic time after "kernel:", and newlines written
+// as the two characters "\n". mono is the entry's own monotonic time, used
+// when _SOURCE_MONOTONIC_TIMESTAMP is missing. Fields that are valid UTF-8
+// are taken as is (python-systemd decodes them); others go through dec.
+func FormatEntry(fields map[string]string, mono time.Duration, dec Decoder) string {
+	var el []string
+	if v := fields["_HOSTNAME"]; v != "" {
+		el = append(el, decodeField(v, dec))
+	}
+	ident := fields["SYSLOG_IDENTIFIER"]
+	if ident == "" {
+		ident = fields["_COMM"]
+	}
+	if ident != "" {
+		s := decodeField(ident, dec)
+		pid := fields["SYSLOG_PID"]
+		if pid == "" {
+			pid = fields["_PID"]
+		}
+		if pid != "" {
+			s += "[" + pidText(pid) + "]"
+		}
+		s += ":"
+		el = append(el, s)
+		if s == "kernel:" {
+			if us, err := strconv.ParseInt(strings.TrimSpace(fields["_SOURCE_MONOTONIC_TIMESTAMP"]), 10, 64); err == nil {
+				mono = time.Duration(us) * time.Microsecond
+			}
+			el = append(el, fmt.Sprintf("[%12.6f]", mono.Seconds()))
+		}
+	}
+	el = append(el, decodeField(fields["MESSAGE"], dec))
+	return strings.ReplaceAll(strings.Join(el, " "), "\n", `\n`)
+}
+
+// EntryTime is the failure time fail2ban takes for an entry:
+// _SOURCE_REALTIME_TIMESTAMP if present and numeric, else the entry's own
+// realtime stamp (microseconds since the epoch).
+func EntryTime(fields map[string]string, realtimeUsec uint64) time.Time {
+	if v, ok := fields["_SOURCE_REALTIME_TIMESTAMP"]; ok {
+		if us, err := strconv.ParseInt(strings.TrimSpace(v), 10, 64); err == nil {
+			return time.UnixMicro(us)
+		}
+	}
+	return time.UnixMicro(int64(realtimeUsec))
+}
+
+func decodeField(v string, dec Decoder) string {
+	if utf8.ValidString(v) {
+		return v
+	}
+	return dec([]byte(v))
+}
+
+// pidText formats a PID field as fail2ban does: python-systemd turns it
+// into an int when int() accepts it, fail2ban then tries int(v, 0), and
+// otherwise prints the raw bytes object.
+func pidText(v string) string {
+	s := strings.TrimSpace(v)
+	if n, err := strconv.ParseInt(strings.ReplaceAll(s, "_", ""), 10, 64); err == nil && !strings.HasPrefix(s, "_") && !strings.HasSuffix(s, "_") {
+		return strconv.FormatInt(n, 10)
+	}
+	if n, ok := pyIntBase0(s); ok {
+		return strconv.FormatInt(n, 10)
+	}
+	return pyBytesRepr(v)
+}
+
+// pyIntBase0 parses the prefixed forms Python's int(s, 0) accepts beyond
+// plain decimal: 0x, 0o and 0b.
+func pyIntBase0(s string) (int64, bool) {
+	neg := strings.HasPrefix(s, "-")
+	s = strings.TrimLeft(s, "+-")
+	if len(s) < 3 || s[0] != '0' {
+		return 0, false
+	}
+	base := map[byte]int{'x': 16, 'X': 16, 'o': 8, 'O': 8, 'b': 2, 'B': 2}[s[1]]
+	if base == 0 {
+		return 0, false
+	}
+	n, err := strconv.ParseInt(strings.ReplaceAll(s[2:], "_", ""), base, 64)
+	if err != nil {
+		return 0, false
+	}
+	if neg {
+		n = -n
+	}
+	return n, true
+}
+
+// pyBytesRepr is Python's repr() of a bytes object.
+func pyBytesRepr(v string) string {
+	quote := byte('\'')
+	if strings.IndexByte(v, '\'') >= 0 && strings.IndexByte(v, '"') < 0 {
+		quote = '"'
+	}
+	var sb strings.Builder
+	sb.WriteString("b")
+	sb.WriteByte(quote)
+	for _, c := range []byte(v) {
+		switch {
+		case c == quote || c == '\\':
+			sb.WriteByte('\\')
+			sb.WriteByte(c)
+		case c == '\t':
+			sb.WriteString(`\t`)
+		case c == '\n':
+			sb.WriteString(`\n`)
+		case c == '\r':
+			sb.WriteString(`\r`)
+		case c < 0x20 || c >= 0x7f:
+			fmt.Fprintf(&sb, `\x%02x`, c)
+		default:
+			sb.WriteByte(c)
+		}
+	}
+	sb.WriteByte(quote)
+	return sb.String()
+}
+
+// pyStrRepr is Python's repr() of a str, enough for match terms.
+func pyStrRepr(s string) string {
+	quote := "'"
+	if strings.Contains(s, "'") && !strings.Contains(s, `"`) {
+		quote = `"`
+	}
+	r := strings.NewReplacer(`\`, `\\`, "\n", `\n`, "\r", `\r`, "\t", `\t`, quote, `\`+quote)
+	return quote + r.Replace(s) + quote
+}

@@ -1,0 +1,197 @@
+//go:build cgo
+
+package backend
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"path/filepath"
+	"slices"
+	"time"
+
+	"github.com/coreos/go-systemd/v22/sdjournal"
+)
+
+// NewJournal checks the options and that the journal can be opened; Run
+// opens its own reader each time it is called.
+func NewJournal(opts JournalOptions) (*Journal, error) {
+	j, err := newJournalState(opts)
+	if err != nil {
+		return nil, fmt.Errorf("backend systemd: %w", err)
+	}
+	jr, err := j.open()
+	if err != nil {
+		return nil, fmt.Errorf("backend systemd: %w", err)
+	}
+	jr.Close()
+	return j, nil
+}
+
+// open picks the reader the options ask for.
+func (j *Journal) open() (*sdjournal.Journal, error) {
+	o := j.opts
+	switch {
+	case o.Namespace != "":
+		return nil, fmt.Errorf("namespace %q: journal namespaces are not supported", o.Namespace)
+	case len(o.Files) > 0:
+		files, err := expandGlobs(o.Files)
+		if err != nil {
+			return nil, err
+		}
+		return sdjournal.NewJournalFromFiles(files...)
+	case o.Path != "":
+		return sdjournal.NewJournalFromDir(o.Path)
+	case o.Flags&JournalCurrentUser != 0:
+		return nil, fmt.Errorf("journalflags %d: CURRENT_USER is not supported", o.Flags)
+	case o.Flags&JournalRuntimeOnly != 0:
+		return sdjournal.NewJournalFromDir("/run/log/journal")
+	}
+	return sdjournal.NewJournal()
+}
+
+// expandGlobs expands journalfiles patterns, without duplicates.
+func expandGlobs(patterns []string) ([]string, error) {
+	var files []string
+	for _, p := range patterns {
+		m, err := filepath.Glob(p)
+		if err != nil {
+			return nil, fmt.Errorf("journalfiles %q: %w", p, err)
+		}
+		files = append(files, m...)
+	}
+	slices.Sort(files)
+	files = slices.Compact(files)
+	if len(files) == 0 {
+		return nil, fmt.Errorf("journalfiles %q: no file found", patterns)
+	}
+	return files, nil
+}
+
+// Run reads entries from the start position (or after the last entry a
+// previous Run emitted) and sends them until ctx is cancelled, then returns
+// nil. The reader is opened here and closed on return.
+func (j *Journal) Run(ctx context.Context, out chan<- Line) error {
+	if !j.running.CompareAndSwap(false, true) {
+		return ErrRunning
+	}
+	defer j.running.Store(false)
+	jr, err := j.open()
+	if err != nil {
+		return fmt.Errorf("backend systemd: %w", err)
+	}
+	defer jr.Close()
+	if err := jr.SetDataThreshold(0); err != nil {
+		return fmt.Errorf("backend systemd: %w", err)
+	}
+	r := &journalRun{j: j, jr: jr, out: out, gen: ^uint64(0)}
+	if err := r.seek(); err != nil {
+		return fmt.Errorf("backend systemd: %w", err)
+	}
+	err = r.loop(ctx)
+	if errors.Is(err, errStopped) || ctx.Err() != nil {
+		return nil
+	}
+	return err
+}
+
+// journalRun is the state of one Run.
+type journalRun struct {
+	j   *Journal
+	jr  *sdjournal.Journal
+	out chan<- Line
+	gen uint64 // match generation applied to jr
+}
+
+// seek positions the reader: after the last emitted entry on a restart,
+// else at Start (fail2ban's max(saved time, now - findtime)), else now.
+func (r *journalRun) seek() error {
+	if c := r.j.lastCursor(); c != "" {
+		return r.jr.SeekCursor(c)
+	}
+	start := r.j.opts.Start
+	if start.IsZero() {
+		start = r.j.opts.Now()
+	}
+	return r.jr.SeekRealtimeUsec(uint64(start.UnixMicro()))
+}
+
+func (r *journalRun) loop(ctx context.Context) error {
+	for ctx.Err() == nil {
+		if err := r.applyMatches(); err != nil {
+			return err
+		}
+		n, err := r.jr.Next()
+		if err != nil {
+			return fmt.Errorf("read journal: %w", err)
+		}
+		if n == 0 {
+			r.wait()
+			continue
+		}
+		if err := r.emit(ctx); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// wait blocks until the journal changes or the wait interval passes. After
+// rotation or vacuuming (INVALIDATE) it steps back and forth once so that the
+// position is not left in a removed file (fail2ban gh-3396).
+func (r *journalRun) wait() {
+	if r.jr.Wait(r.j.opts.Wait) != sdjournal.SD_JOURNAL_INVALIDATE {
+		return
+	}
+	if n, err := r.jr.Previous(); err == nil && n > 0 {
+		r.jr.Next()
+	}
+}
+
+// applyMatches reinstalls the match groups when they changed.
+func (r *journalRun) applyMatches() error {
+	groups, gen := r.j.matchSnapshot()
+	if gen == r.gen {
+		return nil
+	}
+	r.jr.FlushMatches()
+	for _, g := range groups {
+		for _, term := range g {
+			if err := r.jr.AddMatch(term); err != nil {
+				return fmt.Errorf("journal match %q: %w", term, err)
+			}
+		}
+		if err := r.jr.AddDisjunction(); err != nil {
+			return fmt.Errorf("journal match: %w", err)
+		}
+	}
+	r.gen = gen
+	return nil
+}
+
+// emit turns the current entry into a Line and sends it; the entry the
+// previous Run stopped at (seen again after SeekCursor) is skipped.
+func (r *journalRun) emit(ctx context.Context) error {
+	e, err := r.jr.GetEntry()
+	if err != nil {
+		r.j.log.Warn("reading journal entry", logKeyErr, err)
+		return nil
+	}
+	if e.Cursor == r.j.lastCursor() {
+		return nil
+	}
+	dec := *r.j.decoder.Load()
+	mono := time.Duration(e.MonotonicTimestamp) * time.Microsecond
+	line := Line{
+		Text: FormatEntry(e.Fields, mono, dec),
+		Time: EntryTime(e.Fields, e.RealtimeTimestamp),
+		Pos:  int64(e.RealtimeTimestamp),
+	}
+	select {
+	case r.out <- line:
+		r.j.setLast(line.Time, e.Cursor)
+		return nil
+	case <-ctx.Done():
+		return errStopped
+	}
+}
