@@ -81,7 +81,7 @@ func (d *Decoder) hashable(v any) (any, error) {
 		return v, nil
 	}
 	if b.kind != kTuple && b.kind != kFrozenSet {
-		return nil, d.failf("unhashable type: %q", b.kind.String())
+		return nil, d.failf("unhashable type: '%s'", b.kind.String())
 	}
 	for _, it := range b.items {
 		if _, err := d.hashable(it); err != nil {

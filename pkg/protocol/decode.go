@@ -2,6 +2,7 @@ package protocol
 
 import (
 	"fmt"
+	"math"
 	"math/big"
 
 	"github.com/f2b/f2b/pkg/pyval"
@@ -123,6 +124,9 @@ func (d *Decoder) truncated() error { return d.fail("pickle data was truncated")
 
 // take returns the next n bytes of input.
 func (d *Decoder) take(n uint64) ([]byte, error) {
+	if n > uint64(math.MaxInt64-d.pos) {
+		return nil, d.fail("read would overflow (invalid bytecode)")
+	}
 	if n > uint64(len(d.data)-d.pos) {
 		return nil, d.truncated()
 	}

@@ -34,8 +34,8 @@ type Encoder struct {
 	frameStart int // -1 when no frame is open
 	framing    bool
 	nmemo      int
-	globals    map[string]int // "module\x00name" → memo index
-	modules    map[string]int // module-name strings used by globals
+	globals    []memoRef // classes written in this pickle
+	modules    []memoRef // module-name strings written for them
 	depth      int
 }
 
@@ -58,8 +58,7 @@ func Encode(v any) ([]byte, error) {
 // unchanged along with an *EncodeError.
 func (e *Encoder) Append(dst []byte, v any) ([]byte, error) {
 	e.buf, e.frameStart, e.framing, e.nmemo, e.depth = dst, -1, false, 0, 0
-	clear(e.globals)
-	clear(e.modules)
+	e.globals, e.modules = e.globals[:0], e.modules[:0]
 	e.write(opProto, e.proto)
 	e.framing = true
 	if err := e.save(v); err != nil {
@@ -72,6 +71,21 @@ func (e *Encoder) Append(dst []byte, v any) ([]byte, error) {
 	out := e.buf
 	e.buf = nil
 	return out, nil
+}
+
+// memoRef is a memoized class (module, name) or module string (name "").
+type memoRef struct {
+	module, name string
+	idx          int
+}
+
+func findRef(refs []memoRef, module, name string) (int, bool) {
+	for _, r := range refs {
+		if r.module == module && r.name == name {
+			return r.idx, true
+		}
+	}
+	return 0, false
 }
 
 // reserve opens a frame if framing is on and none is open.

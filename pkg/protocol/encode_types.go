@@ -237,26 +237,19 @@ func (e *Encoder) saveFrozenSet(s pyval.FrozenSet) error {
 // saveGlobal writes a class reference, or BINGET if this reply already
 // named it (CPython memoizes the class object).
 func (e *Encoder) saveGlobal(module, name string) {
-	key := module + "\x00" + name
-	if idx, ok := e.globals[key]; ok {
+	if idx, ok := findRef(e.globals, module, name); ok {
 		e.get(idx)
 		return
 	}
-	if idx, ok := e.modules[module]; ok {
+	if idx, ok := findRef(e.modules, module, ""); ok {
 		e.get(idx)
 	} else {
-		if e.modules == nil {
-			e.modules = make(map[string]int)
-		}
-		e.modules[module] = e.nmemo
+		e.modules = append(e.modules, memoRef{module: module, idx: e.nmemo})
 		e.saveStr(module)
 	}
 	e.saveStr(name)
 	e.write(opStackGlobal)
-	if e.globals == nil {
-		e.globals = make(map[string]int)
-	}
-	e.globals[key] = e.nmemo
+	e.globals = append(e.globals, memoRef{module: module, name: name, idx: e.nmemo})
 	e.memoize()
 }
 

@@ -64,9 +64,13 @@ func (r *Reader) Next() ([]byte, error) {
 			if string(msg) == Close {
 				return nil, ErrCloseRequested
 			}
+			if len(msg) > r.max {
+				return nil, fmt.Errorf("reading message of %d bytes (limit %d): %w", len(msg), r.max, ErrMessageTooLarge)
+			}
 			return msg, nil
 		}
-		if n := len(r.buf) - r.start; n > r.max {
+		// The tail may hold the start of an End marker.
+		if n := len(r.buf) - r.start - (len(End) - 1); n > r.max {
 			r.buf, r.start, r.scanned = r.buf[:0], 0, 0
 			r.err = fmt.Errorf("reading message of more than %d bytes: %w", r.max, ErrMessageTooLarge)
 			return nil, r.err

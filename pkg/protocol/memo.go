@@ -3,6 +3,8 @@ package protocol
 import (
 	"encoding/binary"
 	"strconv"
+
+	"github.com/f2b/f2b/pkg/pyval"
 )
 
 // sparseLimit is how far past the memo's end PUT may write before the
@@ -45,7 +47,7 @@ func (d *Decoder) execLineMemo(code byte) error {
 	}
 	idx, err := strconv.ParseInt(string(line), 10, 64)
 	if err != nil {
-		return d.failf("invalid literal for int() with base 10: %q", line)
+		return d.fail("invalid literal for int() with base 10: " + pyval.Repr(string(line)+"\n"))
 	}
 	if idx < 0 {
 		if code == opPut {

@@ -51,7 +51,7 @@ func (d *Decoder) execInt() error {
 	case "01":
 		return d.push(true)
 	}
-	v, ok := parseInt(string(line))
+	v, ok := parseInt(string(line), 0)
 	if !ok {
 		return d.fail("could not convert string to int")
 	}
@@ -66,21 +66,24 @@ func (d *Decoder) execLong() error {
 	if len(line) == 0 {
 		return d.truncated()
 	}
-	s := strings.TrimSuffix(string(line), "L")
-	v, ok := parseInt(s)
+	s := string(line) + "\n"
+	if line[len(line)-1] == 'L' {
+		s = string(line[:len(line)-1])
+	}
+	v, ok := parseInt(s, 10)
 	if !ok {
-		return d.failf("invalid literal for int() with base 0: %s", pyval.Repr(s))
+		return d.failf("invalid literal for int() with base 10: %s", pyval.Repr(s))
 	}
 	return d.push(v)
 }
 
 // parseInt parses a Python integer literal into int64 or *big.Int.
-func parseInt(s string) (any, bool) {
+func parseInt(s string, base int) (any, bool) {
 	t := strings.TrimSpace(s)
-	if i, err := strconv.ParseInt(t, 0, 64); err == nil {
+	if i, err := strconv.ParseInt(t, base, 64); err == nil {
 		return i, true
 	}
-	b, ok := new(big.Int).SetString(t, 0)
+	b, ok := new(big.Int).SetString(t, base)
 	if !ok {
 		return nil, false
 	}
@@ -97,7 +100,7 @@ func (d *Decoder) execFloat() error {
 	}
 	f, err := strconv.ParseFloat(strings.TrimSpace(string(line)), 64)
 	if err != nil && !isRangeErr(err) {
-		return d.fail("could not convert string to float")
+		return d.fail("could not convert string to float: '" + string(line) + "\n'")
 	}
 	return d.push(f)
 }

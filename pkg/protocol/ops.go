@@ -164,9 +164,13 @@ func (d *Decoder) execControl(code byte) error {
 		if err != nil {
 			return err
 		}
-		if binary.LittleEndian.Uint64(b) > uint64(len(d.data)-d.pos) {
-			return d.truncated()
+		n := binary.LittleEndian.Uint64(b)
+		if n > math.MaxInt64 {
+			return d.failf("FRAME length exceeds system's maximum of %d bytes", int64(math.MaxInt64))
 		}
+		_, err = d.take(n)
+		d.pos -= int(n) // CPython checks the bytes exist, then reads on
+		return err
 	}
 	return nil
 }

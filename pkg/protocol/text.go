@@ -3,6 +3,7 @@ package protocol
 import (
 	"encoding/binary"
 	"fmt"
+	"math"
 
 	"github.com/f2b/f2b/pkg/pyval"
 )
@@ -64,6 +65,9 @@ func (d *Decoder) counted(code byte) ([]byte, error) {
 		}
 	default:
 		n = binary.LittleEndian.Uint64(hdr)
+		if n > math.MaxInt64 {
+			return nil, d.failf("%s exceeds system's maximum size of %d bytes", opName8[code], int64(math.MaxInt64))
+		}
 	}
 	return d.take(n)
 }
@@ -294,3 +298,5 @@ func utf8Error(b []byte, from, to int, reason string) string {
 	}
 	return fmt.Sprintf("'utf-8' codec can't decode bytes in position %d-%d: %s", from, to, reason)
 }
+
+var opName8 = map[byte]string{opBinUnicode8: "BINUNICODE", opBinBytes8: "BINBYTES", opByteArray8: "BYTEARRAY8"}
