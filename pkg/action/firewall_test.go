@@ -117,3 +117,67 @@ func listing(t *testing.T, ns *netns.NS, cmds [][]string) string {
 	}
 	return b.String()
 }
+
+// docTickets returns n4 IPv4 tickets from 198.51.100.0/24 and
+// 203.0.113.0/24 (n4 ≤ 508) and n6 tickets from fd42:f2b::/64.
+func docTickets(n4, n6 int) []*action.Ticket {
+	var out []*action.Ticket
+	for i := range n4 {
+		net := [2]byte{51, 100}
+		if i >= 254 {
+			net = [2]byte{0, 113}
+		}
+		first := byte(198)
+		if i >= 254 {
+			first = 203
+		}
+		out = append(out, &action.Ticket{IP: netip.AddrFrom4([4]byte{first, net[0], net[1], byte(i%254 + 1)})})
+	}
+	for i := range n6 {
+		out = append(out, &action.Ticket{IP: netip.AddrFrom16([16]byte{0xfd, 0x42, 0x0f, 0x2b, 14: byte((i + 1) >> 8), 15: byte(i + 1)})})
+	}
+	return out
+}
+
+// TestFirewall_BanMany bans hundreds of addresses with one batch per
+// family and checks every one of them reached the kernel.
+func TestFirewall_BanMany(t *testing.T) {
+	netns.Require(t, "nft", "iptables", "ipset")
+	tests := []struct {
+		name string
+		list [][]string
+	}{
+		{name: "nftables-multiport", list: [][]string{{"nft", "list", "ruleset"}}},
+		{name: "iptables-ipset", list: [][]string{{"ipset", "list"}}},
+	}
+	tickets := docTickets(500, 1500)
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			ns := netns.New(t)
+			a, err := action.New(action.Options{
+				Jail: "sshd", Name: tt.name, Props: stockProps(t, tt.name, "port=22", "name=sshd"),
+				Runner: action.NewShellRunner(action.ShellOptions{Prefix: ns.Prefix()}),
+			})
+			if err != nil {
+				t.Fatal(err)
+			}
+			mustDo(t, "ban many", a.BanMany(t.Context(), tickets))
+			rules := listing(t, ns, tt.list)
+			missing := 0
+			for _, tk := range tickets {
+				if !strings.Contains(rules, tk.IP.String()) {
+					missing++
+				}
+			}
+			if missing > 0 {
+				t.Errorf("%d of %d banned addresses missing", missing, len(tickets))
+			}
+			mustDo(t, "unban", a.Unban(t.Context(), tickets[0]))
+			if rules := listing(t, ns, tt.list); strings.Contains(rules, tickets[0].IP.String()+"\n") ||
+				strings.Contains(rules, tickets[0].IP.String()+",") {
+				t.Errorf("%s still banned after unban", tickets[0].IP)
+			}
+			mustDo(t, "stop", a.Stop(t.Context()))
+		})
+	}
+}

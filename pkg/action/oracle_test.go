@@ -202,4 +202,5 @@ func compareOracle(t *testing.T, cases []oracleCase) {
 		}
 	}
 }
+
 const debianPython = "/usr/bin/python3"

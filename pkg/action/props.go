@@ -26,6 +26,7 @@ type propSet struct {
 	keys     []string                     // sorted property names
 	resolved map[string]map[string]string // conditional → resolved props
 	ops      map[[2]string]string         // (query, conditional) → command
+	cond     int8                         // hasCondSection: 0 unknown, 1 no, 2 yes
 }
 
 func newPropSet(def time.Duration) *propSet {
@@ -45,7 +46,7 @@ func (p *propSet) put(name, value string) {
 		p.order = append(p.order, name)
 	}
 	p.vals[name] = value
-	p.keys, p.resolved, p.ops = nil, nil, nil
+	p.keys, p.resolved, p.ops, p.cond = nil, nil, nil, 0
 }
 
 func (p *propSet) setTimeout(d time.Duration, v any) {
@@ -114,12 +115,16 @@ func (p *propSet) bool(name string) (v, ok bool) {
 
 // hasCondSection reports whether any property is family-conditional.
 func (p *propSet) hasCondSection() bool {
-	for _, n := range p.order {
-		if base, cond, ok := strings.Cut(n, "?"); ok && base != "" && strings.HasPrefix(cond, "family=") {
-			return true
+	if p.cond == 0 {
+		p.cond = 1
+		for _, n := range p.order {
+			if base, cond, ok := strings.Cut(n, "?"); ok && base != "" && strings.HasPrefix(cond, "family=") {
+				p.cond = 2
+				break
+			}
 		}
 	}
-	return false
+	return p.cond == 2
 }
 
 func formatNumber(v any) string {
