@@ -161,3 +161,17 @@ func ip(s string) netip.Addr { return netip.MustParseAddr(s) }
 func fail(s string, at time.Time) Failure {
 	return Failure{IP: ip(s), Time: at, Matches: []string{"line from " + s}}
 }
+
+// fakeResolver maps host names to addresses.
+type fakeResolver map[string][]string
+
+func (f fakeResolver) LookupNetIP(_ context.Context, _, host string) ([]netip.Addr, error) {
+	var out []netip.Addr
+	for _, s := range f[host] {
+		out = append(out, netip.MustParseAddr(s))
+	}
+	if out == nil {
+		return nil, fmt.Errorf("lookup %q: no such host", host)
+	}
+	return out, nil
+}
