@@ -65,7 +65,7 @@ func (a *Action) fillDefaults() {
 	if a.log == nil {
 		a.log = slog.New(slog.NewTextHandler(io.Discard, nil))
 	}
-	a.log = a.log.With("jail", a.jail, "action", a.name)
+	a.log = a.log.With(logKeyJail, a.jail, logKeyAction, a.name)
 	if a.allowIPv6 == nil {
 		a.allowIPv6 = func() bool { return true }
 	}

@@ -119,7 +119,7 @@ func (a *Action) exec(ctx context.Context, c Command) bool {
 	c.Timeout = a.p.timeout
 	_, err := a.runner.Run(ctx, c)
 	if err != nil {
-		a.log.Debug("action command failed", "err", err)
+		a.log.Debug("action command failed", logKeyErr, err)
 	}
 	return err == nil
 }
@@ -137,7 +137,7 @@ func (a *Action) processCmd(ctx context.Context, tag string, t *Ticket) bool {
 		}
 		c, err := a.renderTicket(tag, t)
 		if err != nil {
-			a.log.Error("rendering action command", "op", tag, "err", err)
+			a.log.Error("rendering action command", logKeyOp, tag, logKeyErr, err)
 			return false
 		}
 		if ok := a.exec(ctx, c); ok || rep > 0 {
@@ -165,7 +165,7 @@ func (a *Action) invariantCheck(ctx context.Context, fam string, beforeRepair fu
 	}
 	check, err := a.operation("<actioncheck>", fam)
 	if err != nil {
-		a.log.Error("rendering actioncheck", "err", err)
+		a.log.Error("rendering actioncheck", logKeyErr, err)
 		return 0
 	}
 	if check == "" || a.exec(ctx, Command{Script: check}) {
@@ -190,7 +190,7 @@ func (a *Action) invariantCheck(ctx context.Context, fam string, beforeRepair fu
 func (a *Action) repair(ctx context.Context, fam string, forceStart bool) bool {
 	cmd, err := a.operation("<actionrepair>", fam)
 	if err != nil {
-		a.log.Error("rendering actionrepair", "err", err)
+		a.log.Error("rendering actionrepair", logKeyErr, err)
 		return false
 	}
 	if cmd != "" {
@@ -204,7 +204,7 @@ func (a *Action) repair(ctx context.Context, fam string, forceStart bool) bool {
 	}
 	_ = a.stopFamily(ctx, fam) // a failing stop must not prevent the start
 	if err := a.start(ctx, []string{fam}, forceStart || !a.startOnDemand()); err != nil {
-		a.log.Error("restarting action", "err", err)
+		a.log.Error("restarting action", logKeyErr, err)
 		return false
 	}
 	return true

@@ -30,6 +30,9 @@ type ShellOptions struct {
 	// Prefix is an argv put in front of the shell, e.g.
 	// ["ip", "netns", "exec", "ns1"] to run every command in a namespace.
 	Prefix []string
+	// KeepUmask runs commands with the server's umask instead of 077
+	// (fail2ban runs every command with umask 077).
+	KeepUmask bool
 }
 
 // ShellRunner runs commands with `/bin/sh -c` in their own process group.
@@ -69,7 +72,13 @@ func (r *ShellRunner) Run(ctx context.Context, c Command) (Result, error) {
 
 func (r *ShellRunner) run(ctx context.Context, c Command) (Result, error) {
 	var stdout, stderr bytes.Buffer
-	argv := append(append(append([]string{}, r.opts.Prefix...), r.opts.Shell, "-c", c.Script), c.Args...)
+	script := c.Script
+	if !r.opts.KeepUmask {
+		// Go cannot set a child's umask, so the shell does it first; the
+		// positional parameters ($0, $1, …) are unaffected.
+		script = "umask 077\n" + script
+	}
+	argv := append(append(append([]string{}, r.opts.Prefix...), r.opts.Shell, "-c", script), c.Args...)
 	cmd := exec.Command(argv[0], argv[1:]...)
 	cmd.Stdout, cmd.Stderr = &stdout, &stderr
 	cmd.Env, cmd.Dir = r.opts.Env, r.opts.Dir
@@ -125,18 +134,18 @@ func killGroup(pid int, done <-chan error) error {
 // report logs a finished command the way fail2ban does: output at DEBUG on
 // success, at ERROR with the status on failure.
 func (r *ShellRunner) report(c Command, res Result, err error) {
-	attrs := []any{"cmd", c.Script, "args", c.Args}
+	attrs := []any{logKeyCmd, c.Script, logKeyArgs, c.Args}
 	if len(res.Stdout) > 0 {
-		attrs = append(attrs, "stdout", string(res.Stdout))
+		attrs = append(attrs, logKeyStdout, string(res.Stdout))
 	}
 	if len(res.Stderr) > 0 {
-		attrs = append(attrs, "stderr", string(res.Stderr))
+		attrs = append(attrs, logKeyStderr, string(res.Stderr))
 	}
 	if err == nil {
 		r.log.Debug("command succeeded", attrs...)
 		return
 	}
-	attrs = append(attrs, "err", err)
+	attrs = append(attrs, logKeyErr, err)
 	if res.ExitCode == 127 {
 		attrs = append(attrs, "hint", "command not found: check PATH")
 	}

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"net/netip"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -115,4 +116,34 @@ func TestInjection(t *testing.T) {
 			t.Errorf("output lacks payload %q verbatim", p)
 		}
 	}
+}
+
+func TestShellRunner_Umask(t *testing.T) {
+	tests := []struct {
+		name string
+		in   action.ShellOptions
+		want string
+	}{
+		{name: "fail2ban umask", in: action.ShellOptions{}, want: "0077"},
+		{name: "keep", in: action.ShellOptions{KeepUmask: true}, want: umaskOf(t)},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			res, err := action.NewShellRunner(tt.in).Run(t.Context(), action.Command{Script: "umask"})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got := strings.TrimSpace(string(res.Stdout)); got != tt.want {
+				t.Errorf("umask = %q, want %q", got, tt.want)
+			}
+		})
+	}
+}
+
+func umaskOf(t *testing.T) string {
+	out, err := exec.Command("/bin/sh", "-c", "umask").Output()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return strings.TrimSpace(string(out))
 }
