@@ -1,6 +1,7 @@
 package config
 
 import (
+	"github.com/f2b/f2b/pkg/ini"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -18,3 +19,5 @@ func isPySpace(r rune) bool {
 
 // pyStrip is Python's str.strip().
 func pyStrip(s string) string { return strings.TrimFunc(s, isPySpace) }
+
+var posZero = ini.Pos{}

@@ -1,0 +1,22 @@
+// Package config loads a fail2ban configuration tree and turns it into the
+// command stream fail2ban-client sends to the server (and prints with -d).
+// It mirrors fail2ban's client/configreader.py, configparserinc.py,
+// jailreader.py, jailsreader.py, filterreader.py, actionreader.py,
+// fail2banreader.py and the option helpers of helpers.py:
+//
+//   - logical names and file sets: N.conf, N.d/*.conf, N.local,
+//     N.d/*.local, [INCLUDES] before/after with .local siblings;
+//   - merging with the hidden KNOWN/<section> history for %(known/x)s;
+//   - %(x)s interpolation in the reading section's context (vars first,
+//     then the section, then [DEFAULT]), %(sec/x)s and %(__name__)s;
+//   - <tag> substitution of filter and action options;
+//   - name[k=v, k2="a,b"] argument lists and action-list splitting;
+//   - the two-pass jail reader, the filter option injection into the jail
+//     as known/*, and the exact emission order of the stream;
+//   - str2seconds time strings (Str2Seconds).
+//
+// Load never stops at the first problem: per-jail errors become the same
+// config-error entries fail2ban emits, and every problem (with file:line)
+// is collected for f2b-client -t. Only the server package turns the
+// stream's strings into typed settings.
+package config
