@@ -53,7 +53,6 @@ func (b *builder) defaults31() ([]*template, error) {
 			if err != nil {
 				return nil, err
 			}
-			a.weight = 100
 			anchored = append(anchored, a)
 		}
 		plain = append(plain, t)

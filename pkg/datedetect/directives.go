@@ -24,6 +24,7 @@ var directives = map[string]directive{
 	"ExH": {`(?P<H>[0-1]\d|2[0-3])`, "Ex24hour"},
 	"ExM": {`(?P<M>[0-5]\d)`, "ExMinute"},
 	"ExS": {`(?P<S>[0-5]\d|6[0-1])`, "ExSecond"},
+	"ExY": {"", "ExYear"},
 	"ExZ": {`(?P<Z>[A-Z](?:[A-Z]{2,4})?)`, "ExZone name"},
 	"Exd": {`(?P<d>[1-2]\d|0[1-9]|3[0-1])`, "ExDay"},
 	"Exk": {` ?(?P<H>[0-1]?\d|2[0-3])`, "Ex%k"},

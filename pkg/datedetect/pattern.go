@@ -55,6 +55,35 @@ func (b *builder) fromPattern(pattern, key string) (*template, error) {
 	if key == "" {
 		key = patternKey(pattern)
 	}
+	t, err := b.fromPatternKey(pattern, key)
+	if err == nil && isAnchoredDefaultKey(key) {
+		// fail2ban caches templates by key process-wide and gives the
+		// anchored default copies weight 100, so a datepattern line equal
+		// to one of them shares that weight.
+		t.weight = 100
+	}
+	return t, err
+}
+
+// isAnchoredDefaultKey reports the cache keys of the {^LN-BEG} copies of
+// the default templates.
+func isAnchoredDefaultKey(key string) bool {
+	if key == "{^LN-BEG}EPOCH" || key == "{^LN-BEG}TAI64N" {
+		return true
+	}
+	p, ok := strings.CutPrefix(key, "{^LN-BEG}")
+	if !ok {
+		return false
+	}
+	for _, d := range defaultPatterns {
+		if d == p && !strings.HasPrefix(d, "^") && !strings.HasPrefix(d, "{") {
+			return true
+		}
+	}
+	return false
+}
+
+func (b *builder) fromPatternKey(pattern, key string) (*template, error) {
 	if strings.Contains(key, "EPOCH") {
 		if _, found := replaceUnescaped(reEpochPattern, pattern, func(s string) string { return s }); found {
 			return b.epochPattern(pattern, strings.Contains(key, "LEPOCH"))
