@@ -59,11 +59,18 @@ type Filter struct {
 	sessions *sessions
 }
 
-// line is one buffered log line split around its date text.
-type line struct{ pre, date, post string }
+// line is one buffered log line split around its date text; full is
+// pre+date+post when known (saves rebuilding it).
+type line struct{ pre, date, post, full string }
 
 func (l line) text() string { return l.pre + l.post }
-func (l line) orig() string { return l.pre + l.date + l.post }
+
+func (l line) orig() string {
+	if l.full != "" {
+		return l.full
+	}
+	return l.pre + l.date + l.post
+}
 
 // New compiles a filter. All bad regexes are reported, each naming its
 // option, index and text.
@@ -180,11 +187,11 @@ func (f *Filter) recentDate() bool {
 
 // splitDate cuts the date text out of the line (fail2ban's processLine).
 func (f *Filter) splitDate(raw string, res *Result) (line, bool) {
-	tl := line{post: raw}
+	tl := line{post: raw, full: raw}
 	res.DateTemplate = -1
 	if dm, ok := f.dates.FindDate(raw); ok {
 		res.DateFound, res.DateTemplate = true, dm.Template
-		tl = line{raw[:dm.Start], raw[dm.Start:dm.End], raw[dm.End:]}
+		tl = line{raw[:dm.Start], raw[dm.Start:dm.End], raw[dm.End:], raw}
 		switch {
 		case dm.Start < dm.End && !dm.Time.IsZero():
 			res.Time, f.lastDate, f.lastText = dm.Time, dm.Time, tl.date
@@ -210,7 +217,8 @@ func (f *Filter) splitDate(raw string, res *Result) (line, bool) {
 
 func joinText(buf []line) string {
 	if len(buf) == 1 {
-		return buf[0].text() + "\n"
+		l := buf[0]
+		return l.pre + l.post + "\n"
 	}
 	var b strings.Builder
 	for i, l := range buf {

@@ -150,7 +150,9 @@ func groups(m *Match) map[string]string {
 			g[n] = v
 		}
 	}
-	mergeAlt(g, m.names)
+	if m.complex != nil {
+		mergeAlt(g, m.complex)
+	}
 	return g
 }
 
@@ -175,34 +177,44 @@ func merge(pre map[string]string, m *Match) map[string]string {
 	return out
 }
 
-// mergeAlt applies fail2ban's complex group names: alt_X / alt_X_N fill
-// X when X is empty (first non-empty in name order); tuple_X / tuple_X_N
-// turn X into a tuple, printed as Python would.
-func mergeAlt(g map[string]string, names []string) {
-	var alts, tuples [][2]string
+// complexNames holds a regex's alt_X and tuple_X groups (fail2ban's
+// _altValues/_tupleValues), each as {group, target} sorted by group name.
+type complexNames struct{ alts, tuples [][2]string }
+
+var complexNameRE = regexp.MustCompile(`^(alt_|tuple_)(.*?)(?:_\d+)?$`)
+
+func newComplexNames(names []string) *complexNames {
+	var c complexNames
 	for _, n := range names {
 		if m := complexNameRE.FindStringSubmatch(n); m != nil && len(n) > 4 {
 			pair := [2]string{n, tagOpt(m[2])}
 			if m[1] == "alt_" {
-				alts = append(alts, pair)
+				c.alts = append(c.alts, pair)
 			} else {
-				tuples = append(tuples, pair)
+				c.tuples = append(c.tuples, pair)
 			}
 		}
 	}
-	sortPairs(alts)
-	sortPairs(tuples)
-	for _, p := range alts {
+	if c.alts == nil && c.tuples == nil {
+		return nil
+	}
+	sortPairs(c.alts)
+	sortPairs(c.tuples)
+	return &c
+}
+
+// mergeAlt fills X from the first non-empty alt_X when X is empty, and
+// turns X into a tuple with its tuple_X values.
+func mergeAlt(g map[string]string, c *complexNames) {
+	for _, p := range c.alts {
 		if v := g[p[0]]; v != "" && g[p[1]] == "" {
 			g[p[1]] = v
 		}
 	}
-	if len(tuples) > 0 {
-		mergeTuples(g, tuples)
+	if len(c.tuples) > 0 {
+		mergeTuples(g, c.tuples)
 	}
 }
-
-var complexNameRE = regexp.MustCompile(`^(alt_|tuple_)(.*?)(?:_\d+)?$`)
 
 func sortPairs(p [][2]string) {
 	sort.Slice(p, func(i, j int) bool { return p[i][0] < p[j][0] || (p[i][0] == p[j][0] && p[i][1] < p[j][1]) })

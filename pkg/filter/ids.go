@@ -46,16 +46,13 @@ func (f *Filter) report(idx int, g map[string]string, matched []line, res *Resul
 		ids = f.resolve(host)
 	}
 	for _, id := range ids {
-		res.Failures = append(res.Failures, Failure{
-			ID:             id,
-			Host:           host,
-			Time:           res.Time,
-			Matches:        slices.Clone(d.matches),
-			Data:           maps.Clone(d.groups),
-			Users:          slices.Clone(d.users),
-			FailRegexIndex: idx,
-			NoFail:         nofail,
-		})
+		fl := Failure{ID: id, Host: host, Time: res.Time, Matches: d.matches,
+			Data: d.groups, Users: d.users, FailRegexIndex: idx, NoFail: nofail}
+		if hasMLF || len(ids) > 1 {
+			// session data lives on; callers get their own copy
+			fl.Matches, fl.Data, fl.Users = slices.Clone(d.matches), maps.Clone(d.groups), slices.Clone(d.users)
+		}
+		res.Failures = append(res.Failures, fl)
 	}
 }
 

@@ -59,6 +59,8 @@ type Regex struct {
 	asciiIdx []int    // subexpression index of names[k] in ascii
 	uniIdx   []int
 	literal  string // text every match contains ("" = none known)
+	complex  *complexNames
+	dollar   bool // RE2 forms approximate a single-line $ (see Search)
 	timeouts atomic.Int64
 }
 
@@ -69,10 +71,11 @@ func CompileRegex(expr string, o RegexOptions) (*Regex, error) {
 		o.Timeout = DefaultMatchTimeout
 	}
 	r := &Regex{expr: expr, engine: EngineRE2}
-	a, reason, err := translate(expr, targetASCII, o.Multiline)
+	tr, err := runTranslate(expr, targetASCII, o.Multiline)
 	if err != nil {
 		return nil, err
 	}
+	a, reason := tr.out.String(), tr.needBT
 	if reason == "" {
 		r.ascii, err = regexp.Compile(a)
 		if err != nil {
@@ -86,8 +89,19 @@ func CompileRegex(expr string, o RegexOptions) (*Regex, error) {
 		if err := r.compileBT(expr, reason, o); err != nil {
 			return nil, err
 		}
+	} else if tr.dollar && r.bt == nil {
+		// for the rare text with an inner newline, where (?m:$) and
+		// Python's $ differ
+		b, _, _ := translate(expr, targetBT, o.Multiline)
+		if r.bt, err = regexp2.Compile(b, regexp2.None); err != nil {
+			r.bt = nil
+		} else {
+			r.bt.MatchTimeout = o.Timeout
+		}
 	}
+	r.dollar = tr.dollar
 	r.names = namedGroups(expr)
+	r.complex = newComplexNames(r.names)
 	r.asciiIdx = subexpIndex(r.ascii, r.names)
 	r.uniIdx = subexpIndex(r.uni, r.names)
 	r.literal = requiredLiteral(expr, o.Multiline)
@@ -186,6 +200,9 @@ func (r *Regex) Search(text string) (*Match, error) {
 		return nil, nil
 	}
 	ascii := isASCII(text)
+	if r.dollar && r.bt != nil && innerNewline(text) {
+		return r.btSearch(text, ascii)
+	}
 	switch {
 	case ascii && r.ascii != nil:
 		return r.goSearch(r.ascii, r.asciiIdx, text), nil
@@ -200,7 +217,7 @@ func (r *Regex) goSearch(re *regexp.Regexp, idx []int, text string) *Match {
 	if loc == nil {
 		return nil
 	}
-	return &Match{text: text, loc: loc, idx: idx, names: r.names}
+	return &Match{text: text, loc: loc, idx: idx, names: r.names, complex: r.complex}
 }
 
 func (r *Regex) btSearch(text string, ascii bool) (*Match, error) {
@@ -232,7 +249,7 @@ func (r *Regex) btSearch(text string, ascii bool) (*Match, error) {
 			loc[2*k+2], loc[2*k+3] = pos(g.Index), pos(g.Index+g.Length)
 		}
 	}
-	return &Match{text: text, loc: loc, idx: idx, names: r.names}, nil
+	return &Match{text: text, loc: loc, idx: idx, names: r.names, complex: r.complex}, nil
 }
 
 // runeOffsets maps rune index to byte offset (with one extra entry for the
@@ -243,6 +260,12 @@ func runeOffsets(s string) []int {
 		off = append(off, i)
 	}
 	return append(off, len(s))
+}
+
+// innerNewline reports a "\n" before the last byte of s.
+func innerNewline(s string) bool {
+	i := strings.IndexByte(s, '\n')
+	return i >= 0 && i < len(s)-1
 }
 
 func isASCII(s string) bool {
@@ -267,6 +290,8 @@ type Match struct {
 	loc   []int // Go-style submatch index pairs
 	idx   []int // subexpression index of each name
 	names []string
+	// complex is the regex's alt_/tuple_ groups (nil if none).
+	complex *complexNames
 }
 
 // Start and End give the byte span of the whole match.

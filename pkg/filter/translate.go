@@ -55,23 +55,32 @@ type translator struct {
 	groups    []string // Python group numbering: name or "" per group
 	unnamed   []int    // .NET number of each unnamed Python group (0 if named)
 	needBT    string
+	dollar    bool // a single-line $ was written as (?m:$)
 	err       error
 }
 
 // translate converts a Python pattern. multiline is re.MULTILINE.
 func translate(src string, t target, multiline bool) (out, needBT string, err error) {
+	tr, err := runTranslate(src, t, multiline)
+	if err != nil {
+		return "", "", err
+	}
+	return tr.out.String(), tr.needBT, nil
+}
+
+func runTranslate(src string, t target, multiline bool) (*translator, error) {
 	tr := &translator{src: src, t: t, multiline: multiline}
 	if t == targetBT && multiline {
 		tr.emit("(?m)")
 	}
 	tr.run()
 	if tr.err != nil {
-		return "", "", tr.err
+		return nil, tr.err
 	}
 	if len(tr.stack) != 0 {
-		return "", "", fmt.Errorf("missing ), unterminated subpattern")
+		return nil, fmt.Errorf("missing ), unterminated subpattern")
 	}
-	return tr.out.String(), tr.needBT, nil
+	return tr, nil
 }
 
 func (tr *translator) emit(s string) {
@@ -144,6 +153,7 @@ func (tr *translator) anchor(a string) {
 	case tr.multiline || tr.t == targetRelaxed:
 		tr.emit("(?m:" + a + ")")
 	case a == "$":
+		tr.dollar = true
 		tr.emit("(?m:$)")
 	default:
 		tr.emit(`\A`)

@@ -8,6 +8,7 @@ date split fail2ban's date detector makes for the line, and the line's
 failJSON expectation. Constraints and test.condition are evaluated here.
 
 Usage: oracle.py CONFIG_DIR LOGS_DIR NAME...
+       oracle.py --def CONFIG_DIR NAME   (print one filter definition)
 """
 import json
 import os
@@ -143,6 +144,9 @@ def main():
     os.environ["TZ"] = "CET-01CEST-02,M3.5.0,M10.5.0"
     time.tzset()
     setUpMyTime()
+    if sys.argv[1] == "--def":
+        print(json.dumps(load(sys.argv[3], sys.argv[2], {})[0]))
+        return
     basedir, logs = sys.argv[1], sys.argv[2]
     for name in sys.argv[3:]:
         walk(name, basedir, logs)

@@ -1,0 +1,147 @@
+package filter_test
+
+import (
+	"encoding/json"
+	"fmt"
+	"os/exec"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/f2b/f2b/pkg/filter"
+)
+
+// benchLines runs ProcessLine over lines b.N times and reports lines/s,
+// both per wall-clock second and per second of CPU time of the process
+// (the latter stays meaningful on a loaded, shared machine; run -cpu 1).
+func benchLines(b *testing.B, f *filter.Filter, lines []string) {
+	b.Helper()
+	b.ReportAllocs()
+	b.ResetTimer()
+	cpu0 := cpuTime()
+	for i := 0; b.Loop(); i++ {
+		f.ProcessLine(lines[i%len(lines)])
+	}
+	cpu := cpuTime() - cpu0
+	b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "lines/s")
+	if cpu > 0 {
+		b.ReportMetric(float64(b.N)/cpu.Seconds(), "lines/cpu-s")
+	}
+}
+
+func cpuTime() time.Duration {
+	var ru syscall.Rusage
+	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
+		return 0
+	}
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
+}
+
+// BenchmarkPHPAPI is the task's reference filter: one anchored failregex
+// with <ADDR> and an ISO date at line start.
+func BenchmarkPHPAPI(b *testing.B) {
+	f, err := filter.New(filter.Options{
+		FailRegex:   []string{`^\s*<ADDR>\s+\S+\s+Incorrect token used\.`},
+		DatePattern: `^{DATE}`,
+		Now:         func() time.Time { return time.Date(2026, 11, 25, 13, 1, 5, 0, time.UTC) },
+	})
+	if err != nil {
+		b.Fatal(err)
+	}
+	lines := []string{
+		"2026-11-25T13:01:02 192.0.2.1 - Incorrect token used. (more info here ...)",
+		"2026-11-25T13:01:03 192.0.2.7 - Incorrect token used. (more info here ...)",
+		"2026-11-25T13:01:04 198.51.100.3 admin Incorrect token used. (more info here ...)",
+	}
+	if r := f.ProcessLine(lines[0]); len(r.Failures) != 1 {
+		b.Fatalf("reference line does not match: %+v", r)
+	}
+	benchLines(b, f, lines)
+}
+
+// authLogMix is a realistic auth.log: mostly benign sshd/pam/cron lines,
+// some failures.
+var authLogMix = []string{
+	"Nov 25 13:01:02 web1 sshd[2101]: Accepted publickey for deploy from 198.51.100.20 port 50522 ssh2: ED25519 SHA256:abcdefghijklmnopqrstuvwxyz0123456789ABCDEFG",
+	"Nov 25 13:01:02 web1 sshd[2101]: pam_unix(sshd:session): session opened for user deploy(uid=1000) by (uid=0)",
+	"Nov 25 13:01:03 web1 CRON[2110]: pam_unix(cron:session): session opened for user root(uid=0) by (uid=0)",
+	"Nov 25 13:01:03 web1 CRON[2110]: pam_unix(cron:session): session closed for user root",
+	"Nov 25 13:01:04 web1 sshd[2120]: Invalid user admin from 203.0.113.5 port 41234",
+	"Nov 25 13:01:04 web1 sshd[2120]: Connection closed by invalid user admin 203.0.113.5 port 41234 [preauth]",
+	"Nov 25 13:01:05 web1 sshd[2125]: Failed password for root from 203.0.113.9 port 51000 ssh2",
+	"Nov 25 13:01:05 web1 systemd-logind[612]: New session 42 of user deploy.",
+	"Nov 25 13:01:06 web1 sudo:   deploy : TTY=pts/0 ; PWD=/home/deploy ; USER=root ; COMMAND=/usr/bin/systemctl restart nginx",
+	"Nov 25 13:01:06 web1 sudo: pam_unix(sudo:session): session opened for user root(uid=0) by deploy(uid=1000)",
+	"Nov 25 13:01:07 web1 sshd[2101]: Received disconnect from 198.51.100.20 port 50522:11: disconnected by user",
+	"Nov 25 13:01:07 web1 sshd[2101]: Disconnected from user deploy 198.51.100.20 port 50522",
+	"Nov 25 13:01:07 web1 sshd[2101]: pam_unix(sshd:session): session closed for user deploy",
+	"Nov 25 13:01:08 web1 systemd-logind[612]: Session 42 logged out. Waiting for processes to exit.",
+	"Nov 25 13:01:09 web1 sshd[2130]: Connection closed by 192.0.2.44 port 60022 [preauth]",
+	"Nov 25 13:01:09 web1 sshd[2131]: pam_unix(sshd:auth): authentication failure; logname= uid=0 euid=0 tty=ssh ruser= rhost=203.0.113.77  user=root",
+	"Nov 25 13:01:10 web1 sshd[2131]: Failed password for root from 203.0.113.77 port 40001 ssh2",
+	"Nov 25 13:01:10 web1 kernel: [12345.678901] audit: type=1400 audit(1700000000.123:45): apparmor=\"STATUS\" operation=\"profile_load\"",
+	"Nov 25 13:01:11 web1 sshd[900]: Server listening on 0.0.0.0 port 22.",
+	"Nov 25 13:01:11 web1 CRON[2140]: (root) CMD (command -v debian-sa1 > /dev/null && debian-sa1 1 1)",
+}
+
+// sshdDef loads the stock sshd filter as fail2ban reads it.
+func sshdDef(b *testing.B) filter.Options {
+	b.Helper()
+	out, err := exec.Command(f2bPython, "testdata/oracle.py", "--def", f2bConfDir, "sshd").Output()
+	if err != nil {
+		b.Skipf("stock sshd filter needs fail2ban's config reader (python3 + fail2ban): %v", err)
+	}
+	var d struct {
+		PrefRegex   string   `json:"prefregex"`
+		FailRegex   []string `json:"failregex"`
+		IgnoreRegex []string `json:"ignoreregex"`
+		MaxLines    int      `json:"maxlines"`
+		DatePattern string   `json:"datepattern"`
+	}
+	if err := json.Unmarshal(out, &d); err != nil {
+		b.Fatal(err)
+	}
+	return filter.Options{
+		PrefRegex: d.PrefRegex, FailRegex: d.FailRegex, IgnoreRegex: d.IgnoreRegex,
+		MaxLines: d.MaxLines, DatePattern: d.DatePattern,
+		Now: func() time.Time { return time.Date(2026, 11, 25, 13, 1, 12, 0, time.Local) },
+	}
+}
+
+// BenchmarkSSHD runs the stock sshd filter (mode normal) on authLogMix.
+func BenchmarkSSHD(b *testing.B) {
+	f, err := filter.New(sshdDef(b))
+	if err != nil {
+		b.Fatal(err)
+	}
+	n := 0
+	for _, l := range authLogMix {
+		n += len(f.ProcessLine(l).Failures)
+	}
+	if n < 3 {
+		b.Fatalf("only %d failures in the auth.log mix", n)
+	}
+	benchLines(b, f, authLogMix)
+}
+
+// BenchmarkEngines compares RE2 and regexp2 on the same pattern.
+func BenchmarkEngines(b *testing.B) {
+	text := "Failed password for invalid user admin from 203.0.113.9 port 51000 ssh2\n"
+	for _, c := range []struct{ name, expr string }{
+		{name: "re2", expr: `^Failed \S+ for (?:invalid user )?(?P<user>\S+) from <HOST> port \d+`},
+		{name: "regexp2", expr: `^Failed \S+ for (?:invalid user )?(?P<user>\S+) from <HOST> port \d+(?= ssh2)`},
+	} {
+		r, err := filter.CompileRegex(filter.ExpandTags(c.expr, "warn"), filter.RegexOptions{})
+		if err != nil {
+			b.Fatal(err)
+		}
+		b.Run(fmt.Sprintf("%s/%s", c.name, r.Engine()), func(b *testing.B) {
+			b.ReportAllocs()
+			for b.Loop() {
+				if m, _ := r.Search(text); m == nil {
+					b.Fatal("no match")
+				}
+			}
+		})
+	}
+}
