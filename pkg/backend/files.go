@@ -182,6 +182,9 @@ func (fs *Files) Paths() []string {
 
 // Positions reports, for every monitored file, what fail2ban stores in the
 // database: the first-line hash and the offset after the last emitted line.
+// A position is stored just after the receiver has taken the line, so it
+// may trail by the line being handed over; a caller that must know exactly
+// what it processed keeps Line.Pos instead.
 func (fs *Files) Positions() []Position {
 	fs.mu.Lock()
 	defer fs.mu.Unlock()
