@@ -148,7 +148,7 @@ func buildBatches(head, tail string, tickets []*Ticket, perLine int, line func([
 		chunk := tickets[i:min(i+perLine, len(tickets))]
 		ips := make([]string, len(chunk))
 		for j, t := range chunk {
-			ips[j] = t.IP.String()
+			ips[j] = t.IP.Unmap().String()
 		}
 		l := line(ips)
 		if sb.Len() > 0 && sb.Len()+len(l)+len(tail) > maxBatchScript {

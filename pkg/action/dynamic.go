@@ -89,7 +89,7 @@ func (t *Ticket) id() string {
 		return t.ID
 	}
 	if t.IP.IsValid() {
-		return t.IP.String()
+		return t.IP.Unmap().String()
 	}
 	return ""
 }

@@ -260,3 +260,14 @@ func TestStr2Seconds(t *testing.T) {
 		})
 	}
 }
+
+func TestRender_MappedIPv4(t *testing.T) {
+	a, _ := newTestAction(t, props("actionban", "<ip> <family> <ip-rev>")...)
+	got, err := a.Render("actionban", "", &Ticket{IP: netip.MustParseAddr("::ffff:192.0.2.1")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := "192.0.2.1 inet4 1.2.0.192."; got.Script != want {
+		t.Errorf("script = %q, want %q", got.Script, want)
+	}
+}
