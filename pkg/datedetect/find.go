@@ -1,7 +1,6 @@
 package datedetect
 
 import (
-	"math"
 	"strconv"
 	"strings"
 	"time"
@@ -146,27 +145,50 @@ func epochSeconds(line string, loc []int, t *template) (float64, time.Time) {
 	if 2*g+1 >= len(loc) || loc[2*g] < 0 {
 		return 0, time.Time{}
 	}
-	var b strings.Builder
-	n := 0
+	var buf [40]byte
+	b := buf[:0]
 	for _, r := range line[loc[2*g]:loc[2*g+1]] {
-		if v, ok := digitValue(r); ok {
-			b.WriteByte(byte('0' + v))
-		} else {
-			b.WriteRune(r)
+		v, ok := digitValue(r)
+		switch {
+		case ok:
+			b = append(b, byte('0'+v))
+		case r == '.':
+			b = append(b, '.')
+		default:
+			return 0, time.Time{}
 		}
-		n++
 	}
-	v, err := strconv.ParseFloat(b.String(), 64)
+	v, err := strconv.ParseFloat(string(b), 64)
 	if err != nil {
 		return 0, time.Time{}
 	}
-	if t.longFrm && n >= 13 {
-		if n >= 16 && !strings.Contains(b.String(), ".") {
-			v /= 1000000
+	intPart, frac, dot := strings.Cut(string(b), ".")
+	scale := 0 // decimal places to move left
+	if t.longFrm && len(b) >= 13 {
+		if len(b) >= 16 && !dot {
+			v, scale = v/1000000, 6
 		} else {
-			v /= 1000
+			v, scale = v/1000, 3
 		}
 	}
-	sec := math.Floor(v)
-	return v, time.Unix(int64(sec), int64(math.Round((v-sec)*1e9)))
+	return v, exactUnix(intPart, frac, scale)
+}
+
+// exactUnix builds the instant of the decimal number intPart.frac divided
+// by 10^scale without float rounding.
+func exactUnix(intPart, frac string, scale int) time.Time {
+	n, _ := strconv.ParseInt(intPart, 10, 64)
+	digits := intPart[max(len(intPart)-scale, 0):] + frac
+	var p int64 = 1
+	for range scale {
+		p *= 10
+	}
+	var nsec int64
+	for i := 0; i < 9 && i < len(digits); i++ {
+		nsec = nsec*10 + int64(digits[i]-'0')
+	}
+	for i := len(digits); i < 9; i++ {
+		nsec *= 10
+	}
+	return time.Unix(n/p, nsec)
 }

@@ -1,0 +1,36 @@
+package datedetect
+
+import (
+	"testing"
+	"time"
+)
+
+var benchCases = []struct {
+	name, pattern, line string
+}{
+	{name: "syslog-lnbeg", pattern: "{^LN-BEG}", line: "Nov 25 13:01:02 host sshd[1234]: Failed password for root from 192.0.2.1 port 22 ssh2"},
+	{name: "iso-lnbeg", pattern: "{^LN-BEG}", line: "2026-11-25 13:01:02,123 fail2ban.actions [812]: NOTICE [sshd] Ban 192.0.2.1"},
+	{name: "php-api-date", pattern: "^{DATE}", line: "2026-11-25T13:01:02 192.0.2.1 - Incorrect token used."},
+	{name: "syslog-defaults", pattern: "", line: "Nov 25 13:01:02 host sshd[1234]: Failed password for root from 192.0.2.1 port 22 ssh2"},
+	{name: "apache-access", pattern: "^[^\\[]*\\[({DATE})\n{^LN-BEG}", line: `192.0.2.1 - - [25/Nov/2026:13:01:02 +0000] "GET / HTTP/1.1" 200 612`},
+	{name: "epoch", pattern: "{^LN-BEG}Epoch\n{^LN-BEG}", line: "1795611662.123 192.0.2.1 TCP_DENIED/403"},
+}
+
+func BenchmarkFind(b *testing.B) {
+	now := time.Date(2026, 11, 25, 14, 0, 0, 0, time.UTC)
+	for _, bc := range benchCases {
+		b.Run(bc.name, func(b *testing.B) {
+			d, err := New(Options{Pattern: bc.pattern, Local: time.UTC, Now: func() time.Time { return now }})
+			if err != nil {
+				b.Fatal(err)
+			}
+			if m, ok := d.Find(bc.line); !ok || m.Time.IsZero() {
+				b.Fatalf("no date in %q", bc.line)
+			}
+			b.ReportAllocs()
+			for b.Loop() {
+				d.Find(bc.line)
+			}
+		})
+	}
+}
