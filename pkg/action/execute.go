@@ -2,7 +2,6 @@ package action
 
 import (
 	"context"
-	"fmt"
 	"slices"
 	"strings"
 )
@@ -74,7 +73,7 @@ func (a *Action) execOp(ctx context.Context, tag, what string, fams []string, af
 		a.setRan(tag, fam, cmd)
 	}
 	if !res {
-		return fmt.Errorf("error %s action %s/%s: %w", what, a.jail, a.name, cause)
+		return &OpError{Op: what, Jail: a.jail, Action: a.name, Err: cause}
 	}
 	return nil
 }

@@ -7,9 +7,25 @@ import (
 	"strings"
 )
 
-// ErrScript is the cause of a failed start/stop/flush/reload: at least one
-// command did not exit with status 0.
+// ErrScript is the cause of a failed operation: at least one command did
+// not exit with status 0.
 var ErrScript = errors.New("script error")
+
+// OpError reports a failed ticketless operation. fail2ban words it as
+// RuntimeError("Error starting action Jail('sshd')/iptables: 'Script error'").
+type OpError struct {
+	// Op is "starting", "stopping", "flushing" or "reloading".
+	Op           string
+	Jail, Action string
+	// Err is ErrScript or the rendering error (e.g. ErrSelfReference).
+	Err error
+}
+
+func (e *OpError) Error() string {
+	return fmt.Sprintf("error %s action %s/%s: %v", e.Op, e.Jail, e.Action, e.Err)
+}
+
+func (e *OpError) Unwrap() error { return e.Err }
 
 // Start runs actionstart for every family of the action, unless the action
 // starts on demand (then the first ban of a family starts it).
@@ -118,7 +134,7 @@ func (a *Action) ban(ctx context.Context, t *Ticket, tag string) error {
 		}
 	}
 	if !a.processCmd(ctx, tag, t) {
-		return fmt.Errorf("error banning %s", t.id())
+		return fmt.Errorf("error banning %s: %w", t.id(), ErrScript)
 	}
 	a.started[fam] |= startedBit | itemsBit
 	return nil
@@ -132,7 +148,7 @@ func (a *Action) Unban(ctx context.Context, t *Ticket) error {
 		return nil
 	}
 	if !a.processCmd(ctx, "<actionunban>", t) {
-		return fmt.Errorf("error unbanning %s", t.id())
+		return fmt.Errorf("error unbanning %s: %w", t.id(), ErrScript)
 	}
 	return nil
 }
@@ -142,7 +158,7 @@ func (a *Action) Prolong(ctx context.Context, t *Ticket) error {
 	a.mu.Lock()
 	defer a.mu.Unlock()
 	if !a.processCmd(ctx, "<actionprolong>", t) {
-		return fmt.Errorf("error prolonging %s", t.id())
+		return fmt.Errorf("error prolonging %s: %w", t.id(), ErrScript)
 	}
 	return nil
 }
