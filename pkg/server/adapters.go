@@ -1,0 +1,200 @@
+package server
+
+import (
+	"context"
+	"errors"
+	"sync"
+	"time"
+
+	"github.com/f2b/f2b/pkg/action"
+	"github.com/f2b/f2b/pkg/ipaddr"
+	"github.com/f2b/f2b/pkg/jail"
+	"github.com/f2b/f2b/pkg/store"
+)
+
+// Runner runs action commands (pkg/action's contract).
+type Runner = action.Runner
+
+// actionList adapts a jail's ordered command actions to jail.Actions. The
+// list changes under the socket's addaction/delaction while the jail runs,
+// so every call works on a snapshot.
+type actionList struct {
+	mu   sync.RWMutex
+	list []*action.Action
+}
+
+func (l *actionList) snapshot() []*action.Action {
+	l.mu.RLock()
+	defer l.mu.RUnlock()
+	return append([]*action.Action(nil), l.list...)
+}
+
+func (l *actionList) get(name string) *action.Action {
+	l.mu.RLock()
+	defer l.mu.RUnlock()
+	for _, a := range l.list {
+		if a.Name() == name {
+			return a
+		}
+	}
+	return nil
+}
+
+func (l *actionList) add(a *action.Action) {
+	l.mu.Lock()
+	l.list = append(l.list, a)
+	l.mu.Unlock()
+}
+
+func (l *actionList) remove(name string) bool {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	for i, a := range l.list {
+		if a.Name() == name {
+			l.list = append(l.list[:i], l.list[i+1:]...)
+			return true
+		}
+	}
+	return false
+}
+
+func (l *actionList) names() []any {
+	out := []any{}
+	for _, a := range l.snapshot() {
+		out = append(out, a.Name())
+	}
+	return out
+}
+
+func (l *actionList) Start(ctx context.Context) error {
+	var errs []error
+	for _, a := range l.snapshot() {
+		errs = append(errs, a.Start(ctx))
+	}
+	return errors.Join(errs...)
+}
+
+func (l *actionList) Ban(ctx context.Context, t jail.Ticket) error {
+	at := actionTicket(t)
+	var errs []error
+	for _, a := range l.snapshot() {
+		if t.Restored && a.NoRestored() {
+			continue
+		}
+		errs = append(errs, a.Ban(ctx, at))
+	}
+	return errors.Join(errs...)
+}
+
+func (l *actionList) Unban(ctx context.Context, t jail.Ticket) error {
+	at := actionTicket(t)
+	var errs []error
+	for _, a := range l.snapshot() {
+		errs = append(errs, a.Unban(ctx, at))
+	}
+	return errors.Join(errs...)
+}
+
+func (l *actionList) Flush(ctx context.Context, tickets []jail.Ticket) error {
+	var errs []error
+	for _, a := range l.snapshot() {
+		if a.HasFlush() {
+			errs = append(errs, a.Flush(ctx))
+			continue
+		}
+		for _, t := range tickets {
+			errs = append(errs, a.Unban(ctx, actionTicket(t)))
+		}
+	}
+	return errors.Join(errs...)
+}
+
+func (l *actionList) Stop(ctx context.Context) error {
+	acts := l.snapshot()
+	var errs []error
+	for i := len(acts) - 1; i >= 0; i-- {
+		errs = append(errs, acts[i].Stop(ctx))
+	}
+	return errors.Join(errs...)
+}
+
+func actionTicket(t jail.Ticket) *action.Ticket {
+	return &action.Ticket{
+		IP:       t.IP,
+		ID:       t.ID,
+		Failures: t.Failures,
+		Time:     t.Time,
+		BanTime:  t.BanTime,
+		BanCount: t.BanCount,
+		Matches:  t.Matches,
+		Data:     t.Tags,
+		Restored: t.Restored,
+	}
+}
+
+// storeAdapter adapts pkg/store to the jail's small Store interface.
+type storeAdapter struct {
+	st  *store.Store
+	now func() time.Time
+}
+
+func (a storeAdapter) AddBan(ctx context.Context, jailName string, t jail.Ticket) error {
+	bt := int64(t.BanTime / time.Second)
+	if t.BanTime < 0 {
+		bt = -1
+	}
+	d := store.Data{Failures: t.Failures}
+	for _, m := range t.Matches {
+		d.Matches = append(d.Matches, store.Match{m})
+	}
+	for k, v := range t.Tags {
+		d.Fields = append(d.Fields, store.Field{Key: k, Value: v})
+	}
+	return a.st.AddBan(store.Ban{Jail: jailName, IP: t.String(), Time: t.Time, BanTime: bt, BanCount: t.BanCount, Data: d})
+}
+
+func (a storeAdapter) DelBans(ctx context.Context, jailName string, ids ...string) error {
+	return a.st.DelBan(ctx, jailName, ids...)
+}
+
+func (a storeAdapter) LastBan(ctx context.Context, jailName, id string, overall bool) (jail.BanRecord, bool, error) {
+	h, ok, err := a.st.History(ctx, id, jailName, overall)
+	if err != nil || !ok {
+		return jail.BanRecord{}, ok, err
+	}
+	return jail.BanRecord{Count: h.Count, Time: h.Last, BanTime: time.Duration(h.BanTime) * time.Second}, true, nil
+}
+
+func (a storeAdapter) CurrentBans(ctx context.Context, jailName string, since time.Time) ([]jail.Ticket, error) {
+	q := store.CurrentQuery{Jail: jailName}
+	if !since.IsZero() {
+		q.ForBanTime = int64(a.now().Sub(since) / time.Second)
+	}
+	bans, err := a.st.CurrentBans(ctx, q)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]jail.Ticket, 0, len(bans))
+	for _, b := range bans {
+		t := jail.Ticket{Time: b.Time, BanCount: b.BanCount, Failures: b.Data.Failures,
+			BanTime: time.Duration(b.BanTime) * time.Second}
+		if id := ipaddr.ParseID(b.IP); id.IsSingle() {
+			t.IP = id.IP()
+		} else {
+			t.ID = b.IP
+		}
+		for _, m := range b.Data.Matches {
+			t.Matches = append(t.Matches, m.Line())
+		}
+		for _, f := range b.Data.Fields {
+			if s, ok := f.Value.(string); ok {
+				if t.Tags == nil {
+					t.Tags = map[string]string{}
+				}
+				t.Tags[f.Key] = s
+			}
+		}
+		out = append(out, t)
+	}
+	return out, nil
+}

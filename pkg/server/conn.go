@@ -1,0 +1,83 @@
+package server
+
+import (
+	"context"
+	"errors"
+	"net"
+
+	"github.com/f2b/f2b/pkg/protocol"
+	"github.com/f2b/f2b/pkg/pyval"
+)
+
+// serveConn answers the requests of one connection in order until the peer
+// closes it, sends the close marker, or ctx ends. Errors never close the
+// connection, as in fail2ban; only an oversized message does, since the
+// rest of its bytes cannot be framed any more.
+func (s *Server) serveConn(ctx context.Context, c net.Conn) {
+	defer c.Close()
+	pc := protocol.NewConn(c, protocol.ConnOptions{})
+	for {
+		req, err := pc.ReadRequest()
+		if err != nil {
+			var le *protocol.LoadError
+			switch {
+			case errors.As(err, &le):
+				s.log.Error("PROTO-error: load message failed: " + le.Msg)
+				if pc.WriteLoadError(err) != nil {
+					return
+				}
+				continue
+			case errors.Is(err, protocol.ErrMessageTooLarge):
+				pc.WriteLoadError(err)
+				return
+			default: // close marker, EOF, read error, shutdown
+				return
+			}
+		}
+		if ctxDone(ctx) {
+			return
+		}
+		if werr := s.reply(ctx, pc, req); werr != nil {
+			return
+		}
+	}
+}
+
+func (s *Server) reply(ctx context.Context, pc *protocol.Conn, req any) error {
+	cmd, ok := asRequest(req)
+	if !ok {
+		// fail2ban indexes the object: a str's first character is the
+		// command, a dict has no key 0.
+		switch x := req.(type) {
+		case string:
+			if x == "" {
+				return pc.WriteException(errIndex())
+			}
+			return pc.WriteException(errInvalidCommand())
+		case pyval.Dict:
+			return pc.WriteException(pyval.NewException("KeyError", int64(0)))
+		}
+		return pc.WriteException(errInvalidCommand())
+	}
+	v, err := s.Dispatch(ctx, cmd)
+	if err != nil {
+		var up errUnpicklable
+		if errors.As(err, &up) {
+			return pc.WriteReply("ERROR: " + up.msg)
+		}
+		exc := asException(err)
+		s.log.Error("Command " + pyval.Repr(cmd) + " has failed. Received " + pyval.Repr(exc))
+		return pc.WriteException(exc)
+	}
+	return pc.WriteResult(v)
+}
+
+func asRequest(v any) ([]any, bool) {
+	switch x := v.(type) {
+	case []any:
+		return x, true
+	case pyval.Tuple:
+		return []any(x), true
+	}
+	return nil, false
+}

@@ -1,0 +1,165 @@
+package server
+
+import (
+	"context"
+	"strings"
+	"time"
+
+	"github.com/f2b/f2b/pkg/pyval"
+	"github.com/f2b/f2b/pkg/version"
+)
+
+// Dispatch executes one request exactly as fail2ban's transmitter does and
+// returns the reply value, or a *pyval.Exception as the error. It is the
+// single entry point for socket requests and for the configuration stream
+// that f2b-server applies at start, so both paths behave identically.
+func (s *Server) Dispatch(ctx context.Context, cmd []any) (any, error) {
+	return s.dispatch(ctx, cmd, false)
+}
+
+func (s *Server) dispatch(ctx context.Context, cmd []any, quiet bool) (reply any, err error) {
+	if len(cmd) == 0 {
+		return nil, errIndex()
+	}
+	name, ok := cmd[0].(string)
+	if !ok {
+		return nil, errInvalidCommand()
+	}
+	switch name {
+	case "ping":
+		return "pong", nil
+	case "version":
+		return version.Fail2banVersion, nil
+	case "echo":
+		return append([]any{}, cmd[1:]...), nil
+	case "server-status":
+		return "Server ready", nil
+	case "sleep":
+		return s.cmdSleep(ctx, cmd)
+	case "config-error":
+		msg, err := argStr(cmd, 1)
+		if err != nil {
+			return nil, err
+		}
+		s.log.Error(msg)
+		return nil, nil
+	case "flushlogs":
+		return s.cmdFlushLogs()
+	case "status":
+		return s.cmdStatus(cmd)
+	case "banned":
+		return s.cmdBanned(cmd)
+	case "unban":
+		return s.cmdUnban(ctx, cmd)
+	case "add":
+		return s.cmdAdd(ctx, cmd)
+	case "start":
+		return s.cmdStart(ctx, cmd)
+	case "stop":
+		return s.cmdStop(ctx, cmd)
+	case "reload":
+		return s.cmdReload(ctx, cmd)
+	case "server-stream":
+		return s.cmdServerStream(ctx, cmd)
+	case "set":
+		return s.cmdSet(ctx, cmd, quiet, false)
+	case "multi-set":
+		return s.cmdSet(ctx, cmd, quiet, true)
+	case "get":
+		return s.cmdGet(cmd)
+	}
+	return nil, errInvalidCommand()
+}
+
+func (s *Server) cmdSleep(ctx context.Context, cmd []any) (any, error) {
+	v, err := arg(cmd, 1)
+	if err != nil {
+		return nil, err
+	}
+	secs, err := toFloat(v)
+	if err != nil {
+		return nil, err
+	}
+	t := time.NewTimer(time.Duration(secs * float64(time.Second)))
+	defer t.Stop()
+	select {
+	case <-t.C:
+	case <-ctx.Done():
+	}
+	return nil, nil
+}
+
+// cmdServerStream runs every command of a configuration stream in quiet
+// mode; the first failure aborts the rest and is returned.
+func (s *Server) cmdServerStream(ctx context.Context, cmd []any) (any, error) {
+	v, err := arg(cmd, 1)
+	if err != nil {
+		return nil, err
+	}
+	stream, ok := v.([]any)
+	if !ok {
+		return nil, errInvalidCommand()
+	}
+	return nil, s.applyStream(ctx, stream)
+}
+
+func (s *Server) applyStream(ctx context.Context, stream []any) error {
+	for _, c := range stream {
+		sub, ok := asList(c)
+		if !ok {
+			return errInvalidCommand()
+		}
+		if _, err := s.dispatch(ctx, sub, true); err != nil {
+			s.log.Error("Command " + pyval.Repr(sub) + " has failed. Received " + pyval.Repr(asException(err)))
+			return err
+		}
+	}
+	return nil
+}
+
+// ApplyStream applies a configuration stream (as produced by pkg/config)
+// through the dispatcher, in quiet mode, exactly like `server-stream`.
+func (s *Server) ApplyStream(ctx context.Context, stream [][]any) error {
+	l := make([]any, len(stream))
+	for i, c := range stream {
+		l[i] = c
+	}
+	return s.applyStream(ctx, l)
+}
+
+func asList(v any) ([]any, bool) {
+	switch x := v.(type) {
+	case []any:
+		return x, true
+	case pyval.Tuple:
+		return []any(x), true
+	}
+	return nil, false
+}
+
+func toFloat(v any) (float64, error) {
+	switch x := v.(type) {
+	case float64:
+		return x, nil
+	case int64:
+		return float64(x), nil
+	case int:
+		return float64(x), nil
+	case bool:
+		if x {
+			return 1, nil
+		}
+		return 0, nil
+	case string:
+		f, err := parsePyFloat(x)
+		if err != nil {
+			return 0, errValue("could not convert string to float: %s", pyval.Repr(x))
+		}
+		return f, nil
+	}
+	return 0, pyval.NewException("TypeError", "float() argument must be a string or a real number")
+}
+
+func parsePyFloat(s string) (float64, error) {
+	return parseFloat(strings.TrimSpace(strings.ReplaceAll(s, "_", "")))
+}

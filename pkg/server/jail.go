@@ -1,0 +1,344 @@
+package server
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/f2b/f2b/pkg/backend"
+	"github.com/f2b/f2b/pkg/filter"
+	"github.com/f2b/f2b/pkg/jail"
+	"github.com/f2b/f2b/pkg/pyval"
+)
+
+// Jail is the server's view of one jail: the core ban logic (pkg/jail), the
+// filter settings and compiled filter, the log backend and the actions. It
+// is the only place where those packages meet.
+type Jail struct {
+	s           *Server
+	name        string
+	backendSpec string // as given to `add`, e.g. "polling" or "systemd[journalpath=…]"
+	kind        string // backend actually used: polling, pyinotify, systemd
+	log         *slog.Logger
+	core        *jail.Jail
+	actions     *actionList
+
+	mu          sync.Mutex // guards the fields below
+	fopts       filter.Options
+	datepattern string
+	logtimezone any // nil or str
+	logencoding string
+	ignorecmd   any // False until set
+	ignorecache any // nil or [key, maxcount, maxtime]
+	extraRaw    map[string]any
+	files       *backend.Files
+	journal     *backend.Journal
+	running     bool
+	cancel      context.CancelFunc
+	done        chan struct{}
+	reloading   bool
+	keptPaths   map[string]bool
+	keptActions map[string]bool
+
+	filterGen atomic.Int64 // bumped whenever a filter setting changes
+}
+
+func (s *Server) newJail(name, backendSpec string) (*Jail, error) {
+	kind, bopts := parseBackend(backendSpec)
+	j := &Jail{
+		s:           s,
+		name:        name,
+		backendSpec: backendSpec,
+		log:         s.log.With("jail", name),
+		actions:     &actionList{},
+		fopts:       filter.DefaultOptions(),
+		logencoding: "auto",
+		ignorecmd:   false,
+		extraRaw:    map[string]any{},
+	}
+	var st jail.Store
+	if s.db != nil {
+		st = storeAdapter{st: s.db, now: time.Now}
+	}
+	core, err := jail.New(jail.Options{
+		Name:          name,
+		Logger:        s.opts.Logger,
+		Actions:       j.actions,
+		Store:         st,
+		IgnoreCommand: shellIgnore{runner: s.runner()},
+	})
+	if err != nil {
+		return nil, err
+	}
+	j.core = core
+	switch kind {
+	case "systemd":
+		jo, err := journalOptions(bopts)
+		if err != nil {
+			return nil, err
+		}
+		jo.Logger = j.log
+		jr, err := backend.NewJournal(jo)
+		if err != nil {
+			return nil, errRuntime("Failed to initialize any backend for Jail %s: %v", pyval.Repr(name), err)
+		}
+		j.journal, j.kind = jr, "systemd"
+	case "auto", "pyinotify", "polling", "gamin":
+		mode := backend.ModeInotify
+		j.kind = "pyinotify"
+		if kind == "polling" {
+			mode, j.kind = backend.ModePolling, "polling"
+		}
+		fs, err := backend.NewFiles(backend.FilesOptions{Mode: mode, Logger: j.log})
+		if err != nil {
+			return nil, err
+		}
+		j.files = fs
+	default:
+		return nil, errValue("Unknown backend %s. Must be among ['pyinotify', 'polling', 'systemd'] or 'auto'", kind)
+	}
+	if s.db != nil {
+		s.dbAddJail(name)
+	}
+	return j, nil
+}
+
+// parseBackend splits "systemd[journalpath=/x, journalflags=1]".
+func parseBackend(spec string) (string, map[string]string) {
+	name, rest, ok := strings.Cut(spec, "[")
+	opts := map[string]string{}
+	if !ok {
+		return strings.TrimSpace(spec), opts
+	}
+	rest = strings.TrimSuffix(strings.TrimSpace(rest), "]")
+	for _, kv := range splitArgs(rest) {
+		k, v, _ := strings.Cut(kv, "=")
+		opts[strings.TrimSpace(k)] = strings.Trim(strings.TrimSpace(v), `"'`)
+	}
+	return strings.TrimSpace(name), opts
+}
+
+// splitArgs splits on commas outside quotes.
+func splitArgs(s string) []string {
+	var out []string
+	var cur strings.Builder
+	var q rune
+	for _, r := range s {
+		switch {
+		case q != 0:
+			if r == q {
+				q = 0
+			}
+			cur.WriteRune(r)
+		case r == '"' || r == '\'':
+			q = r
+			cur.WriteRune(r)
+		case r == ',':
+			out = append(out, cur.String())
+			cur.Reset()
+		default:
+			cur.WriteRune(r)
+		}
+	}
+	if strings.TrimSpace(cur.String()) != "" {
+		out = append(out, cur.String())
+	}
+	return out
+}
+
+func journalOptions(o map[string]string) (backend.JournalOptions, error) {
+	var jo backend.JournalOptions
+	for k, v := range o {
+		switch k {
+		case "journalpath":
+			jo.Path = v
+		case "journalfiles":
+			jo.Files = strings.Fields(v)
+		case "journalflags":
+			var n int
+			if _, err := fmt.Sscan(v, &n); err != nil {
+				return jo, errValue("invalid literal for int() with base 10: %s", pyval.Repr(v))
+			}
+			jo.Flags = n
+		case "namespace":
+			jo.Namespace = v
+		}
+	}
+	return jo, nil
+}
+
+func (j *Jail) setIdle(on bool) { j.core.SetIdle(on) }
+
+// start launches the backend, the filter pipeline and the core's run loop.
+func (j *Jail) start(ctx context.Context) error {
+	j.mu.Lock()
+	defer j.mu.Unlock()
+	if j.running {
+		return nil
+	}
+	// The jail outlives the request that started it.
+	rctx, cancel := context.WithCancel(context.WithoutCancel(ctx))
+	lines := make(chan backend.Line, 1024)
+	done := make(chan struct{})
+	var wg sync.WaitGroup
+	wg.Add(3)
+	go func() {
+		defer wg.Done()
+		if err := j.core.Run(rctx); err != nil {
+			j.log.Error("jail stopped with error", "err", err)
+		}
+	}()
+	go func() {
+		defer wg.Done()
+		var err error
+		if j.journal != nil {
+			err = j.journal.Run(rctx, lines)
+		} else {
+			err = j.files.Run(rctx, lines)
+		}
+		if err != nil {
+			j.log.Error("backend stopped with error", "err", err)
+		}
+	}()
+	go func() {
+		defer wg.Done()
+		j.pipeline(rctx, lines)
+	}()
+	go func() { wg.Wait(); close(done) }()
+	j.running, j.cancel, j.done = true, cancel, done
+	return nil
+}
+
+// stop ends the jail: backends and pipeline stop, the core flushes its bans
+// through the actions and runs actionstop.
+func (j *Jail) stop(ctx context.Context) {
+	j.mu.Lock()
+	running, cancel, done := j.running, j.cancel, j.done
+	j.running = false
+	j.mu.Unlock()
+	if !running {
+		return
+	}
+	cancel()
+	<-done
+	if err := j.core.Stop(ctx); err != nil {
+		j.log.Debug("core stop", "err", err)
+	}
+	j.savePositions()
+}
+
+// pipeline runs each line through the filter and hands failures to the
+// core. The filter is rebuilt when a filter setting changed.
+func (j *Jail) pipeline(ctx context.Context, lines <-chan backend.Line) {
+	var flt *filter.Filter
+	gen := int64(-1)
+	tick := time.NewTicker(time.Second)
+	defer tick.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-tick.C:
+			j.savePositions()
+		case ln := <-lines:
+			if g := j.filterGen.Load(); g != gen || flt == nil {
+				f, err := j.buildFilter()
+				if err != nil {
+					j.log.Error("filter", "err", err)
+					gen = g
+					continue
+				}
+				flt, gen = f, g
+			}
+			var res filter.Result
+			if !ln.Time.IsZero() {
+				res = flt.ProcessLineAt(ln.Text, ln.Time)
+			} else {
+				res = flt.ProcessLine(ln.Text)
+			}
+			for _, f := range res.Failures {
+				j.core.AddFailure(ctx, toJailFailure(f))
+			}
+		}
+	}
+}
+
+func toJailFailure(f filter.Failure) jail.Failure {
+	jf := jail.Failure{Time: f.Time, Matches: f.Matches, Tags: f.Data}
+	if f.ID.IsSingle() {
+		jf.IP = f.ID.IP()
+	} else {
+		jf.ID = f.ID.String()
+	}
+	return jf
+}
+
+func (j *Jail) buildFilter() (*filter.Filter, error) {
+	j.mu.Lock()
+	o := j.fopts
+	o.FailRegex = append([]string(nil), o.FailRegex...)
+	o.IgnoreRegex = append([]string(nil), o.IgnoreRegex...)
+	o.DatePattern = j.datepattern
+	if tz, ok := j.logtimezone.(string); ok {
+		o.LogTimezone = tz
+	}
+	o.Logger = j.log
+	j.mu.Unlock()
+	return filter.New(o)
+}
+
+func (j *Jail) savePositions() {
+	if j.s.db == nil || j.files == nil {
+		return
+	}
+	for _, p := range j.files.Positions() {
+		j.s.dbUpdateLog(j.name, p)
+	}
+}
+
+func (j *Jail) beginReload() {
+	j.mu.Lock()
+	defer j.mu.Unlock()
+	j.reloading = true
+	j.core.SetIdle(true)
+	j.fopts.FailRegex = nil
+	j.fopts.IgnoreRegex = nil
+	j.core.IgnoreIP().Clear()
+	j.keptPaths = map[string]bool{}
+	j.keptActions = map[string]bool{}
+	j.filterGen.Add(1)
+}
+
+func (j *Jail) endReload(ctx context.Context) {
+	j.mu.Lock()
+	j.reloading = false
+	kept, keptAct := j.keptPaths, j.keptActions
+	j.keptPaths, j.keptActions = nil, nil
+	j.mu.Unlock()
+	if j.files != nil {
+		for _, p := range j.files.Paths() {
+			if !kept[p] {
+				j.files.RemovePath(p)
+			}
+		}
+	}
+	for _, a := range j.actions.snapshot() {
+		if keptAct[a.Name()] {
+			if err := a.Reload(ctx); err != nil {
+				j.log.Error("action reload", "action", a.Name(), "err", err)
+			}
+			continue
+		}
+		// No longer configured: unban its tickets with it alone, then stop.
+		for _, t := range j.core.Tickets() {
+			a.Unban(ctx, actionTicket(t))
+		}
+		a.Stop(ctx)
+		j.actions.remove(a.Name())
+	}
+	j.core.SetIdle(false)
+}
