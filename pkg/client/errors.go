@@ -25,7 +25,17 @@ func (e *ServerError) Error() string { return "server: " + Str(e.Exc) }
 
 // NOK is the text fail2ban-client logs at ERROR level for a failed
 // command: "NOK: " + repr(exc.args).
-func (e *ServerError) NOK() string { return "NOK: " + pyval.Repr(pyval.Tuple(e.Exc.Args)) }
+func (e *ServerError) NOK() string { return "NOK: " + pyval.Repr(pyArgs(e.Exc)) }
+
+// pyArgs is exc.args as Python shows it: an OSError built with a filename
+// keeps only (errno, strerror) in args.
+func pyArgs(exc *pyval.Exception) pyval.Tuple {
+	a := exc.Args
+	if exc.Module == "builtins" && oserrors[exc.Name] && len(a) >= 3 && len(a) <= 5 && isInt(a[0]) {
+		a = a[:2]
+	}
+	return pyval.Tuple(a)
+}
 
 // ReplyError is a reply that is not a (code, value) tuple, such as the bare
 // "ERROR: …" string a server sends when it could not read the request.
