@@ -23,7 +23,7 @@ func (j *Jail) banTicket(ctx context.Context, t Ticket) bool {
 	j.banMu.Unlock()
 	switch {
 	case e == nil:
-		j.logf(ctx, slog.LevelInfo, "[%s] Ignore %s, expired bantime", j.opts.Name, t.String())
+		j.logf(ctx, slog.LevelInfo, "[%s] Ignore %s, expired bantime", j.opts.Name, t)
 		return false
 	case !added:
 		j.alreadyBanned(ctx, cur, now)
@@ -46,10 +46,10 @@ func (j *Jail) banTicket(ctx context.Context, t Ticket) bool {
 
 func (j *Jail) logBan(ctx context.Context, t Ticket) {
 	if t.Restored {
-		j.logf(ctx, levelNotice, "[%s] Restore Ban %s", j.opts.Name, t.String())
+		j.logf(ctx, levelNotice, "[%s] Restore Ban %s", j.opts.Name, t)
 		return
 	}
-	j.logf(ctx, levelNotice, "[%s] Ban %s", j.opts.Name, t.String())
+	j.logf(ctx, levelNotice, "[%s] Ban %s", j.opts.Name, t)
 }
 
 // alreadyBanned logs at fail2ban's graded level: DEBUG within 3 s of the
@@ -62,7 +62,7 @@ func (j *Jail) alreadyBanned(ctx context.Context, t Ticket, now time.Time) {
 	case age < time.Minute:
 		level = levelNotice
 	}
-	j.logf(ctx, level, "[%s] %s already banned", j.opts.Name, t.String())
+	j.logf(ctx, level, "[%s] %s already banned", j.opts.Name, t)
 }
 
 // increase applies bantime.increment to a new, non-restored ban whose id
@@ -105,7 +105,7 @@ func (j *Jail) increase(ctx context.Context, e *banEntry, t Ticket) Ticket {
 // unbanEntry removes one ban and runs the unban actions. Callers hold
 // actMu.
 func (j *Jail) unbanTicket(ctx context.Context, t Ticket) {
-	j.logf(ctx, levelNotice, "[%s] Unban %s", j.opts.Name, t.String())
+	j.logf(ctx, levelNotice, "[%s] Unban %s", j.opts.Name, t)
 	if err := j.opts.Actions.Unban(ctx, t); err != nil {
 		j.log.Error("unban actions failed", logKeyIP, t.String(), logKeyErr, err)
 	}

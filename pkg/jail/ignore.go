@@ -91,6 +91,10 @@ type ignoreRules struct {
 // subnets and names, ignorecommand. It returns the rule that matched
 // ("" when not ignored).
 func (j *Jail) isIgnored(ctx context.Context, r ignoreRules, t *Ticket) string {
+	if r.cache == nil {
+		rule, _ := j.checkIgnore(ctx, r, t)
+		return rule
+	}
 	now := j.now()
 	var ck string
 	if r.cache != nil {

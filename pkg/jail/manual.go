@@ -123,7 +123,7 @@ func (j *Jail) removeContained(ctx context.Context, a ipaddr.Addr) []Ticket {
 	var out []Ticket
 	for e := j.bm.head; e != nil; {
 		next := e.next
-		if e.k.ip.IsValid() && match(e.k.ip) {
+		if e.t.IP.IsValid() && match(e.t.IP) {
 			j.bm.remove(e)
 			out = append(out, e.t)
 		}
@@ -152,7 +152,7 @@ func (j *Jail) flush(ctx context.Context) int {
 		return 0
 	}
 	for _, t := range tickets {
-		j.logf(ctx, levelNotice, "[%s] Unban %s", j.opts.Name, t.String())
+		j.logf(ctx, levelNotice, "[%s] Unban %s", j.opts.Name, t)
 	}
 	if err := j.opts.Actions.Flush(ctx, tickets); err != nil {
 		j.log.Error("flushing bans failed", logKeyErr, err)
