@@ -1,6 +1,8 @@
 package netns
 
 import (
+	"io"
+	"net"
 	"net/netip"
 	"strings"
 	"testing"
@@ -40,5 +42,40 @@ func TestVeth(t *testing.T) {
 	}
 	if out := b.MustRun(t, "ip", "-o", "addr", "show"); !strings.Contains(out, "198.51.100.2/24") {
 		t.Errorf("peer address missing: %s", out)
+	}
+}
+
+// TestDo_TCP listens in one namespace and connects from another across a
+// veth pair, using sockets created from Go through Do.
+func TestDo_TCP(t *testing.T) {
+	Require(t)
+	a, b := New(t), New(t)
+	a.Veth(t, b, netip.MustParsePrefix("fd42:f2b::1/64"), netip.MustParsePrefix("fd42:f2b::2/64"))
+	var ln net.Listener
+	if err := b.Do(func() (err error) {
+		ln, err = net.Listen("tcp", "[fd42:f2b::2]:0")
+		return err
+	}); err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	go func() {
+		c, err := ln.Accept()
+		if err == nil {
+			_, _ = c.Write([]byte("hello"))
+			c.Close()
+		}
+	}()
+	var conn net.Conn
+	if err := a.Do(func() (err error) {
+		conn, err = net.Dial("tcp", ln.Addr().String())
+		return err
+	}); err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	got, err := io.ReadAll(conn)
+	if err != nil || string(got) != "hello" {
+		t.Errorf("read %q, %v; want hello", got, err)
 	}
 }

@@ -129,17 +129,25 @@ func (a *Action) invalidateBanEpoch() {
 }
 
 // Render returns the command that op (e.g. "actionban") would run for t
-// (nil for operations without a ticket) in family ("inet4", "inet6" or "").
-// It does not run anything.
+// (nil for operations without a ticket) in family ("inet4", "inet6" or "";
+// ignored with a ticket, whose address decides), with the action's
+// timeout. It does not run anything.
 func (a *Action) Render(op string, family string, t *Ticket) (Command, error) {
 	a.mu.Lock()
 	defer a.mu.Unlock()
+	var c Command
 	if t != nil {
-		return a.renderTicket("<"+op+">", t)
+		var err error
+		if c, err = a.renderTicket("<"+op+">", t); err != nil {
+			return Command{}, err
+		}
+	} else {
+		cmd, err := a.operation("<"+op+">", family)
+		if err != nil {
+			return Command{}, err
+		}
+		c = a.renderDynamic(cmd, tagInfo{family: family, now: a.now()})
 	}
-	cmd, err := a.operation("<"+op+">", family)
-	if err != nil {
-		return Command{}, err
-	}
-	return a.renderDynamic(cmd, tagInfo{family: family, now: a.now()}), nil
+	c.Timeout = a.p.timeout
+	return c, nil
 }
