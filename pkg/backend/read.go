@@ -224,6 +224,12 @@ func (r *reader) send(t *tailed, raw []byte, next int64) error {
 		raw = raw[:len(raw)-1]
 	}
 	line := Line{Text: r.decode(raw), File: t.name, Pos: next}
+	select { // fast path: a non-blocking send is much cheaper than a select
+	case r.out <- line:
+		t.pos.Store(next)
+		return nil
+	default:
+	}
 	select {
 	case r.out <- line:
 		t.pos.Store(next)
