@@ -88,7 +88,7 @@ func (r *Reader) Next() ([]byte, error) {
 func (r *Reader) cut() ([]byte, bool) {
 	pending := r.buf[r.start:]
 	from := max(r.scanned-len(End)+1, 0)
-	i := bytes.Index(pending[from:], []byte(End))
+	i := bytes.Index(pending[from:], endBytes)
 	if i < 0 {
 		r.scanned = len(pending)
 		return nil, false
@@ -152,3 +152,5 @@ func WriteMessage(w io.Writer, payload []byte) error {
 
 // CloseMessage is the byte sequence a client sends to end a connection.
 var CloseMessage = []byte(Close + End)
+
+var endBytes = []byte(End)
