@@ -20,6 +20,7 @@ type Action struct {
 	allowIPv6  func() bool
 	hostname   func() string
 	now        func() time.Time
+	banTime    func() time.Duration
 	jailEpoch  *atomic.Int64
 
 	mu      sync.Mutex
@@ -47,6 +48,7 @@ func New(opts Options) (*Action, error) {
 		allowIPv6: opts.AllowIPv6,
 		hostname:  opts.Hostname,
 		now:       opts.Now,
+		banTime:   opts.BanTime,
 		jailEpoch: opts.BanEpoch,
 		p:         newPropSet(opts.Timeout),
 		started:   map[string]uint8{},
@@ -146,7 +148,7 @@ func (a *Action) Render(op string, family string, t *Ticket) (Command, error) {
 		if err != nil {
 			return Command{}, err
 		}
-		c = a.renderDynamic(cmd, tagInfo{family: family, now: a.now()})
+		c = a.renderDynamic(cmd, tagInfo{family: family, now: a.now(), banTime: a.banTime})
 	}
 	c.Timeout = a.p.timeout
 	return c, nil

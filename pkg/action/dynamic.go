@@ -9,12 +9,13 @@ import (
 
 // tagInfo answers phase-B (ticket) tags. A nil *Ticket is fail2ban's
 // "empty ticket" used for start/stop/flush/check: empty id and matches,
-// zero counters, the operated <family> and <time> = now. <bantime> stays
-// literal there (fail2ban would insert the jail's bantime).
+// zero counters, the operated <family>, <time> = now and the jail's
+// <bantime> when Options.BanTime is set.
 type tagInfo struct {
-	t      *Ticket
-	family string
-	now    time.Time
+	t       *Ticket
+	family  string
+	now     time.Time
+	banTime func() time.Duration
 	// familyOnly answers nothing but <family> (fail2ban's _getOperation).
 	familyOnly bool
 }
@@ -37,6 +38,10 @@ func (ti tagInfo) lookup(tag string) (string, bool) {
 			return ti.family, true
 		case "time":
 			return pyFloat(ti.now), true
+		case "bantime":
+			if ti.banTime != nil {
+				return banSeconds(ti.banTime()), true
+			}
 		}
 		return "", false
 	}

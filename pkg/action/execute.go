@@ -61,7 +61,7 @@ func (a *Action) execOp(ctx context.Context, tag, what string, fams []string, af
 		}
 		ok := true
 		if cmd != "" && !a.ranElsewhere(tag, fam, cmd) {
-			ok = a.exec(ctx, a.renderDynamic(cmd, tagInfo{family: fam, now: a.now()}))
+			ok = a.exec(ctx, a.renderDynamic(cmd, tagInfo{family: fam, now: a.now(), banTime: a.banTime}))
 			res = res && ok
 		}
 		if after != nil {

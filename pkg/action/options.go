@@ -40,6 +40,9 @@ type Options struct {
 	// Now is the clock for <time> of commands without a ticket. Nil means
 	// time.Now.
 	Now func() time.Time
+	// BanTime returns the jail's bantime for <bantime> in commands without
+	// a ticket (actionstart of ipset actions, …). Nil leaves the tag as is.
+	BanTime func() time.Duration
 	// BanEpoch is the jail-wide ban epoch shared by all actions of a jail;
 	// a failed invariant check increments it (fail2ban's invalidateBanEpoch).
 	// Nil gives the action a private counter.

@@ -271,3 +271,28 @@ func TestRender_MappedIPv4(t *testing.T) {
 		t.Errorf("script = %q, want %q", got.Script, want)
 	}
 }
+
+func TestRender_TicketlessBantime(t *testing.T) {
+	tests := []struct {
+		name string
+		in   func() time.Duration
+		want string
+	}{
+		{name: "jail bantime", in: func() time.Duration { return 10 * time.Minute }, want: "create timeout 600"},
+		{name: "permanent", in: func() time.Duration { return -1 }, want: "create timeout -1"},
+		{name: "unknown", in: nil, want: "create timeout <bantime>"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			a, err := New(Options{Runner: &Recorder{}, BanTime: tt.in,
+				Props: props("actionstart", "create timeout <bantime>")})
+			if err != nil {
+				t.Fatal(err)
+			}
+			got, err := a.Render("actionstart", "", nil)
+			if err != nil || got.Script != tt.want {
+				t.Errorf("Render = %q, %v; want %q", got.Script, err, tt.want)
+			}
+		})
+	}
+}
