@@ -1,48 +1,37 @@
 package filter
 
 import (
-	"regexp"
-	"time"
+	"fmt"
+
+	"github.com/f2b/f2b/pkg/datedetect"
 )
 
-// TODO(datedetect): replace this stand-in with pkg/datedetect once it
-// lands; it only knows ISO-8601 and syslog stamps near the line start.
+// detectorDates adapts *datedetect.Detector to DateFinder.
+type detectorDates struct{ d *datedetect.Detector }
 
-var shimDateRE = regexp.MustCompile(`^\W{0,2}(\d{4}-\d\d-\d\d[T ]\d\d:\d\d:\d\d|[A-Z][a-z]{2} [ 0-3]\d \d\d:\d\d:\d\d)`)
-
-type shimDates struct {
-	loc *time.Location
-	now func() time.Time
+func (x detectorDates) FindDate(line string) (DateMatch, bool) {
+	m, ok := x.d.Find(line)
+	return DateMatch{Time: m.Time, Start: m.Start, End: m.End, Template: m.Template}, ok
 }
 
-func newDateFinder(o Options) (DateFinder, error) {
-	loc := time.Local
+// newDetector builds fail2ban's date detector from datepattern and
+// logtimezone.
+func newDetector(o Options) (*datedetect.Detector, error) {
+	opts := datedetect.Options{Pattern: o.DatePattern, Now: o.Now, Local: o.Local}
 	if o.LogTimezone != "" {
-		l, err := time.LoadLocation(o.LogTimezone)
+		loc, err := datedetect.ParseTimezone(o.LogTimezone)
 		if err != nil {
-			return nil, err
+			return nil, fmt.Errorf("logtimezone %q: %w", o.LogTimezone, err)
 		}
-		loc = l
+		opts.Location = loc
 	}
-	return shimDates{loc: loc, now: o.Now}, nil
+	d, err := datedetect.New(opts)
+	if err != nil {
+		return nil, fmt.Errorf("datepattern %q: %w", o.DatePattern, err)
+	}
+	return d, nil
 }
 
-func (d shimDates) FindDate(line string) (DateMatch, bool) {
-	m := shimDateRE.FindStringSubmatchIndex(line)
-	if m == nil {
-		return DateMatch{}, false
-	}
-	s := line[m[2]:m[3]]
-	t, err := time.ParseInLocation("2006-01-02T15:04:05", s, d.loc)
-	if err != nil {
-		t, err = time.ParseInLocation("2006-01-02 15:04:05", s, d.loc)
-	}
-	if err != nil {
-		t, err = time.ParseInLocation("Jan _2 15:04:05", s, d.loc)
-		t = t.AddDate(d.now().In(d.loc).Year(), 0, 0)
-	}
-	if err != nil {
-		return DateMatch{Start: m[2], End: m[3]}, true
-	}
-	return DateMatch{Time: t, Start: m[2], End: m[3]}, true
-}
+// DateDetector returns the filter's date detector (for the tester's
+// template report), or nil when Options.Dates replaced it.
+func (f *Filter) DateDetector() *datedetect.Detector { return f.detector }

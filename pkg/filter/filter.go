@@ -7,6 +7,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/f2b/f2b/pkg/datedetect"
 	"github.com/f2b/f2b/pkg/ipaddr"
 )
 
@@ -50,6 +51,7 @@ type Filter struct {
 	o        Options
 	log      *slog.Logger
 	dates    DateFinder
+	detector *datedetect.Detector
 	fail     []*Regex
 	ignore   []*Regex
 	pref     *Regex
@@ -79,11 +81,12 @@ func New(o Options) (*Filter, error) {
 	f := &Filter{o: o, log: o.Logger, dates: o.Dates, sessions: newSessions(o.Now)}
 	var errs []error
 	if f.dates == nil {
-		d, err := newDateFinder(o)
+		d, err := newDetector(o)
 		if err != nil {
-			errs = append(errs, fmt.Errorf("datepattern %q: %w", o.DatePattern, err))
+			errs = append(errs, err)
+		} else {
+			f.detector, f.dates = d, detectorDates{d}
 		}
-		f.dates = d
 	}
 	if strings.TrimSpace(o.PrefRegex) != "" {
 		r, err := f.compile(o.PrefRegex, false)

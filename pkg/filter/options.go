@@ -43,10 +43,13 @@ type Options struct {
 	PrefRegex   string
 	DatePattern string // "" = fail2ban's default templates
 	LogTimezone string // "" = local time
-	MaxLines    int    // 0 or 1 = single-line
-	UseDNS      string // yes, warn (default), no, raw
-	Resolver    Resolver
-	Dates       DateFinder // overrides DatePattern/LogTimezone when set
+	// Local is the process time zone for dates without one (nil =
+	// time.Local); tests pin it.
+	Local    *time.Location
+	MaxLines int    // 0 or 1 = single-line
+	UseDNS   string // yes, warn (default), no, raw
+	Resolver Resolver
+	Dates    DateFinder // overrides DatePattern/LogTimezone when set
 	// CheckAll is fail2ban-regex mode: every failregex is tried and
 	// reported, the date of a line without one stays unknown.
 	CheckAll     bool
