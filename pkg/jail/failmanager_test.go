@@ -7,26 +7,29 @@ import (
 	"time"
 )
 
+var failManagerTests = []struct {
+	name        string
+	maxRetry    int
+	in          []int // failure times, seconds after start; the clock follows them
+	wantBanAt   int   // index of the failure that queues a ban, -1 for none
+	wantRetries int   // retries pending after the last failure
+	wantCurrent int
+}{
+	{name: "maxretry within findtime", maxRetry: 3, in: []int{0, 10, 20}, wantBanAt: 2},
+	{name: "below maxretry", maxRetry: 3, in: []int{0, 10}, wantBanAt: -1, wantRetries: 2, wantCurrent: 1},
+	{name: "expired after findtime since last", maxRetry: 3, in: []int{0, 10, 700}, wantBanAt: -1, wantRetries: 1, wantCurrent: 1},
+	// 0,500 → retry 2; 1000: round(2/1000*600)=1, +1 → 2; 1050: round(2/650*600)=2, +1 → 3.
+	{name: "rate rescaled to findtime", maxRetry: 3, in: []int{0, 500, 1000, 1050}, wantBanAt: 3},
+	{name: "rate rescaled pending", maxRetry: 3, in: []int{0, 500, 1000}, wantBanAt: -1, wantRetries: 2, wantCurrent: 1},
+	// retry 6 at first=0; 800: 6/800*600 = 4.5 rounds half to even → 4, +1 → 5.
+	{name: "python rounding", maxRetry: 10, in: []int{0, 0, 0, 0, 0, 500, 800}, wantBanAt: -1, wantRetries: 5, wantCurrent: 1},
+	{name: "old time does not move window", maxRetry: 4, in: []int{100, 50, 60}, wantBanAt: -1, wantRetries: 3, wantCurrent: 1},
+	{name: "ban then fresh ticket", maxRetry: 2, in: []int{0, 10, 20}, wantBanAt: 1, wantRetries: 1, wantCurrent: 1},
+	{name: "long slow series", maxRetry: 5, in: []int{0, 200, 400, 600, 800, 1000, 1200, 1400}, wantBanAt: -1, wantRetries: 4, wantCurrent: 1},
+}
+
 func TestFailManager(t *testing.T) {
-	tests := []struct {
-		name        string
-		maxRetry    int
-		in          []int // failure times, seconds after start; the clock follows them
-		wantBanAt   int   // index of the failure that queues a ban, -1 for none
-		wantRetries int   // retries pending after the last failure
-		wantCurrent int
-	}{
-		{name: "maxretry within findtime", maxRetry: 3, in: []int{0, 10, 20}, wantBanAt: 2},
-		{name: "below maxretry", maxRetry: 3, in: []int{0, 10}, wantBanAt: -1, wantRetries: 2, wantCurrent: 1},
-		{name: "expired after findtime since last", maxRetry: 3, in: []int{0, 10, 700}, wantBanAt: -1, wantRetries: 1, wantCurrent: 1},
-		// 0,500 → retry 2; 1000: round(2/1000*600)=1, +1 → 2; 1050: round(2/650*600)=2, +1 → 3.
-		{name: "rate rescaled to findtime", maxRetry: 3, in: []int{0, 500, 1000, 1050}, wantBanAt: 3},
-		{name: "rate rescaled pending", maxRetry: 3, in: []int{0, 500, 1000}, wantBanAt: -1, wantRetries: 2, wantCurrent: 1},
-		// retry 6 at first=0; 800: 6/800*600 = 4.5 rounds half to even → 4, +1 → 5.
-		{name: "python rounding", maxRetry: 10, in: []int{0, 0, 0, 0, 0, 500, 800}, wantBanAt: -1, wantRetries: 5, wantCurrent: 1},
-		{name: "old time does not move window", maxRetry: 4, in: []int{100, 50, 60}, wantBanAt: -1, wantRetries: 3, wantCurrent: 1},
-	}
-	for _, tt := range tests {
+	for _, tt := range failManagerTests {
 		t.Run(tt.name, func(t *testing.T) {
 			clk := newClock()
 			start := clk.Now()

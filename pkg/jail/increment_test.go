@@ -6,31 +6,32 @@ import (
 	"time"
 )
 
+var banCalcTests = []struct {
+	name    string
+	in      BanTimeExtra
+	count   int
+	want    float64 // seconds, base bantime 600
+	wantErr bool
+}{
+	{name: "default count 1", count: 1, want: 1200},
+	{name: "default count 3", count: 3, want: 4800},
+	{name: "default capped exponent", count: 25, want: 600 * (1 << 20)},
+	{name: "factor 2", in: BanTimeExtra{Factor: "2"}, count: 1, want: 2400},
+	{name: "factor expression", in: BanTimeExtra{Factor: "3/2"}, count: 1, want: 1800},
+	{name: "exp formula", in: BanTimeExtra{Formula: "ban.Time * math.exp(float(ban.Count+1)*banFactor)/math.exp(1*banFactor)"}, count: 1, want: 600 * math.E},
+	{name: "formula never below base", in: BanTimeExtra{Formula: "ban.Time / 2"}, count: 1, want: 600},
+	{name: "multipliers", in: BanTimeExtra{Multipliers: []int{1, 5, 30}}, count: 1, want: 3000},
+	{name: "multipliers last repeats", in: BanTimeExtra{Multipliers: []int{1, 5, 30}}, count: 9, want: 18000},
+	{name: "multipliers with factor", in: BanTimeExtra{Multipliers: []int{1, 5, 30}, Factor: "2"}, count: 2, want: 36000},
+	{name: "multipliers have no floor", in: BanTimeExtra{Multipliers: []int{0, 0}}, count: 1, want: 0},
+	{name: "maxtime caps", in: BanTimeExtra{MaxTime: time.Hour}, count: 5, want: 3600},
+	{name: "rndtime adds after cap", in: BanTimeExtra{MaxTime: time.Hour, RndTime: time.Minute}, count: 5, want: 3630},
+	{name: "bad formula", in: BanTimeExtra{Formula: "__import__('os')"}, wantErr: true},
+	{name: "bad factor", in: BanTimeExtra{Factor: "x"}, wantErr: true},
+}
+
 func TestBanCalc(t *testing.T) {
-	tests := []struct {
-		name    string
-		in      BanTimeExtra
-		count   int
-		want    float64 // seconds, base bantime 600
-		wantErr bool
-	}{
-		{name: "default count 1", count: 1, want: 1200},
-		{name: "default count 3", count: 3, want: 4800},
-		{name: "default capped exponent", count: 25, want: 600 * (1 << 20)},
-		{name: "factor 2", in: BanTimeExtra{Factor: "2"}, count: 1, want: 2400},
-		{name: "factor expression", in: BanTimeExtra{Factor: "3/2"}, count: 1, want: 1800},
-		{name: "exp formula", in: BanTimeExtra{Formula: "ban.Time * math.exp(float(ban.Count+1)*banFactor)/math.exp(1*banFactor)"}, count: 1, want: 600 * math.E},
-		{name: "formula never below base", in: BanTimeExtra{Formula: "ban.Time / 2"}, count: 1, want: 600},
-		{name: "multipliers", in: BanTimeExtra{Multipliers: []int{1, 5, 30}}, count: 1, want: 3000},
-		{name: "multipliers last repeats", in: BanTimeExtra{Multipliers: []int{1, 5, 30}}, count: 9, want: 18000},
-		{name: "multipliers with factor", in: BanTimeExtra{Multipliers: []int{1, 5, 30}, Factor: "2"}, count: 2, want: 36000},
-		{name: "multipliers have no floor", in: BanTimeExtra{Multipliers: []int{0, 0}}, count: 1, want: 0},
-		{name: "maxtime caps", in: BanTimeExtra{MaxTime: time.Hour}, count: 5, want: 3600},
-		{name: "rndtime adds after cap", in: BanTimeExtra{MaxTime: time.Hour, RndTime: time.Minute}, count: 5, want: 3630},
-		{name: "bad formula", in: BanTimeExtra{Formula: "__import__('os')"}, wantErr: true},
-		{name: "bad factor", in: BanTimeExtra{Factor: "x"}, wantErr: true},
-	}
-	for _, tt := range tests {
+	for _, tt := range banCalcTests {
 		t.Run(tt.name, func(t *testing.T) {
 			c, err := compileBanTimeExtra(tt.in)
 			if tt.wantErr {

@@ -17,18 +17,40 @@ const sleepTime = 2 * time.Second
 // is bounded by Options.ActionTimeout. Run returns ErrRunning when the
 // jail is already running, else nil.
 func (j *Jail) Run(ctx context.Context) error {
-	ctx, cancel := context.WithCancel(ctx)
-	defer cancel()
-	j.runMu.Lock()
-	if j.done != nil {
-		j.runMu.Unlock()
-		return ErrRunning
+	ctx, done, err := j.register(ctx)
+	if err != nil {
+		return err
 	}
-	done := make(chan struct{})
-	j.cancel, j.done = cancel, done
-	j.runMu.Unlock()
+	j.run(ctx, done)
+	return nil
+}
+
+// Start is Run in a goroutine the jail owns: when Start returns nil the
+// jail is registered as running, so a following Stop always waits for it.
+func (j *Jail) Start(ctx context.Context) error {
+	ctx, done, err := j.register(ctx)
+	if err != nil {
+		return err
+	}
+	go j.run(ctx, done)
+	return nil
+}
+
+func (j *Jail) register(ctx context.Context) (context.Context, chan struct{}, error) {
+	j.runMu.Lock()
+	defer j.runMu.Unlock()
+	if j.done != nil {
+		return nil, nil, ErrRunning
+	}
+	ctx, cancel := context.WithCancel(ctx)
+	j.cancel, j.done = cancel, make(chan struct{})
+	return ctx, j.done, nil
+}
+
+func (j *Jail) run(ctx context.Context, done chan struct{}) {
 	defer func() {
 		j.runMu.Lock()
+		j.cancel()
 		j.cancel, j.done = nil, nil
 		j.runMu.Unlock()
 		close(done)
@@ -39,7 +61,6 @@ func (j *Jail) Run(ctx context.Context) error {
 	j.restore(ctx)
 	j.loop(ctx)
 	j.shutdown(ctx)
-	return nil
 }
 
 func (j *Jail) loop(ctx context.Context) {
