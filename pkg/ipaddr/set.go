@@ -126,8 +126,9 @@ func (s *Set) rebuildLocked() {
 // Clear empties the set (reload clears ignoreip before re-adding).
 func (s *Set) Clear() {
 	s.mu.Lock()
-	*s = Set{}
-	s.mu.Unlock()
+	defer s.mu.Unlock()
+	// Reset the fields, not *s: that would also reset the held mutex.
+	s.singles, s.order, s.nets, s.lens, s.multi, s.names = nil, nil, nil, nil, nil, nil
 }
 
 // List returns the entries as fail2ban's get ignoreip does: subnets and
