@@ -82,6 +82,9 @@ type sampleFilter struct {
 	used  map[int]bool
 }
 
+// engineCount records the engine of every distinct expanded regex.
+var engineCount = map[string]filter.Engine{}
+
 // sampleExceptions lists sample lines our filter is known to judge
 // differently from fail2ban, with the reason ("test:file:line").
 var sampleExceptions = map[string]string{}
@@ -174,6 +177,11 @@ func TestSamples(t *testing.T) {
 		})
 	}
 	t.Logf("%d filters, %d judged line×option cases, %d listed exceptions", len(order), lines, excepted)
+	byEngine := map[filter.Engine]int{}
+	for _, e := range engineCount {
+		byEngine[e]++
+	}
+	t.Logf("%d distinct regexes: %d on RE2, %d on regexp2", len(engineCount), byEngine[filter.EngineRE2], byEngine[filter.EngineRegexp2])
 }
 
 func replaySamples(t *testing.T, evs []sampleEvent) (lines, excepted int) {
@@ -230,6 +238,11 @@ func newSampleFilter(t *testing.T, ev sampleEvent) *sampleFilter {
 	})
 	if err != nil {
 		t.Fatalf("%s: %v", ev.Filter, err)
+	}
+	for _, r := range append(append(f.FailRegex(), f.IgnoreRegex()...), f.PrefRegex()) {
+		if r != nil {
+			engineCount[r.Expr()] = r.Engine()
+		}
 	}
 	return &sampleFilter{f: f, dates: d, exprs: ev.Def.FailRegex, used: map[int]bool{}}
 }
