@@ -12,6 +12,7 @@ import (
 	"github.com/f2b/f2b/pkg/backend"
 	"github.com/f2b/f2b/pkg/datedetect"
 	"github.com/f2b/f2b/pkg/filter"
+	"github.com/f2b/f2b/pkg/ipaddr"
 	"github.com/f2b/f2b/pkg/jail"
 	"github.com/f2b/f2b/pkg/pyval"
 )
@@ -53,7 +54,7 @@ func (j *Jail) set(ctx context.Context, sub string, args []any, quiet, multi boo
 			return nil, errIndex()
 		}
 		for _, v := range strArgs(args, 0) {
-			if err := j.core.IgnoreIP().Add(v); err != nil {
+			if err := j.core.IgnoreIP().Add(v); err != nil && !errors.Is(err, ipaddr.ErrDuplicate) {
 				return nil, errValue("%s", err.Error())
 			}
 		}
