@@ -3,7 +3,6 @@ package action
 import (
 	"strconv"
 	"strings"
-	"time"
 	"unicode"
 )
 
@@ -11,16 +10,6 @@ import (
 // positional parameter instead of script text (fail2ban's ESCAPE_CRE).
 // Space and tab are deliberately absent, as in fail2ban.
 const unsafeChars = "\\#&;`|*?~<>^()[]{}$'\"\n\r"
-
-// Command is a rendered shell command: Script is given to `/bin/sh -c` and
-// Args become its positional parameters $0, $1, … Values from logs only
-// ever appear in Args.
-type Command struct {
-	Script string
-	Args   []string
-	// Timeout bounds the run; zero means no limit.
-	Timeout time.Duration
-}
 
 // shellVars collects the values that must be passed out of band.
 type shellVars struct {

@@ -4,7 +4,18 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"time"
 )
+
+// Command is a rendered shell command: Script is given to `/bin/sh -c` and
+// Args become its positional parameters $0, $1, … Values from logs only
+// ever appear in Args.
+type Command struct {
+	Script string
+	Args   []string
+	// Timeout bounds the run; zero means no limit.
+	Timeout time.Duration
+}
 
 // Runner executes a rendered command.
 //
