@@ -45,6 +45,11 @@ type FilesOptions struct {
 	MaxLineLen int
 	// Logger receives rotation notices and read errors. Nil discards.
 	Logger *slog.Logger
+	// DateOf returns the time of a log line (the jail's date detector).
+	// With it, a head path with PathSpec.Since set is bisected to its
+	// first line at or after Since before reading, like fail2ban's
+	// seekToTime, so that a big old log is not read in full at start.
+	DateOf func(line string) (time.Time, bool)
 }
 
 // PathSpec describes one file given to AddPath (fail2ban's "addlogpath FILE
@@ -60,6 +65,9 @@ type PathSpec struct {
 	// Optional allows a file that does not exist yet; it is read from the
 	// start once it appears. fail2ban requires the file to exist.
 	Optional bool
+	// Since skips, on the first read of a head path, the lines older than
+	// it (fail2ban uses now - findtime); needs FilesOptions.DateOf.
+	Since time.Time
 }
 
 // Files follows a set of log files. The zero value is not usable; use
@@ -71,6 +79,8 @@ type Files struct {
 	encName atomic.Pointer[string]
 	running atomic.Bool
 	changed chan struct{}
+	// seekWindow ends the start-time bisection; tests make it small.
+	seekWindow int64
 
 	mu    sync.Mutex
 	files []*tailed
@@ -91,7 +101,7 @@ func NewFiles(opts FilesOptions) (*Files, error) {
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
-	fs := &Files{opts: opts, log: log, changed: make(chan struct{}, 1)}
+	fs := &Files{opts: opts, log: log, changed: make(chan struct{}, 1), seekWindow: defaultSeekWindow}
 	if err := fs.SetEncoding(opts.Encoding); err != nil {
 		return nil, fmt.Errorf("logencoding: %w", err)
 	}
@@ -121,7 +131,10 @@ func (fs *Files) currentDecoder() Decoder { return *fs.decoder.Load() }
 // AddPath starts monitoring a file. The file must exist unless
 // spec.Optional is set; its inode and first-line hash are recorded now.
 func (fs *Files) AddPath(spec PathSpec) error {
-	t := &tailed{name: spec.Name, optional: spec.Optional}
+	t := &tailed{name: spec.Name, optional: spec.Optional, live: spec.Tail}
+	if !spec.Tail {
+		t.since = spec.Since
+	}
 	ino, size, hash, err := fileIdentity(spec.Name)
 	switch {
 	case err == nil:
@@ -210,7 +223,9 @@ func (fs *Files) Run(ctx context.Context, out chan<- Line) error {
 		return ErrRunning
 	}
 	defer fs.running.Store(false)
-	l := &loop{fs: fs, r: newReader(ctx, out, fs.currentDecoder, fs.opts.MaxLineLen, fs.log)}
+	r := newReader(ctx, out, fs.currentDecoder, fs.opts.MaxLineLen, fs.log)
+	r.dateOf, r.seekWindow = fs.opts.DateOf, fs.seekWindow
+	l := &loop{fs: fs, r: r}
 	defer l.close()
 	err := l.run(ctx)
 	if errors.Is(err, errStopped) || ctx.Err() != nil {

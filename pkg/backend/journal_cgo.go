@@ -97,10 +97,11 @@ func (j *Journal) Run(ctx context.Context, out chan<- Line) error {
 
 // journalRun is the state of one Run.
 type journalRun struct {
-	j   *Journal
-	jr  *sdjournal.Journal
-	out chan<- Line
-	gen uint64 // match generation applied to jr
+	j    *Journal
+	jr   *sdjournal.Journal
+	out  chan<- Line
+	gen  uint64 // match generation applied to jr
+	live bool   // caught up with the journal (fail2ban's in operation)
 }
 
 // seek positions the reader: after the last emitted entry on a restart,
@@ -126,6 +127,7 @@ func (r *journalRun) loop(ctx context.Context) error {
 			return fmt.Errorf("read journal: %w", err)
 		}
 		if n == 0 {
+			r.live = true
 			r.wait()
 			continue
 		}
@@ -187,6 +189,10 @@ func (r *journalRun) emit(ctx context.Context) error {
 		Time: EntryTime(e.Fields, e.RealtimeTimestamp),
 		Pos:  int64(e.RealtimeTimestamp),
 	}
+	if !r.live && !line.Time.Before(r.j.opts.Now().Add(-time.Second)) {
+		r.live = true // reached "now"
+	}
+	line.Live = r.live
 	select {
 	case r.out <- line:
 		r.j.setLast(line.Time, e.Cursor)

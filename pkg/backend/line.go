@@ -22,6 +22,13 @@ type Line struct {
 	// position to resume from once this line has been processed. For
 	// the journal it is the entry's time in microseconds since the epoch.
 	Pos int64
+	// Live is fail2ban's "in operation": false while old content is being
+	// caught up on (a file read from its start until its end is first
+	// reached, journal entries older than now at start), true for lines
+	// that arrived while the backend was watching. fail2ban only treats
+	// lines without a date as "now", and warns about odd timestamps, when
+	// live.
+	Live bool
 }
 
 // Position is what fail2ban stores in the "logs" table for one file: the path,

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"log/slog"
 	"os"
+	"time"
 )
 
 // errStopped reports that the context was cancelled while a line was being
@@ -28,8 +29,12 @@ type reader struct {
 	decoder func() Decoder // current logencoding, may change while running
 	decode  Decoder
 	maxLine int
-	buf     []byte
-	log     *slog.Logger
+	// dateOf finds a line's time for the start-time seek (nil: no seek);
+	// seekWindow is where bisection stops and linear reading takes over.
+	dateOf     func(string) (time.Time, bool)
+	seekWindow int64
+	buf        []byte
+	log        *slog.Logger
 }
 
 func newReader(ctx context.Context, out chan<- Line, decoder func() Decoder, maxLine int, log *slog.Logger) *reader {
@@ -62,8 +67,16 @@ func (r *reader) poll(t *tailed, force bool) error {
 			r.log.Warn("unable to open log file", logKeyFile, t.name, logKeyErr, err)
 			return nil
 		}
+		if !t.since.IsZero() && r.dateOf != nil {
+			r.seekTime(t, t.since)
+		}
+		t.since = time.Time{}
 	}
-	return r.readNew(t)
+	if err := r.readNew(t); err != nil {
+		return err
+	}
+	t.live = true // the end was reached: from now on lines are new
+	return nil
 }
 
 func (r *reader) open(t *tailed) error {
@@ -223,7 +236,7 @@ func (r *reader) send(t *tailed, raw []byte, next int64) error {
 	for len(raw) > 0 && (raw[len(raw)-1] == '\n' || raw[len(raw)-1] == '\r') {
 		raw = raw[:len(raw)-1]
 	}
-	line := Line{Text: r.decode(raw), File: t.name, Pos: next}
+	line := Line{Text: r.decode(raw), File: t.name, Pos: next, Live: t.live}
 	select { // fast path: a non-blocking send is much cheaper than a select
 	case r.out <- line:
 		t.pos.Store(next)

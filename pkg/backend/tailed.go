@@ -33,9 +33,11 @@ type tailed struct {
 	f        *os.File
 	fIno     uint64
 	last     statKey
-	missing  int  // consecutive polls that found no file at name
-	skipping bool // discarding the rest of an over-long line
-	warned   bool // "unable to open" already logged for this episode
+	missing  int       // consecutive polls that found no file at name
+	skipping bool      // discarding the rest of an over-long line
+	warned   bool      // "unable to open" already logged for this episode
+	live     bool      // end of file reached once (or tail): new lines are live
+	since    time.Time // before the first read, skip lines older than this
 }
 
 type statKey struct {
