@@ -147,3 +147,23 @@ func umaskOf(t *testing.T) string {
 	}
 	return strings.TrimSpace(string(out))
 }
+
+// TestShellRunner_Serialized runs commands from several goroutines; each
+// holds a directory "lock" while running, so any overlap makes one fail.
+func TestShellRunner_Serialized(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "held")
+	r := action.NewShellRunner(action.ShellOptions{})
+	script := `mkdir "$0" || exit 9; sleep 0.02; rmdir "$0"`
+	errs := make(chan error, 8)
+	for range 8 {
+		go func() {
+			_, err := r.Run(t.Context(), action.Command{Script: script, Args: []string{dir}})
+			errs <- err
+		}()
+	}
+	for range 8 {
+		if err := <-errs; err != nil {
+			t.Errorf("overlapping command: %v", err)
+		}
+	}
+}
