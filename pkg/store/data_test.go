@@ -126,16 +126,24 @@ func TestPyFloat(t *testing.T) {
 	}
 }
 
-// FuzzDecodeData: decoding never panics, and what decodes survives an
-// encode/decode round trip.
+// FuzzDecodeData: decoding never panics, agrees with the encoding/json
+// reference on valid JSON, and what decodes survives an encode/decode
+// round trip.
 func FuzzDecodeData(f *testing.F) {
 	for _, tt := range dataTests {
 		f.Add(tt.in.encode(tt.maxMatches))
 	}
 	f.Add([]byte(`{"matches": [["", "d", " x"], 5, null, [1]], "failures": "x", "k": {"a": [1.5]}}`))
 	f.Add([]byte(`{"failures": 1e400}`))
+	f.Add([]byte(`{"s": "\ud83d\ude00 \ud800x \u00e9\/", "o": [{"a": [1, {"b": "}"}]}], "n": -0, "e": 1e2}`))
 	f.Fuzz(func(t *testing.T, raw []byte) {
 		d1, err := decodeData(raw)
+		if json.Valid(raw) {
+			ref, rerr := refDecodeData(raw)
+			if (err != nil) != (rerr != nil) || !reflect.DeepEqual(d1, ref) {
+				t.Fatalf("decode(%q) = %#v, %v; reference %#v, %v", raw, d1, err, ref, rerr)
+			}
+		}
 		if err != nil {
 			return
 		}

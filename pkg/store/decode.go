@@ -3,54 +3,108 @@ package store
 import (
 	"bytes"
 	"encoding/json"
+	"errors"
 	"fmt"
+	"strconv"
+	"unicode/utf16"
+	"unicode/utf8"
 )
 
 // decodeData parses a data column (BLOB or TEXT). Like fail2ban it is
-// forgiving: NULL or malformed JSON yields empty data, never an error that
-// would stop a restore.
+// forgiving: NULL or malformed JSON yields empty data and an error the
+// caller only logs, so one bad row never stops a restore.
+//
+// It is a small hand-written JSON reader rather than encoding/json because
+// a restart restores up to a million rows and this parse dominated it; the
+// fuzz test checks it against an encoding/json reference.
 func decodeData(raw []byte) (Data, error) {
-	var d Data
-	if len(bytes.TrimSpace(raw)) == 0 {
-		d.noFailures = true
-		return d, nil
+	p := parser{s: raw}
+	p.ws()
+	if p.i == len(p.s) {
+		return Data{noFailures: true}, nil
 	}
-	dec := json.NewDecoder(bytes.NewReader(raw))
-	dec.UseNumber()
-	if err := expectDelim(dec, '{'); err != nil {
+	d, err := p.object()
+	if err != nil {
 		return Data{noFailures: true}, err
-	}
-	d.noFailures = true
-	for dec.More() {
-		if err := decodeField(dec, &d); err != nil {
-			return Data{noFailures: true}, err
-		}
 	}
 	return d, nil
 }
 
-func expectDelim(dec *json.Decoder, want json.Delim) error {
-	t, err := dec.Token()
-	if err != nil {
-		return err
+var errSyntax = errors.New("invalid JSON in ban data")
+
+type parser struct {
+	s []byte
+	i int
+}
+
+func (p *parser) ws() {
+	for p.i < len(p.s) {
+		switch p.s[p.i] {
+		case ' ', '\t', '\n', '\r':
+			p.i++
+		default:
+			return
+		}
 	}
-	if d, ok := t.(json.Delim); !ok || d != want {
-		return fmt.Errorf("want %q, got %v", want, t)
+}
+
+// next skips blanks and returns the next byte (0 at the end).
+func (p *parser) next() byte {
+	p.ws()
+	if p.i < len(p.s) {
+		return p.s[p.i]
 	}
+	return 0
+}
+
+func (p *parser) expect(c byte) error {
+	if p.next() != c {
+		return fmt.Errorf("%w: want %q at offset %d", errSyntax, c, p.i)
+	}
+	p.i++
 	return nil
 }
 
-func decodeField(dec *json.Decoder, d *Data) error {
-	t, err := dec.Token()
+func (p *parser) object() (Data, error) {
+	d := Data{noFailures: true}
+	if err := p.expect('{'); err != nil {
+		return d, err
+	}
+	if p.next() == '}' {
+		p.i++
+		return d, nil
+	}
+	for {
+		if err := p.field(&d); err != nil {
+			return d, err
+		}
+		switch p.next() {
+		case ',':
+			p.i++
+		case '}':
+			p.i++
+			return d, nil
+		default:
+			return d, fmt.Errorf("%w: want ',' or '}' at offset %d", errSyntax, p.i)
+		}
+	}
+}
+
+func (p *parser) field(d *Data) error {
+	if p.next() != '"' {
+		return fmt.Errorf("%w: want key at offset %d", errSyntax, p.i)
+	}
+	key, err := p.str()
 	if err != nil {
 		return err
 	}
-	key, _ := t.(string)
-	var v any
-	if err := dec.Decode(&v); err != nil {
+	if err := p.expect(':'); err != nil {
 		return err
 	}
-	v = normalize(v)
+	v, err := p.value()
+	if err != nil {
+		return err
+	}
 	switch key {
 	case "matches":
 		d.Matches = toMatches(v)
@@ -64,29 +118,190 @@ func decodeField(dec *json.Decoder, d *Data) error {
 	return nil
 }
 
-// normalize turns json.Number into int64 or float64, recursively in lists.
-// Nested objects are kept as raw JSON.
-func normalize(v any) any {
-	switch x := v.(type) {
-	case json.Number:
-		if n, err := x.Int64(); err == nil {
-			return n
-		}
-		f, err := x.Float64()
-		if err != nil { // out of range: keep the text rather than ±Inf
-			return json.RawMessage(x)
-		}
-		return f
-	case []any:
-		for i := range x {
-			x[i] = normalize(x[i])
-		}
-		return x
-	case map[string]any:
-		raw, _ := json.Marshal(x)
-		return json.RawMessage(raw)
+func (p *parser) value() (any, error) {
+	switch c := p.next(); {
+	case c == '"':
+		return p.str()
+	case c == '[':
+		return p.array()
+	case c == '{':
+		return p.rawObject()
+	case c == '-' || c >= '0' && c <= '9':
+		return p.number()
 	}
-	return v
+	for _, lit := range []struct {
+		text string
+		v    any
+	}{{"true", true}, {"false", false}, {"null", nil}} {
+		if bytes.HasPrefix(p.s[p.i:], []byte(lit.text)) {
+			p.i += len(lit.text)
+			return lit.v, nil
+		}
+	}
+	return nil, fmt.Errorf("%w: unexpected value at offset %d", errSyntax, p.i)
+}
+
+func (p *parser) array() ([]any, error) {
+	p.i++ // '['
+	out := []any{}
+	if p.next() == ']' {
+		p.i++
+		return out, nil
+	}
+	for {
+		v, err := p.value()
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, v)
+		switch p.next() {
+		case ',':
+			p.i++
+		case ']':
+			p.i++
+			return out, nil
+		default:
+			return nil, fmt.Errorf("%w: want ',' or ']' at offset %d", errSyntax, p.i)
+		}
+	}
+}
+
+// number keeps integers as int64, other numbers as float64, and numbers out
+// of float range as their text.
+func (p *parser) number() (any, error) {
+	start := p.i
+	for p.i < len(p.s) && bytes.IndexByte([]byte("+-0123456789.eE"), p.s[p.i]) >= 0 {
+		p.i++
+	}
+	text := string(p.s[start:p.i])
+	if n, err := strconv.ParseInt(text, 10, 64); err == nil {
+		return n, nil
+	}
+	f, err := strconv.ParseFloat(text, 64)
+	if err == nil {
+		return f, nil
+	}
+	if errors.Is(err, strconv.ErrRange) {
+		return json.RawMessage(text), nil
+	}
+	return nil, fmt.Errorf("%w: bad number %q", errSyntax, text)
+}
+
+// rawObject keeps a nested object as compact JSON text.
+func (p *parser) rawObject() (any, error) {
+	start := p.i
+	depth := 0
+	for p.i < len(p.s) {
+		switch p.s[p.i] {
+		case '"':
+			if _, err := p.str(); err != nil {
+				return nil, err
+			}
+			continue
+		case '{', '[':
+			depth++
+		case '}', ']':
+			depth--
+		}
+		p.i++
+		if depth == 0 {
+			var b bytes.Buffer
+			if err := json.Compact(&b, p.s[start:p.i]); err != nil {
+				return nil, fmt.Errorf("%w: %v", errSyntax, err)
+			}
+			return json.RawMessage(b.Bytes()), nil
+		}
+	}
+	return nil, fmt.Errorf("%w: unterminated object", errSyntax)
+}
+
+// str reads a JSON string at p.i (which holds '"').
+func (p *parser) str() (string, error) {
+	p.i++
+	start := p.i
+	for p.i < len(p.s) {
+		c := p.s[p.i]
+		switch {
+		case c == '"':
+			s := string(p.s[start:p.i])
+			p.i++
+			return s, nil
+		case c == '\\' || c < 0x20 || c >= utf8.RuneSelf:
+			return p.slowStr(start)
+		}
+		p.i++
+	}
+	return "", fmt.Errorf("%w: unterminated string", errSyntax)
+}
+
+// slowStr handles escapes and non-ASCII like encoding/json: invalid UTF-8
+// and unpaired surrogates become U+FFFD.
+func (p *parser) slowStr(start int) (string, error) {
+	b := append([]byte(nil), p.s[start:p.i]...)
+	for p.i < len(p.s) {
+		c := p.s[p.i]
+		switch {
+		case c == '"':
+			p.i++
+			return string(b), nil
+		case c < 0x20:
+			return "", fmt.Errorf("%w: control character in string", errSyntax)
+		case c == '\\':
+			var err error
+			if b, err = p.escape(b); err != nil {
+				return "", err
+			}
+		case c < utf8.RuneSelf:
+			b = append(b, c)
+			p.i++
+		default:
+			r, size := utf8.DecodeRune(p.s[p.i:])
+			b = utf8.AppendRune(b, r)
+			p.i += size
+		}
+	}
+	return "", fmt.Errorf("%w: unterminated string", errSyntax)
+}
+
+func (p *parser) escape(b []byte) ([]byte, error) {
+	if p.i+1 >= len(p.s) {
+		return nil, fmt.Errorf("%w: bad escape", errSyntax)
+	}
+	c := p.s[p.i+1]
+	if r, ok := map[byte]byte{'"': '"', '\\': '\\', '/': '/', 'b': '\b', 'f': '\f', 'n': '\n', 'r': '\r', 't': '\t'}[c]; ok {
+		p.i += 2
+		return append(b, r), nil
+	}
+	if c != 'u' {
+		return nil, fmt.Errorf("%w: bad escape", errSyntax)
+	}
+	r := p.u4(p.i)
+	if r < 0 {
+		return nil, fmt.Errorf("%w: bad \\u escape", errSyntax)
+	}
+	p.i += 6
+	if utf16.IsSurrogate(r) {
+		if r2 := p.u4(p.i); r2 >= 0 {
+			if dec := utf16.DecodeRune(r, r2); dec != utf8.RuneError {
+				p.i += 6
+				return utf8.AppendRune(b, dec), nil
+			}
+		}
+		r = utf8.RuneError
+	}
+	return utf8.AppendRune(b, r), nil
+}
+
+// u4 decodes the \uXXXX escape at i, or returns -1.
+func (p *parser) u4(i int) rune {
+	if i+6 > len(p.s) || p.s[i] != '\\' || p.s[i+1] != 'u' {
+		return -1
+	}
+	n, err := strconv.ParseUint(string(p.s[i+2:i+6]), 16, 32)
+	if err != nil {
+		return -1
+	}
+	return rune(n)
 }
 
 func toMatches(v any) []Match {

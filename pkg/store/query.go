@@ -128,7 +128,7 @@ func (s *Store) scanBan(r scanner, jail string) (Ban, error) {
 		ip       sql.NullString
 		tob, bt  sql.NullFloat64
 		count    sql.NullInt64
-		raw      []byte
+		raw      sql.RawBytes
 		bantimed Ban
 	)
 	if err := r.Scan(&ip, &tob, &bt, &count, &raw); err != nil {

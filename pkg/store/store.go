@@ -72,7 +72,7 @@ func (s *Store) openDBs() error {
 	// lets restores read while the writer commits; NORMAL skips the fsync
 	// per commit that FULL would cost (fail2ban itself runs with OFF).
 	base := s.opts.Path + "?_pragma=busy_timeout(10000)&_pragma=journal_mode(WAL)" +
-		"&_pragma=synchronous(NORMAL)&_pragma=temp_store(MEMORY)"
+		"&_pragma=synchronous(NORMAL)&_pragma=temp_store(MEMORY)&_pragma=cache_size(-16384)"
 	w, err := sql.Open("sqlite", base+"&_pragma=foreign_keys(1)")
 	if err != nil {
 		return err
