@@ -2,6 +2,7 @@ package filter
 
 import (
 	"regexp/syntax"
+	"slices"
 )
 
 // requiredLiteral returns the longest case-sensitive string that every
@@ -10,22 +11,39 @@ import (
 // patterns that need regexp2 too. A plain strings.Contains on it rejects
 // most log lines long before any regex engine runs.
 func requiredLiteral(expr string, multiline bool) string {
+	lits := requiredLiterals(expr, multiline)
+	if len(lits) == 0 {
+		return ""
+	}
+	return lits[0]
+}
+
+// requiredLiterals lists up to maxLiterals distinct required strings,
+// longest first (the most selective check runs first).
+func requiredLiterals(expr string, multiline bool) []string {
 	src, _, err := translate(expr, targetRelaxed, multiline)
 	if err != nil {
-		return ""
+		return nil
 	}
 	re, err := syntax.Parse(src, syntax.Perl)
 	if err != nil {
-		return ""
+		return nil
 	}
-	best := ""
+	var out []string
 	for _, s := range mustContain(re.Simplify()) {
-		if len(s) > len(best) {
-			best = s
+		if len(s) >= 2 && !slices.Contains(out, s) {
+			out = append(out, s)
 		}
 	}
-	return best
+	slices.SortStableFunc(out, func(a, b string) int { return len(b) - len(a) })
+	if len(out) > maxLiterals {
+		out = out[:maxLiterals]
+	}
+	return out
 }
+
+// maxLiterals bounds the Contains checks per search.
+const maxLiterals = 3
 
 // mustContain lists strings each of which occurs in every match of re.
 func mustContain(re *syntax.Regexp) []string {

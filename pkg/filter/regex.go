@@ -58,7 +58,7 @@ type Regex struct {
 	names    []string // named groups in pattern order
 	asciiIdx []int    // subexpression index of names[k] in ascii
 	uniIdx   []int
-	literal  string // text every match contains ("" = none known)
+	literals []string // texts every match contains, longest first
 	complex  *complexNames
 	dollar   bool // RE2 forms approximate a single-line $ (see Search)
 	timeouts atomic.Int64
@@ -104,7 +104,7 @@ func CompileRegex(expr string, o RegexOptions) (*Regex, error) {
 	r.complex = newComplexNames(r.names)
 	r.asciiIdx = subexpIndex(r.ascii, r.names)
 	r.uniIdx = subexpIndex(r.uni, r.names)
-	r.literal = requiredLiteral(expr, o.Multiline)
+	r.literals = requiredLiterals(expr, o.Multiline)
 	return r, nil
 }
 
@@ -186,7 +186,12 @@ func (r *Regex) EngineReason() string { return r.reason }
 func (r *Regex) Names() []string { return r.names }
 
 // Literal returns a substring every match must contain ("" if none).
-func (r *Regex) Literal() string { return r.literal }
+func (r *Regex) Literal() string {
+	if len(r.literals) == 0 {
+		return ""
+	}
+	return r.literals[0]
+}
 
 // Timeouts counts searches cut off by the match timeout.
 func (r *Regex) Timeouts() int64 { return r.timeouts.Load() }
@@ -196,8 +201,10 @@ func (r *Regex) String() string { return r.expr }
 // Search finds the leftmost match in text (Python re.search). A timed-out
 // search returns nil and an error wrapping ErrMatchTimeout.
 func (r *Regex) Search(text string) (*Match, error) {
-	if r.literal != "" && !strings.Contains(text, r.literal) {
-		return nil, nil
+	for _, l := range r.literals {
+		if !strings.Contains(text, l) {
+			return nil, nil
+		}
 	}
 	ascii := isASCII(text)
 	if r.dollar && r.bt != nil && innerNewline(text) {
