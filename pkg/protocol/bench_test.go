@@ -47,3 +47,25 @@ func BenchmarkEncodeStatus(b *testing.B) {
 		out, _ = enc.Append(out[:0], v)
 	}
 }
+
+func BenchmarkDecodeAttempt(b *testing.B) {
+	req := readHex(b, "set_attempt.request.hex")
+	req = req[:bytes.Index(req, []byte(End))]
+	dec := NewDecoder(DecodeOptions{})
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := dec.Decode(req); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+func BenchmarkEncodeResult(b *testing.B) {
+	enc := NewEncoder(EncodeOptions{})
+	reply := pyval.Tuple{int64(0), int64(1)}
+	var out []byte
+	b.ReportAllocs()
+	for b.Loop() {
+		out, _ = enc.Append(out[:0], reply)
+	}
+}

@@ -39,6 +39,21 @@ type Decoder struct {
 	sparse map[uint64]any
 	nmemo  int
 	pushed int
+	text   string // the message as a string while it is small
+}
+
+// shareLimit is the largest message whose strings share one copy of it:
+// one allocation instead of one per string, at the price of each kept
+// string retaining at most this many bytes.
+const shareLimit = 4096
+
+// str returns b (a slice of the input) as a string.
+func (d *Decoder) str(b []byte) string {
+	if d.text == "" {
+		return string(b)
+	}
+	off := cap(d.data) - cap(b) // b aliases d.data
+	return d.text[off : off+len(b)]
 }
 
 type memoSlot struct {
@@ -93,14 +108,17 @@ func (d *Decoder) Decode(data []byte) (any, error) {
 func (d *Decoder) reset(data []byte) {
 	d.data, d.pos, d.op = data, 0, 0
 	d.stack, d.marks, d.memo = d.stack[:0], d.marks[:0], d.memo[:0]
-	d.sparse, d.nmemo, d.pushed = nil, 0, 0
+	d.sparse, d.nmemo, d.pushed, d.text = nil, 0, 0, ""
+	if len(data) <= shareLimit {
+		d.text = string(data)
+	}
 }
 
 // release drops references to decoded values so they can be collected.
 func (d *Decoder) release() {
 	clear(d.stack[:cap(d.stack)])
-	clear(d.memo[:cap(d.memo)])
-	d.data, d.sparse = nil, nil
+	clear(d.memo)
+	d.data, d.sparse, d.text = nil, nil, ""
 }
 
 func (d *Decoder) stop() (any, error) {

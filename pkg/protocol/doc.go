@@ -41,6 +41,12 @@
 // are decoded as ASCII, like Python 3's default unpickler. Size, item-count
 // and nesting caps bound memory and time; recursive structures are refused.
 //
+// Strings of messages up to 4 KiB share one copy of the message (one
+// allocation per message instead of one per string); a kept string thus
+// retains at most 4 KiB. Use strings.Clone for long-lived copies if that
+// matters. [Args] turns a decoded request into the argument list the
+// dispatcher indexes, with fail2ban's behaviour for non-list requests.
+//
 // [DecodeReply] (client side) additionally accepts the globals a fail2ban
 // server puts in replies: builtins.str (IPAddr objects reduce to it) and
 // exception classes, which become *pyval.Exception.

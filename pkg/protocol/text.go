@@ -34,7 +34,7 @@ func (d *Decoder) execText(code byte) error {
 		if msg := checkUTF8(b); msg != "" {
 			return d.fail(msg)
 		}
-		return d.push(string(b))
+		return d.push(d.str(b))
 	}
 	return d.push(pyval.Bytes(append([]byte(nil), b...)))
 }
@@ -86,16 +86,29 @@ func (d *Decoder) execString() error {
 	if msg != "" {
 		return d.fail(msg)
 	}
-	return d.pushASCII(b)
+	if err := d.checkASCII(b); err != nil {
+		return err
+	}
+	return d.push(string(b)) // decoded copy, not a slice of the input
 }
 
+func (d *Decoder) checkASCII(b []byte) error {
+	for i, c := range b {
+		if c >= 0x80 {
+			return d.failf("'ascii' codec can't decode byte 0x%02x in position %d: ordinal not in range(128)", c, i)
+		}
+	}
+	return nil
+}
+
+// pushASCII pushes b, a slice of the input, as an ASCII str.
 func (d *Decoder) pushASCII(b []byte) error {
 	for i, c := range b {
 		if c >= 0x80 {
 			return d.failf("'ascii' codec can't decode byte 0x%02x in position %d: ordinal not in range(128)", c, i)
 		}
 	}
-	return d.push(string(b))
+	return d.push(d.str(b))
 }
 
 // escapeDecode is codecs.escape_decode: Python-2 string literal escapes.
