@@ -56,6 +56,7 @@ type Filter struct {
 	ignore   []*Regex
 	pref     *Regex
 	buf      []line
+	one      [1]line // backing store of buf for single-line filters
 	lastDate time.Time
 	lastText string
 	sessions *sessions

@@ -16,7 +16,8 @@ func (f *Filter) find(tl line, noDate bool, res *Result) {
 			f.buf = append(f.buf[:0:0], f.buf[n:]...)
 		}
 	} else {
-		f.buf = []line{tl}
+		f.one[0] = tl
+		f.buf = f.one[:]
 	}
 	org := f.buf
 	text := joinText(org)
