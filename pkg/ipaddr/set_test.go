@@ -189,3 +189,22 @@ func BenchmarkSet_Match(b *testing.B) {
 		}
 	}
 }
+
+func TestSet_Clear(t *testing.T) {
+	var s Set
+	for _, e := range []string{"10.0.0.0/8", "192.0.2.1", "host.example"} {
+		if err := s.Add(e); err != nil {
+			t.Fatal(err)
+		}
+	}
+	s.Clear() // must leave the mutex usable
+	if s.Len() != 0 || len(s.List()) != 0 {
+		t.Fatalf("after Clear: %q", s.List())
+	}
+	if err := s.Add("192.0.2.1"); err != nil {
+		t.Fatalf("Add after Clear: %v", err)
+	}
+	if s.Match(t.Context(), netip.MustParseAddr("10.1.1.1"), nil) != RuleNone {
+		t.Error("cleared subnet still matches")
+	}
+}

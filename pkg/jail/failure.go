@@ -31,7 +31,7 @@ func (j *Jail) AddFailure(ctx context.Context, f Failure) bool {
 	if idle {
 		return false
 	}
-	return j.add(ctx, f, 1, r, c, true)
+	return j.add(ctx, f, 1, r, c, true, true)
 }
 
 // Attempt is "set <jail> attempt <id> [<msg>…]": a failure at the current
@@ -46,14 +46,15 @@ func (j *Jail) Attempt(ctx context.Context, id string, msgs ...string) int {
 	} else {
 		f.ID = id
 	}
-	if !j.add(ctx, f, max(len(msgs), 1), r, c, !j.opts.AttemptSkipsIgnore) {
+	v11 := !j.opts.AttemptSkipsIgnore
+	if !j.add(ctx, f, max(len(msgs), 1), r, c, v11, v11) {
 		return 0
 	}
 	return 1
 }
 
 // add is the common path; it returns false only when the id was ignored.
-func (j *Jail) add(ctx context.Context, f Failure, count int, r ignoreRules, c *banCalc, checkIgnore bool) bool {
+func (j *Jail) add(ctx context.Context, f Failure, count int, r ignoreRules, c *banCalc, checkIgnore, observe bool) bool {
 	k := makeKey(f.IP, f.ID)
 	t := Ticket{IP: k.ip, ID: k.id, Time: f.Time, Tags: f.Tags}
 	if checkIgnore {
@@ -66,7 +67,7 @@ func (j *Jail) add(ctx context.Context, f Failure, count int, r ignoreRules, c *
 		j.logf(ctx, slog.LevelInfo, "[%s] Found %s - %s", j.opts.Name, t.String(), f.Time.Format(timeLayout))
 	}
 	banCount := 0
-	if c.Increment && j.opts.Store != nil {
+	if observe && c.Increment && j.opts.Store != nil {
 		count, banCount = j.badIP(ctx, &t, count)
 	}
 	if bt, ok := j.fm.add(k, &f, count, banCount, j.now()); ok {

@@ -13,9 +13,8 @@ import (
 
 // Sentinel errors.
 var (
-	ErrRunning    = errors.New("jail already running")
-	ErrBadOption  = errors.New("invalid option")
-	ErrNotStarted = errors.New("jail not running")
+	ErrRunning   = errors.New("jail already running")
+	ErrBadOption = errors.New("invalid option")
 )
 
 // Jail is one jail's failure counter, ban list and action driver. All

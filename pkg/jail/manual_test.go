@@ -116,3 +116,24 @@ func TestBan_ExpiredRejected(t *testing.T) {
 		t.Errorf("old failure banned (%d)", n)
 	}
 }
+
+func TestTicket_WithTime(t *testing.T) {
+	start := time.Date(2026, 11, 25, 12, 0, 0, 500, time.UTC)
+	tests := []struct {
+		name string
+		in   Ticket
+		want string
+	}{
+		{name: "timed", in: Ticket{IP: ip("192.0.2.1"), Time: start, BanTime: 10 * time.Minute},
+			want: "192.0.2.1 \t2026-11-25 12:00:00 + 600 = 2026-11-25 12:10:00"},
+		{name: "permanent", in: Ticket{ID: "user@x", Time: start, BanTime: Permanent},
+			want: "user@x \t2026-11-25 12:00:00 + -1 = 9999-12-31 23:59:59"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := tt.in.WithTime(time.UTC); got != tt.want {
+				t.Errorf("WithTime = %q, want %q", got, tt.want)
+			}
+		})
+	}
+}

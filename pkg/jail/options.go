@@ -21,8 +21,9 @@ type Options struct {
 	Resolver      ipaddr.Resolver  // ignoreip names, unbanip by name; nil: none
 	IgnoreCommand IgnoreCommand    // runs ignorecommand; nil: never ignores
 	Self          SelfFunc         // ignoreself addresses; nil: none
-	// AttemptSkipsIgnore selects fail2ban 1.0.2's "attempt", which does
-	// not apply the ignore rules (1.1 does and returns 0 when ignored).
+	// AttemptSkipsIgnore selects fail2ban 1.0.2's "attempt", which
+	// neither applies the ignore rules (1.1 does and returns 0 when
+	// ignored) nor the bantime.increment bad-IP acceleration.
 	AttemptSkipsIgnore bool
 	// ActionTimeout bounds the actions run at stop (flush and stop) after
 	// the Run context was cancelled; default 1 minute.
