@@ -2,6 +2,8 @@ package protocol
 
 import (
 	"bytes"
+	"errors"
+	"io"
 	"testing"
 
 	"github.com/f2b/f2b/pkg/pyval"
@@ -57,6 +59,69 @@ func FuzzRoundtrip(f *testing.F) {
 		}
 		if pyval.Repr(back) != pyval.Repr(v) {
 			t.Fatalf("roundtrip %s != %s", pyval.Repr(back), pyval.Repr(v))
+		}
+	})
+}
+
+// chunkReader returns data in chunks of the given sizes (cycled).
+type chunkReader struct {
+	data  []byte
+	sizes []byte
+	i     int
+}
+
+func (c *chunkReader) Read(p []byte) (int, error) {
+	if len(c.data) == 0 {
+		return 0, io.EOF
+	}
+	n := 1
+	if len(c.sizes) > 0 {
+		n = int(c.sizes[c.i%len(c.sizes)]) + 1
+		c.i++
+	}
+	n = min(n, len(p), len(c.data))
+	copy(p, c.data[:n])
+	c.data = c.data[n:]
+	return n, nil
+}
+
+// FuzzReader checks framing against a plain split on End for any chunking.
+func FuzzReader(f *testing.F) {
+	f.Add([]byte("a"+End+"b"+End), []byte{0, 3})
+	f.Add([]byte("x<F2B_END_COMM"+"AND>"+Close+End+"y"), []byte{16})
+	f.Add(bytes.Repeat([]byte("z"), 100), []byte{7})
+	f.Fuzz(func(t *testing.T, data, sizes []byte) {
+		const max = 64
+		want := bytes.Split(data, []byte(End))
+		r := NewReader(&chunkReader{data: data, sizes: sizes}, ReaderOptions{MaxMessage: max})
+		for i := 0; ; i++ {
+			msg, err := r.Next()
+			switch {
+			case err == nil:
+				if i >= len(want)-1 || !bytes.Equal(msg, want[i]) {
+					t.Fatalf("message %d = %q, want %q", i, msg, want[i])
+				}
+				continue
+			case err == ErrCloseRequested:
+				if string(want[i]) != Close {
+					t.Fatalf("close at message %d (%q)", i, want[i])
+				}
+			case errors.Is(err, ErrMessageTooLarge):
+				if len(want[i]) <= max {
+					t.Fatalf("too large at message %d of %d bytes", i, len(want[i]))
+				}
+			case err == io.EOF:
+				if i != len(want)-1 || len(want[i]) != 0 {
+					t.Fatalf("EOF at message %d with %q left", i, want[i])
+				}
+			case err == io.ErrUnexpectedEOF:
+				if i != len(want)-1 || len(want[i]) == 0 {
+					t.Fatalf("unexpected EOF at message %d", i)
+				}
+			default:
+				t.Fatalf("error %v", err)
+			}
+			return
 		}
 	})
 }

@@ -14,11 +14,7 @@ const sparseLimit = 4096
 func (d *Decoder) execMemo(code byte) error {
 	switch code {
 	case opMemoize:
-		n := len(d.stack)
-		if n == 0 {
-			return d.underflow()
-		}
-		return d.memoPut(uint64(d.nmemo), d.stack[n-1])
+		return d.memoPutTop(uint64(d.nmemo))
 	case opGet, opPut:
 		return d.execLineMemo(code)
 	}
