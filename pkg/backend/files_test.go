@@ -10,6 +10,8 @@ import (
 	"slices"
 	"strings"
 	"testing"
+
+	"github.com/fsnotify/fsnotify"
 )
 
 func TestFiles_StartPosition(t *testing.T) {
@@ -278,4 +280,49 @@ func TestFiles_Restart(t *testing.T) {
 		t.Errorf("open descriptors: %d before, %d after", before, after)
 	}
 	checkSeq(t, got, 4)
+}
+
+// Without inotify (NewWatcher fails, e.g. max_user_instances reached) the
+// backend polls instead of failing.
+func TestFiles_InotifyFallback(t *testing.T) {
+	orig := newWatcher
+	newWatcher = func() (*fsnotify.Watcher, error) { return nil, errors.New("too many open files") }
+	t.Cleanup(func() { newWatcher = orig })
+	name := filepath.Join(t.TempDir(), "log")
+	writeFile(t, name, "")
+	fs := newFiles(t, ModeInotify)
+	if err := fs.AddPath(PathSpec{Name: name}); err != nil {
+		t.Fatal(err)
+	}
+	out := startFiles(t, fs)
+	appendFile(t, name, "polled\n")
+	if got := collect(t, out, 1); got[0].Text != "polled" {
+		t.Fatalf("got %q", got[0].Text)
+	}
+}
+
+// A log directory removed and created again is watched again.
+func TestFiles_DirRecreated(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "logs")
+	if err := os.Mkdir(dir, 0o700); err != nil {
+		t.Fatal(err)
+	}
+	name := filepath.Join(dir, "log")
+	fs := newFiles(t, ModeInotify)
+	if err := fs.AddPath(PathSpec{Name: name, Optional: true}); err != nil {
+		t.Fatal(err)
+	}
+	out := startFiles(t, fs)
+	writeFile(t, name, "first\n")
+	collect(t, out, 1)
+	if err := os.RemoveAll(dir); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Mkdir(dir, 0o700); err != nil {
+		t.Fatal(err)
+	}
+	writeFile(t, name, "second\n")
+	if got := collect(t, out, 1); got[0].Text != "second" {
+		t.Fatalf("got %q", got[0].Text)
+	}
 }

@@ -8,6 +8,10 @@ import (
 	"github.com/fsnotify/fsnotify"
 )
 
+// newWatcher is replaced in tests to simulate a system without inotify
+// (or with its instance limit reached).
+var newWatcher = fsnotify.NewWatcher
+
 // loop is the state of one Run: the current file list, the inotify watcher
 // (nil when polling) and the directories it watches.
 type loop struct {
@@ -23,7 +27,7 @@ func (l *loop) run(ctx context.Context) error {
 	var events <-chan fsnotify.Event
 	var errs <-chan error
 	if l.fs.opts.Mode == ModeInotify {
-		w, err := fsnotify.NewWatcher()
+		w, err := newWatcher()
 		if err != nil {
 			l.fs.log.Warn("inotify unavailable, falling back to polling", logKeyErr, err)
 		} else {
@@ -140,6 +144,11 @@ func (l *loop) handleEvents(first fsnotify.Event, events <-chan fsnotify.Event) 
 func (l *loop) mark(dirty map[*tailed]bool, ev fsnotify.Event) {
 	if ev.Op == fsnotify.Chmod {
 		return
+	}
+	if _, ok := l.dirs[ev.Name]; ok && ev.Has(fsnotify.Remove|fsnotify.Rename) {
+		// A watched directory went away: the safety poll re-adds the
+		// watch once it exists again.
+		l.dirs[ev.Name] = false
 	}
 	if t, ok := l.byName[ev.Name]; ok {
 		dirty[t] = true
