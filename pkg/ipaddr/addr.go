@@ -116,6 +116,18 @@ func (a Addr) IP() netip.Addr { return a.pfx.Addr() }
 // Prefix returns the subnet; invalid for raw values.
 func (a Addr) Prefix() netip.Prefix { return a.pfx }
 
+// Family returns fail2ban's action family of a: "inet4", "inet6", or ""
+// for raw ids.
+func (a Addr) Family() string {
+	switch {
+	case !a.pfx.IsValid():
+		return ""
+	case a.pfx.Addr().Is4():
+		return "inet4"
+	}
+	return "inet6"
+}
+
 // RawText returns the text of a raw value ("" for IP values).
 func (a Addr) RawText() string { return a.raw }
 

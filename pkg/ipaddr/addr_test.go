@@ -91,6 +91,26 @@ func TestAddrContains(t *testing.T) {
 	}
 }
 
+func TestAddrFamily(t *testing.T) {
+	tests := []struct {
+		name string
+		in   string
+		want string
+	}{
+		{name: "v4", in: "192.0.2.1", want: "inet4"},
+		{name: "mapped is v4", in: "::ffff:192.0.2.1", want: "inet4"},
+		{name: "v6 subnet", in: "2001:db8::/32", want: "inet6"},
+		{name: "raw", in: "host.example", want: ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := ParseID(tt.in).Family(); got != tt.want {
+				t.Errorf("Family(%q) = %q, want %q", tt.in, got, tt.want)
+			}
+		})
+	}
+}
+
 func FuzzParse(f *testing.F) {
 	for _, tt := range parseTests {
 		f.Add(tt.in)
