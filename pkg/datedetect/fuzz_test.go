@@ -115,7 +115,8 @@ func checkEngines(t *testing.T, tm *template, line string) {
 			if pos > 0 && !utf8.RuneStart(line[pos]) {
 				continue
 			}
-			fast, fok := tm.m.match(line, pos, len(line))
+			var buf [64]int
+			fast, fok := tm.m.match(line, pos, len(line), &buf)
 			exact, eok := tm.m.matchExact(line, pos)
 			if fok != eok || fmt.Sprint(fast) != fmt.Sprint(exact) {
 				t.Fatalf("template %q on %q at %d: fast %v %v, exact %v %v", tm.name, line, pos, fok, fast, eok, exact)
