@@ -1,0 +1,169 @@
+package logging
+
+import (
+	"fmt"
+	"regexp"
+	"strconv"
+	"strings"
+	"unicode/utf8"
+)
+
+// Python logging format of fail2ban's default (non-verbose) layout.
+const (
+	formatDefault = "%(asctime)s %(name)-24s[%(process)d]: %(levelname)-7s %(message)s"
+	formatNoTime  = "%(name)-24s[%(process)d]: %(levelname)-7s %(message)s"
+)
+
+// DefaultFormat returns fail2ban's layout with or without the timestamp and
+// the padding, as getVerbosityFormat builds it.
+func DefaultFormat(datetime, padding bool) string {
+	f := formatNoTime
+	if datetime {
+		f = formatDefault
+	}
+	if !padding {
+		f = unpad.Replace(f)
+	}
+	return f
+}
+
+// unpad drops the widths of the default layout (padding=off).
+var unpad = strings.NewReplacer(")-24s", ")s", ")-7s", ")s")
+
+// fields a record provides to a format.
+type fields struct {
+	asctime, name, levelname, message string
+	process, levelno                  int
+}
+
+func (f *fields) get(key string) (s string, n int, isNum bool) {
+	switch key {
+	case "asctime":
+		return f.asctime, 0, false
+	case "name":
+		return f.name, 0, false
+	case "levelname":
+		return f.levelname, 0, false
+	case "message":
+		return f.message, 0, false
+	case "process":
+		return "", f.process, true
+	case "levelno":
+		return "", f.levelno, true
+	}
+	return "", 0, false
+}
+
+// directive is one "%(key)-W.Pc" of a format, or a literal when key is "".
+type directive struct {
+	lit         string
+	key         string
+	left        bool
+	width, prec int // prec -1: none
+	conv        byte
+}
+
+// format is a compiled Python %-style logging format.
+type format []directive
+
+// compileFormat parses a Python logging format. Anything that is not a
+// "%(key)…" directive or "%%" is kept literally.
+func compileFormat(s string) format {
+	var out format
+	lit := strings.Builder{}
+	flush := func() {
+		if lit.Len() > 0 {
+			out = append(out, directive{lit: lit.String()})
+			lit.Reset()
+		}
+	}
+	for i := 0; i < len(s); {
+		if strings.HasPrefix(s[i:], "%%") {
+			lit.WriteByte('%')
+			i += 2
+			continue
+		}
+		if d, n, ok := parseDirective(s[i:]); ok {
+			flush()
+			out = append(out, d)
+			i += n
+			continue
+		}
+		lit.WriteByte(s[i])
+		i++
+	}
+	flush()
+	return out
+}
+
+var directiveRe = regexp.MustCompile(`^%\(([^)]*)\)(-?)(\d*)(?:\.(\d+))?([sdrifx])`)
+
+func parseDirective(s string) (directive, int, bool) {
+	m := directiveRe.FindStringSubmatch(s)
+	if m == nil {
+		return directive{}, 0, false
+	}
+	d := directive{key: m[1], left: m[2] == "-", prec: -1, conv: m[5][0]}
+	d.width, _ = strconv.Atoi(m[3])
+	if m[4] != "" {
+		d.prec, _ = strconv.Atoi(m[4])
+	}
+	return d, len(m[0]), true
+}
+
+func (f format) render(b *strings.Builder, v *fields) {
+	for _, d := range f {
+		if d.key == "" {
+			b.WriteString(d.lit)
+			continue
+		}
+		s, n, isNum := v.get(d.key)
+		if isNum {
+			s = strconv.Itoa(n)
+		}
+		if d.prec >= 0 && !isNum {
+			s = truncate(s, d.prec)
+		}
+		pad := d.width - utf8.RuneCountInString(s)
+		if pad > 0 && !d.left {
+			b.WriteString(strings.Repeat(" ", pad))
+		}
+		b.WriteString(s)
+		if pad > 0 && d.left {
+			b.WriteString(strings.Repeat(" ", pad))
+		}
+	}
+}
+
+func truncate(s string, n int) string {
+	for i := range s {
+		if n == 0 {
+			return s[:i]
+		}
+		n--
+	}
+	return s
+}
+
+// String shows the compiled format (for debugging and tests).
+func (f format) String() string {
+	var b strings.Builder
+	for _, d := range f {
+		if d.key == "" {
+			b.WriteString(strings.ReplaceAll(d.lit, "%", "%%"))
+			continue
+		}
+		fmt.Fprintf(&b, "%%(%s)", d.key)
+		if d.left {
+			b.WriteByte('-')
+		}
+		if d.width > 0 {
+			b.WriteString(strconv.Itoa(d.width))
+		}
+		if d.prec >= 0 {
+			fmt.Fprintf(&b, ".%d", d.prec)
+		}
+		b.WriteByte(d.conv)
+	}
+	return b.String()
+}
