@@ -11,7 +11,7 @@ import (
 // Default decoder caps.
 const (
 	DefaultMaxDepth = 200
-	DefaultMaxItems = 1 << 20
+	DefaultMaxItems = 1 << 18
 )
 
 // DecodeOptions configure a Decoder. Zero values select the defaults.

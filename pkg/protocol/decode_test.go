@@ -1,6 +1,8 @@
 package protocol
 
 import (
+	"bytes"
+	"runtime"
 	"strings"
 	"testing"
 
@@ -133,6 +135,39 @@ func TestDecodeReply(t *testing.T) {
 			}
 			if err != nil || !pyval.Equal(got, tc.want) {
 				t.Fatalf("DecodeReply = %s, %v; want %s", pyval.Repr(got), err, pyval.Repr(tc.want))
+			}
+		})
+	}
+}
+
+// TestDecode_HugeMessages feeds 64 MiB pickles: they must fail on a cap
+// after bounded work and allocation.
+func TestDecode_HugeMessages(t *testing.T) {
+	if testing.Short() {
+		t.Skip("allocates 64 MiB inputs")
+	}
+	const size = 64 << 20
+	tests := []struct {
+		name    string
+		in      []byte
+		wantErr string
+	}{
+		{name: "empty lists", in: bytes.Repeat([]byte("]"), size), wantErr: "too many items"},
+		{name: "marks", in: bytes.Repeat([]byte("("), size), wantErr: "nested deeper"},
+		{name: "one huge string", in: append([]byte("X\xff\xff\xff\x04"), make([]byte, size)...), wantErr: "pickle data was truncated"},
+		{name: "memo puts", in: append([]byte("N"), bytes.Repeat([]byte("\x94"), size)...), wantErr: "too many memo entries"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			var before, after runtime.MemStats
+			runtime.ReadMemStats(&before)
+			_, err := Decode(tc.in)
+			runtime.ReadMemStats(&after)
+			if err == nil || !strings.Contains(err.Error(), tc.wantErr) {
+				t.Fatalf("Decode error = %v, want %q", err, tc.wantErr)
+			}
+			if alloc := after.TotalAlloc - before.TotalAlloc; alloc > 128<<20 {
+				t.Fatalf("Decode allocated %d MiB", alloc>>20)
 			}
 		})
 	}
