@@ -28,7 +28,10 @@ type entry struct {
 
 // writeJournal appends entries to a journal file with the real
 // systemd-journal-remote reading export format from stdin.
-func writeJournal(t *testing.T, file string, entries []entry) {
+func writeJournal(t *testing.T, file string, entries []entry) { writeJournalB(t, file, entries) }
+
+// writeJournalB is writeJournal for tests and benchmarks.
+func writeJournalB(t testing.TB, file string, entries []entry) {
 	t.Helper()
 	if _, err := os.Stat(journalRemote); err != nil {
 		if os.Getenv("CI") == "true" {
