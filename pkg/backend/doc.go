@@ -14,9 +14,20 @@
 // against fail2ban itself.
 //
 // Unlike fail2ban, a file backend keeps the file open between reads so that a
-// file rotated by rename is read to its end before the new file is followed;
-// copytruncate rotation (the size shrinks, or the first line changes) restarts
-// reading at offset 0.
+// file rotated by rename is read to its end (including lines the writer adds
+// before it reopens) before the new file is followed; copytruncate rotation
+// (the size shrinks, or the first line changes) restarts reading at offset 0.
+// A path that disappears stays monitored and is read from its start when it
+// comes back (fail2ban's polling backend gives up after 50 failed stats).
+//
+// Journal entries are read through go-systemd's sdjournal, which needs cgo
+// and dlopens libsystemd at run time; without cgo NewJournal returns
+// ErrNoJournal. The line text and time are built exactly as fail2ban builds
+// them (TestJournal_Python compares with FilterSystemd on the same journal
+// file). go-systemd cannot pass sd_journal_open flags or open namespaces:
+// the default reader is LOCAL_ONLY, RUNTIME_ONLY reads /run/log/journal,
+// CURRENT_USER and namespace are refused; a field with several values shows
+// its last one.
 //
 // It is a leaf package (standard library, fsnotify and go-systemd only) so
 // that pkg/jail can drive it and pkg/server can configure it without either
