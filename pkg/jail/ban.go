@@ -29,14 +29,15 @@ func (j *Jail) banTicket(ctx context.Context, t Ticket) bool {
 		j.alreadyBanned(ctx, cur, now)
 		return false
 	}
-	if !cur.Restored {
-		cur = j.increase(ctx, e, cur)
+	record := !cur.Restored
+	if record {
+		cur, record = j.increase(ctx, e, cur)
 	}
 	j.logBan(ctx, cur)
 	if err := j.opts.Actions.Ban(ctx, cur); err != nil {
 		j.log.Error("ban actions failed", logKeyIP, cur.String(), logKeyErr, err)
 	}
-	if !cur.Restored && j.opts.Store != nil {
+	if record && j.opts.Store != nil {
 		if err := j.opts.Store.AddBan(ctx, j.opts.Name, cur); err != nil {
 			j.log.Error("recording ban", logKeyIP, cur.String(), logKeyErr, err)
 		}
@@ -66,40 +67,50 @@ func (j *Jail) alreadyBanned(ctx context.Context, t Ticket, now time.Time) {
 }
 
 // increase applies bantime.increment to a new, non-restored ban whose id
-// was banned before, updating the entry's end of ban in place.
-func (j *Jail) increase(ctx context.Context, e *banEntry, t Ticket) Ticket {
+// was banned before, updating the entry's end of ban in place. It reports
+// false when the ban must not be recorded: the failure predates the last
+// recorded ban (a log line read again after a restart), or the increased
+// ban already ended.
+func (j *Jail) increase(ctx context.Context, e *banEntry, t Ticket) (Ticket, bool) {
 	c := j.calc()
 	if !c.Increment || j.opts.Store == nil || t.BanTime <= 0 {
-		return t
+		return t, true
 	}
 	rec, ok, err := j.opts.Store.LastBan(ctx, j.opts.Name, t.String(), c.OverallJails)
 	if err != nil {
 		j.log.Error("looking up previous bans", logKeyIP, t.String(), logKeyErr, err)
-		return t
+		return t, true
 	}
 	if !ok {
-		return t
+		return t, true
 	}
-	count := max(t.BanCount, rec.Count+1)
-	bt := t.BanTime
+	base, bt := t.BanTime, t.BanTime
 	if rec.Count > 0 {
-		if bt, err = c.banTime(t.BanTime, rec.Count, j.opts.Random); err != nil {
+		if bt, err = c.banTime(base, rec.Count, j.opts.Random); err != nil {
 			j.log.Error("computing increased ban time", logKeyIP, t.String(), logKeyErr, err)
-			bt = t.BanTime
+			bt = base
 		}
 	}
+	fresh := t.Time.After(rec.Time)
+	if fresh {
+		j.logf(ctx, slog.LevelInfo, "[%s] IP %s is bad: %d # last %s - incr %s to %s", j.opts.Name, t,
+			rec.Count, rec.Time.Format(timeLayout), secondsString(base), secondsString(bt))
+	}
 	j.banMu.Lock()
-	e.t.BanCount = count
-	j.bm.setBanTime(e, bt)
+	e.t.BanCount = max(e.t.BanCount, rec.Count+1)
+	if bt > base {
+		j.bm.setBanTime(e, bt)
+	}
 	t = e.t
 	j.banMu.Unlock()
-	if t.Time.After(rec.Time) {
-		j.logf(ctx, slog.LevelInfo, "[%s] IP %s is bad: %d # last %s - incr %s to %s", j.opts.Name, t.String(),
-			rec.Count, rec.Time.Format(timeLayout), secondsString(rec.BanTime), secondsString(bt))
+	if !t.End().After(j.now()) {
+		return t, false
 	}
-	j.logf(ctx, levelNotice, "[%s] Increase Ban %s (%d # %s -> %s)", j.opts.Name, t.String(),
-		t.BanCount, secondsString(bt), t.End().Format(timeLayout))
-	return t
+	if bt > base {
+		j.logf(ctx, levelNotice, "[%s] Increase Ban %s (%d # %s -> %s)", j.opts.Name, t,
+			t.BanCount, secondsString(bt), t.End().Format(timeLayout))
+	}
+	return t, fresh
 }
 
 // unbanEntry removes one ban and runs the unban actions. Callers hold

@@ -142,3 +142,37 @@ func TestSecondsString(t *testing.T) {
 		})
 	}
 }
+
+func TestIncrement_NotRecorded(t *testing.T) {
+	tests := []struct {
+		name      string
+		lastBan   time.Duration // before now
+		banAgo    time.Duration // failure time before now
+		bantime   time.Duration
+		want      time.Duration
+		wantWrite bool
+	}{
+		{name: "fresh failure increases and records", lastBan: time.Hour, banAgo: 0, bantime: time.Minute, want: 2 * time.Minute, wantWrite: true},
+		{name: "failure before last ban not recorded", lastBan: time.Minute, banAgo: 2 * time.Minute, bantime: time.Hour, want: 2 * time.Hour},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			clk := newClock()
+			db := newMemStore()
+			_ = db.AddBan(t.Context(), "test", Ticket{IP: ip("192.0.2.1"), Time: clk.Now().Add(-tt.lastBan), BanTime: tt.bantime, BanCount: 1})
+			adds := db.adds
+			j := newTestJail(t, Options{Now: clk.Now, Store: db})
+			j.SetBanTime(tt.bantime)
+			_ = j.SetBanTimeExtra(BanTimeExtra{Increment: true})
+			j.enqueue(Ticket{IP: ip("192.0.2.1"), Time: clk.Now().Add(-tt.banAgo)})
+			j.processQueue(t.Context())
+			got := j.Tickets()
+			if len(got) != 1 || got[0].BanTime != tt.want || got[0].BanCount != 2 {
+				t.Fatalf("ban = %+v, want bantime %v bancount 2", got, tt.want)
+			}
+			if wrote := db.adds > adds; wrote != tt.wantWrite {
+				t.Errorf("recorded = %v, want %v", wrote, tt.wantWrite)
+			}
+		})
+	}
+}

@@ -55,7 +55,12 @@ func (j *Jail) run(ctx context.Context, done chan struct{}) {
 		j.runMu.Unlock()
 		close(done)
 	}()
-	if err := j.opts.Actions.Start(ctx); err != nil {
+	// actionstart runs to completion even when a stop follows at once, so
+	// that actionstop always has a started action to undo.
+	startCtx, cancelStart := context.WithTimeout(context.WithoutCancel(ctx), j.opts.ActionTimeout)
+	err := j.opts.Actions.Start(startCtx)
+	cancelStart()
+	if err != nil {
 		j.log.Error("starting actions failed", logKeyErr, err)
 	}
 	j.restore(ctx)
