@@ -1,0 +1,215 @@
+package logging
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"flag"
+	"log/slog"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+)
+
+var update = flag.Bool("update", false, "rewrite golden files")
+
+const pythonPath = "/usr/bin/python3"
+
+// requireFail2ban skips (or fails under CI=true) without fail2ban's Python
+// package, which the oracle tests import.
+func requireFail2ban(t *testing.T) {
+	t.Helper()
+	if err := exec.Command(pythonPath, "-c", "import fail2ban.helpers").Run(); err != nil {
+		if os.Getenv("CI") == "true" {
+			t.Fatalf("fail2ban python package needed as test oracle: %v", err)
+		}
+		t.Skipf("fail2ban python package not available (%v)", err)
+	}
+}
+
+// line is one record of the format tests.
+type line struct {
+	name  string
+	level slog.Level
+	msg   string
+	attrs []any
+	at    time.Time
+}
+
+var t0 = time.Date(2026, 11, 25, 12, 41, 5, 233_900_000, time.UTC)
+
+var formatLines = []line{
+	{name: "fail2ban.server", level: LevelInfo, msg: "Starting Fail2ban v1.0.2", at: t0},
+	{name: "fail2ban.jail", level: LevelInfo, msg: "Jail 'sshd' started", at: t0.Add(time.Millisecond)},
+	{name: "fail2ban.filter", level: LevelInfo, msg: "[sshd] Found 192.0.2.1 - 2026-11-25 12:41:05", at: t0.Add(time.Second)},
+	{name: "fail2ban.actions", level: LevelNotice, msg: "[sshd] Ban 192.0.2.1", at: t0.Add(2 * time.Second)},
+	{name: "fail2ban.actions", level: LevelNotice, msg: "[sshd] Unban 192.0.2.1", at: t0.Add(3 * time.Second)},
+	{name: "fail2ban.observer", level: LevelNotice, msg: "[sshd] Increase Ban 192.0.2.1 (2 # 0:20:00 -> 2026-11-25 13:01:08)", at: t0.Add(3 * time.Second)},
+	{name: "fail2ban.transmitter", level: LevelError, msg: "Command ['x'] has failed. Received Exception('boom')", at: t0.Add(4 * time.Second)},
+	{name: "fail2ban.database", level: LevelWarning, msg: "New database created. Version '4'", at: t0},
+	{name: "fail2ban.filter", level: LevelDebug, msg: "debug", at: t0},
+	{name: "fail2ban.filter", level: LevelTrace, msg: "trace", at: t0},
+	{name: "fail2ban.filter", level: LevelHeavy, msg: "heavy", at: t0},
+	{name: "fail2ban.filter", level: LevelMsg, msg: "msg level", at: t0},
+	{name: "fail2ban.filter", level: -5, msg: "between", at: t0},
+	{name: "fail2ban.server", level: LevelCritical, msg: "critical", at: t0},
+	{name: "fail2ban.a-very-long-logger-name-x", level: LevelInfo, msg: "long name ü", at: t0},
+}
+
+// render writes lines through a handler on a target spec and returns the
+// output.
+func render(t *testing.T, spec string, lines []line) string {
+	t.Helper()
+	var out bytes.Buffer
+	target, err := OpenTarget(spec, TargetOptions{Stdout: &out})
+	if err != nil {
+		t.Fatal(err)
+	}
+	h := New(target, Options{Level: LevelHeavy, PID: 4242, Location: time.UTC})
+	for _, l := range lines {
+		r := slog.NewRecord(l.at, l.level, l.msg, 0)
+		r.Add(l.attrs...)
+		if err := h.WithAttrs([]slog.Attr{slog.String(KeyName, l.name)}).Handle(context.Background(), r); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return out.String()
+}
+
+func TestHandler_Golden(t *testing.T) {
+	tests := []struct {
+		name string
+		in   string
+		want string
+	}{
+		{name: "stdout", in: "STDOUT", want: "testdata/stdout.golden"},
+		{name: "sysout no time", in: "SYSOUT", want: "testdata/sysout.golden"},
+		{name: "no padding", in: "stdout[padding=off]", want: "testdata/nopadding.golden"},
+		{name: "custom format", in: "STDOUT[format=%(levelname)s|%(name)s|%(message)s]", want: "testdata/custom.golden"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got := render(t, tt.in, formatLines)
+			if *update {
+				if err := os.WriteFile(tt.want, []byte(got), 0o644); err != nil {
+					t.Fatal(err)
+				}
+			}
+			want, err := os.ReadFile(tt.want)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got != string(want) {
+				t.Errorf("output differs from %s\n got:\n%s\nwant:\n%s", tt.want, got, want)
+			}
+		})
+	}
+}
+
+// TestHandler_MatchesPython formats the same records with Python logging
+// and fail2ban's getVerbosityFormat and requires identical lines.
+func TestHandler_MatchesPython(t *testing.T) {
+	requireFail2ban(t)
+	for _, tt := range []struct {
+		name               string
+		in                 string
+		datetime, padding bool
+	}{
+		{name: "default", in: "STDOUT", datetime: true, padding: true},
+		{name: "no time", in: "SYSOUT", datetime: false, padding: true},
+		{name: "no padding", in: "STDOUT[padding=0]", datetime: true, padding: false},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			var in bytes.Buffer
+			for _, l := range formatLines {
+				json.NewEncoder(&in).Encode(map[string]any{"name": l.name, "levelno": PyLevel(l.level), "msg": l.msg,
+					"created": float64(l.at.UnixNano()) / 1e9, "datetime": tt.datetime, "padding": tt.padding})
+			}
+			cmd := exec.Command(pythonPath, "testdata/pyformat.py")
+			cmd.Env = append(os.Environ(), "TZ=UTC")
+			cmd.Stdin = &in
+			want, err := cmd.Output()
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got := render(t, tt.in, formatLines); got != string(want) {
+				t.Errorf("ours:\n%s\npython:\n%s", got, want)
+			}
+		})
+	}
+}
+
+func TestHandler_Attrs(t *testing.T) {
+	tests := []struct {
+		name string
+		in   func(*slog.Logger)
+		want string
+	}{
+		{name: "context attrs hidden", in: func(l *slog.Logger) { l.With("jail", "sshd").Info("[sshd] Ban 192.0.2.1") },
+			want: "fail2ban                [7]: INFO    [sshd] Ban 192.0.2.1\n"},
+		{name: "call attrs appended", in: func(l *slog.Logger) { Named(l, "fail2ban.database").Error("write failed", "err", "disk full", "n", 3) },
+			want: "fail2ban.database       [7]: ERROR   write failed err=\"disk full\" n=3\n"},
+		{name: "name from call", in: func(l *slog.Logger) { l.Log(context.Background(), LevelNotice, "x", KeyName, "fail2ban.actions") },
+			want: "fail2ban.actions        [7]: NOTICE  x\n"},
+		{name: "groups", in: func(l *slog.Logger) { l.WithGroup("g").Warn("m", "k", "v", slog.Group("h", "a", 1)) },
+			want: "fail2ban                [7]: WARNING m g.k=v g.h.a=1\n"},
+		{name: "below threshold", in: func(l *slog.Logger) { l.Debug("hidden") }, want: ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var out bytes.Buffer
+			target, _ := OpenTarget("SYSOUT", TargetOptions{Stdout: &out})
+			tt.in(slog.New(New(target, Options{PID: 7})))
+			if out.String() != tt.want {
+				t.Errorf("got %q, want %q", out.String(), tt.want)
+			}
+		})
+	}
+}
+
+// TestRecidive writes ban lines through our handler to a file and runs the
+// real fail2ban-regex with Debian's stock recidive filter on it: every Ban
+// of another jail must match, nothing else may.
+func TestRecidive(t *testing.T) {
+	const filter = "/etc/fail2ban/filter.d/recidive.conf"
+	if _, err := exec.LookPath("fail2ban-regex"); err != nil || !fileExists(filter) {
+		if os.Getenv("CI") == "true" {
+			t.Fatalf("fail2ban-regex and %s needed: %v", filter, err)
+		}
+		t.Skipf("fail2ban-regex or %s not installed", filter)
+	}
+	path := filepath.Join(t.TempDir(), "fail2ban.log")
+	target, err := OpenTarget(path, TargetOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	l := slog.New(New(target, Options{}))
+	acts, filt := Named(l, "fail2ban.actions"), Named(l, "fail2ban.filter")
+	bans := []string{"192.0.2.1", "198.51.100.23", "2001:db8::7", "203.0.113.200"}
+	for i, ip := range bans {
+		jail := []string{"sshd", "nginx-http-auth", "postfix-sasl", "my jail"}[i]
+		filt.Info("[" + jail + "] Found " + ip + " - 2026-11-25 12:41:05")
+		acts.Log(context.Background(), LevelNotice, "["+jail+"] Ban "+ip)
+		acts.Log(context.Background(), LevelNotice, "["+jail+"] Unban "+ip)
+		acts.Log(context.Background(), LevelNotice, "["+jail+"] Restore Ban "+ip)
+	}
+	acts.Log(context.Background(), LevelNotice, "[recidive] Ban 192.0.2.99")
+	target.Close()
+	out, err := exec.Command("fail2ban-regex", "--print-all-matched", path, filter).CombinedOutput()
+	if err != nil {
+		t.Fatalf("fail2ban-regex: %v\n%s", err, out)
+	}
+	if !strings.Contains(string(out), "Lines: 17 lines, 0 ignored, 4 matched, 13 missed") {
+		t.Errorf("recidive did not match exactly the %d Ban lines:\n%s", len(bans), out)
+	}
+	for _, ip := range bans {
+		if !strings.Contains(string(out), "] Ban "+ip) {
+			t.Errorf("Ban %s not among the matched lines", ip)
+		}
+	}
+}
+
+func fileExists(p string) bool { _, err := os.Stat(p); return err == nil }
