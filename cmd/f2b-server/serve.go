@@ -70,6 +70,9 @@ func serve(o *options) int {
 
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
+	sigs := make(chan os.Signal, 4)
+	signal.Notify(sigs, syscall.SIGTERM, syscall.SIGINT, syscall.SIGUSR1, syscall.SIGHUP)
+	defer signal.Stop(sigs)
 	srv := server.New(server.Options{
 		Socket:  sock,
 		Pidfile: pidfile,
@@ -99,7 +102,7 @@ func serve(o *options) int {
 			log.Error("applying the configuration failed: " + err.Error())
 		}
 	}
-	handleSignals(ctx, cancel, srv, o, log)
+	handleSignals(ctx, sigs, cancel, srv, o, log)
 	<-ctx.Done()
 	log.Info("Shutdown in progress...")
 	stopCtx, stop := context.WithTimeout(context.Background(), 2*time.Minute)
@@ -113,9 +116,7 @@ func serve(o *options) int {
 
 // handleSignals: SIGTERM/SIGINT stop, SIGUSR1 reopens the log file, SIGHUP
 // reloads the configuration (a second SIGTERM skips the slow cleanup).
-func handleSignals(ctx context.Context, cancel context.CancelFunc, srv *server.Server, o *options, log *slog.Logger) {
-	ch := make(chan os.Signal, 4)
-	signal.Notify(ch, syscall.SIGTERM, syscall.SIGINT, syscall.SIGUSR1, syscall.SIGHUP)
+func handleSignals(ctx context.Context, ch <-chan os.Signal, cancel context.CancelFunc, srv *server.Server, o *options, log *slog.Logger) {
 	go func() {
 		stopping := false
 		for sig := range ch {

@@ -105,6 +105,9 @@ func (s *Server) cmdServerStream(ctx context.Context, cmd []any) (any, error) {
 
 func (s *Server) applyStream(ctx context.Context, stream []any) error {
 	for _, c := range stream {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
 		sub, ok := asList(c)
 		if !ok {
 			return errInvalidCommand()

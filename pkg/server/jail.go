@@ -185,13 +185,13 @@ func (j *Jail) start(ctx context.Context) error {
 	lines := make(chan backend.Line, 1024)
 	done := make(chan struct{})
 	var wg sync.WaitGroup
-	wg.Add(3)
-	go func() {
-		defer wg.Done()
-		if err := j.core.Run(rctx); err != nil {
-			j.log.Error("jail stopped with error", "err", err)
-		}
-	}()
+	// core.Start registers the jail as running before it returns, so a
+	// stop that follows at once still waits for actionstop.
+	if err := j.core.Start(rctx); err != nil {
+		cancel()
+		return errRuntime("%s", err.Error())
+	}
+	wg.Add(2)
 	go func() {
 		defer wg.Done()
 		var err error
@@ -226,7 +226,7 @@ func (j *Jail) stop(ctx context.Context) {
 	cancel()
 	<-done
 	if err := j.core.Stop(ctx); err != nil {
-		j.log.Debug("core stop", "err", err)
+		j.log.Error("stopping jail", "err", err)
 	}
 	j.savePositions()
 }
