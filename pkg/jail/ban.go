@@ -27,6 +27,7 @@ func (j *Jail) banTicket(ctx context.Context, t Ticket) bool {
 		return false
 	case !added:
 		j.alreadyBanned(ctx, cur, now)
+		j.maybeCheck(ctx, cur, now)
 		return false
 	}
 	record := !cur.Restored
@@ -64,6 +65,23 @@ func (j *Jail) alreadyBanned(ctx context.Context, t Ticket, now time.Time) {
 		level = levelNotice
 	}
 	j.logf(ctx, level, "[%s] %s already banned", j.opts.Name, t)
+}
+
+// checkInterval is how often at most the actions' consistency check runs
+// for ids that keep failing while banned.
+const checkInterval = 3 * time.Second
+
+// maybeCheck runs Checker.Check for a banned id seen again, at most every
+// checkInterval. Callers hold actMu, which also guards lastCheck.
+func (j *Jail) maybeCheck(ctx context.Context, t Ticket, now time.Time) {
+	c, ok := j.opts.Actions.(Checker)
+	if !ok || now.Sub(t.Time) <= checkInterval || now.Sub(j.lastCheck) < checkInterval {
+		return
+	}
+	j.lastCheck = now
+	if err := c.Check(ctx, t); err != nil {
+		j.log.Error("action check failed", logKeyIP, t.String(), logKeyErr, err)
+	}
 }
 
 // increase applies bantime.increment to a new, non-restored ban whose id

@@ -24,6 +24,15 @@ type Actions interface {
 	Stop(ctx context.Context) error
 }
 
+// Checker is optionally implemented by Actions. When an id that is
+// already banned is queued again more than 3 s after its ban, the jail
+// calls Check at most every 3 s: fail2ban's actioncheck, where an action
+// that finds its ban gone repairs itself and bans t again (the re-ban of
+// tickets with an older ban epoch is the implementation's business).
+type Checker interface {
+	Check(ctx context.Context, t Ticket) error
+}
+
 // BanRecord is a previous ban of an id (the bips row fail2ban keeps).
 type BanRecord struct {
 	Count   int           // bancount (summed over jails with overalljails)

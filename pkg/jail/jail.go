@@ -24,9 +24,10 @@ type Jail struct {
 	log  *slog.Logger
 	fm   *failManager
 
-	banMu sync.RWMutex // guards bm
-	bm    *banManager
-	actMu sync.Mutex // serialises ban/unban sequences and their actions
+	banMu     sync.RWMutex // guards bm
+	bm        *banManager
+	actMu     sync.Mutex // serialises ban/unban sequences and their actions
+	lastCheck time.Time  // last Checker.Check, guarded by actMu
 
 	cfgMu    sync.RWMutex // guards ignore, extra, idle
 	ignore   ignoreRules

@@ -1,6 +1,7 @@
 package jail
 
 import (
+	"context"
 	"errors"
 	"slices"
 	"testing"
@@ -135,5 +136,29 @@ func TestTicket_WithTime(t *testing.T) {
 				t.Errorf("WithTime = %q, want %q", got, tt.want)
 			}
 		})
+	}
+}
+
+// checkRecorder is a recorder that also implements Checker.
+type checkRecorder struct{ recorder }
+
+func (c *checkRecorder) Check(_ context.Context, t Ticket) error { c.add("check " + t.String()); return nil }
+
+func TestBan_AlreadyBannedCheck(t *testing.T) {
+	clk := newClock()
+	rec := &checkRecorder{}
+	j := newTestJail(t, Options{Now: clk.Now, Actions: rec})
+	ctx := t.Context()
+	j.BanIP(ctx, "192.0.2.1")
+	j.BanIP(ctx, "192.0.2.1") // within 3 s: no check
+	clk.Advance(4 * time.Second)
+	j.BanIP(ctx, "192.0.2.1") // check
+	clk.Advance(time.Second)
+	j.BanIP(ctx, "192.0.2.1") // within 3 s of the last check: none
+	clk.Advance(3 * time.Second)
+	j.BanIP(ctx, "192.0.2.1") // check
+	want := []string{"ban 192.0.2.1", "check 192.0.2.1", "check 192.0.2.1"}
+	if got := rec.get(); !slices.Equal(got, want) {
+		t.Errorf("events = %q, want %q", got, want)
 	}
 }
