@@ -1,7 +1,11 @@
 package protocol
 
 import (
+	"flag"
+	"fmt"
 	"math/big"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -57,5 +61,33 @@ func TestEncode_Protocol4(t *testing.T) {
 	want := "\x80\x04\x95\x0c\x00\x00\x00\x00\x00\x00\x00K\x00\x8c\x04pong\x94\x86\x94."
 	if string(b) != want {
 		t.Fatalf("got %q, want %q", b, want)
+	}
+}
+
+var update = flag.Bool("update", false, "rewrite testdata/*.golden")
+
+// TestEncode_Golden pins our bytes for encodeCases (CPython loads them:
+// TestOracle_PythonLoadsOurReplies); rewrite with -update.
+func TestEncode_Golden(t *testing.T) {
+	var sb strings.Builder
+	for _, v := range encodeCases() {
+		b, err := Encode(v)
+		if err != nil {
+			t.Fatal(err)
+		}
+		fmt.Fprintf(&sb, "%s\n%x\n", pyval.Repr(plain(v)), b)
+	}
+	path := filepath.Join("testdata", "encode.golden")
+	if *update {
+		if err := os.WriteFile(path, []byte(sb.String()), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	want, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatalf("%v (run with -update)", err)
+	}
+	if string(want) != sb.String() {
+		t.Fatalf("encodings differ from %s:\n%s", path, sb.String())
 	}
 }
