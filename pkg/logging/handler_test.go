@@ -114,8 +114,8 @@ func TestHandler_Golden(t *testing.T) {
 func TestHandler_MatchesPython(t *testing.T) {
 	requireFail2ban(t)
 	for _, tt := range []struct {
-		name               string
-		in                 string
+		name              string
+		in                string
 		datetime, padding bool
 	}{
 		{name: "default", in: "STDOUT", datetime: true, padding: true},
