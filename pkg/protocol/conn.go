@@ -7,6 +7,9 @@ import (
 	"github.com/f2b/f2b/pkg/pyval"
 )
 
+// keepBuffer is the largest reply buffer a Conn keeps for reuse.
+const keepBuffer = 1 << 20
+
 // ConnOptions configure a Conn.
 type ConnOptions struct {
 	Reader ReaderOptions
@@ -74,16 +77,17 @@ func (c *Conn) WriteLoadError(err error) error {
 // returns nil; it returns only write errors.
 func (c *Conn) WriteReply(v any) error {
 	out, err := c.enc.Append(c.out[:0], v)
-	if err != nil {
-		var ee *EncodeError
-		errors.As(err, &ee)
+	if ee, ok := errors.AsType[*EncodeError](err); ok {
 		out, err = c.enc.Append(c.out[:0], "ERROR: "+ee.Msg)
-		if err != nil {
-			return err
-		}
+	}
+	if err != nil {
+		return err
 	}
 	out = append(out, End...)
 	_, err = c.w.Write(out)
 	c.out = out[:0]
+	if cap(c.out) > keepBuffer {
+		c.out = nil // do not pin one huge reply's buffer for the connection's life
+	}
 	return err
 }
