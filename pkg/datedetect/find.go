@@ -12,7 +12,6 @@ import (
 type hit struct {
 	loc   []int
 	arr   [4]int
-	buf   [64]int
 	start int // rune offsets of the whole match
 	end   int
 }
@@ -29,7 +28,7 @@ func (d *Detector) matchDate(e *entry, line string, pos, end int) (hit, bool) {
 		h.arr, ok = matchTAI64N(line[:end], pos, e.t.flags&flagLineBegin != 0)
 		h.loc = h.arr[:]
 	default:
-		h.loc, ok = e.t.m.match(line, pos, end, &h.buf)
+		h.loc, ok = e.t.m.match(line, pos, end)
 	}
 	if !ok {
 		return h, false

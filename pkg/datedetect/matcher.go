@@ -31,7 +31,6 @@ type matcher struct {
 	netGroups []string // Python group i+1 → regexp2 group name
 	names     []string // Python group i+1 → Python name ("" unnamed)
 	width     int      // anchoredWidth of the fast regex (-1: search it all)
-	eng       *engine  // hand-rolled backtracker for fast, nil if unsupported
 }
 
 // newMatcher compiles body (the regex without fail2ban's word boundaries,
@@ -78,7 +77,6 @@ func (m *matcher) compileFast(expr string) error {
 		return errNoFast
 	}
 	m.fast, m.needExact, m.caret, m.dollar = re, tr.needExact, tr.caret, tr.dollar
-	m.eng = compileEngine(tr.expr)
 	m.width = -1
 	if !tr.dollar {
 		m.width = anchoredWidth(tr.expr)
@@ -103,15 +101,15 @@ func (m *matcher) compileFast(expr string) error {
 // match searches line[pos:end] (the text ending at end, with the context
 // before pos visible as in Python's pattern.search(line, pos, endpos)) and
 // returns Python-numbered byte offsets: [2i, 2i+1] is group i, -1 if unset.
-func (m *matcher) match(line string, pos, end int, buf *[64]int) ([]int, bool) {
+func (m *matcher) match(line string, pos, end int) ([]int, bool) {
 	s := line[:end]
 	if m.fast != nil && !(m.caret && pos > 0) && !(m.dollar && strings.HasSuffix(s, "\n")) {
 		in := s[pos:]
 		if m.width >= 0 && pos == 0 && len(in) > m.width {
 			in = in[:m.width]
 		}
-		loc, found := m.fastFind(in, buf)
-		if !found {
+		loc := m.fast.FindStringSubmatchIndex(in)
+		if loc == nil {
 			return nil, false
 		}
 		if pos > 0 {
@@ -122,7 +120,7 @@ func (m *matcher) match(line string, pos, end int, buf *[64]int) ([]int, bool) {
 			}
 		}
 		if m.verified(s, loc) {
-			return m.toPy(loc, buf), true
+			return m.toPy(loc), true
 		}
 	}
 	return m.matchExact(s, pos)
@@ -147,34 +145,11 @@ func (m *matcher) verified(s string, loc []int) bool {
 	return true
 }
 
-// fastFind runs the engine (or Go's regexp when the engine cannot) on in.
-func (m *matcher) fastFind(in string, buf *[64]int) ([]int, bool) {
-	if m.eng != nil {
-		var tmp [2 * (maxEngineCaps + 1)]int
-		loc := tmp[:2*(m.eng.ncap+1)]
-		ok, exhausted := m.eng.search(in, 0, loc)
-		if !exhausted {
-			if !ok {
-				return nil, false
-			}
-			n := copy(buf[:], loc)
-			return buf[:n], true
-		}
-	}
-	loc := m.fast.FindStringSubmatchIndex(in)
-	return loc, loc != nil
-}
-
-func (m *matcher) toPy(loc []int, buf *[64]int) []int {
+func (m *matcher) toPy(loc []int) []int {
 	if len(m.backrefs) == 0 {
 		return loc[:2*(m.npy+1)]
 	}
-	var out []int
-	if 2*(m.npy+1) <= len(buf) {
-		out = buf[len(buf)-2*(m.npy+1):]
-	} else {
-		out = make([]int, 2*(m.npy+1))
-	}
+	out := make([]int, 2*(m.npy+1))
 	out[0], out[1] = loc[0], loc[1]
 	for i, g := range m.pyToGo {
 		out[2*i+2], out[2*i+3] = loc[2*g], loc[2*g+1]
