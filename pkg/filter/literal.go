@@ -3,6 +3,7 @@ package filter
 import (
 	"regexp/syntax"
 	"slices"
+	"strings"
 )
 
 // requiredLiteral returns the longest case-sensitive string that every
@@ -21,16 +22,12 @@ func requiredLiteral(expr string, multiline bool) string {
 // requiredLiterals lists up to maxLiterals distinct required strings,
 // longest first (the most selective check runs first).
 func requiredLiterals(expr string, multiline bool) []string {
-	src, _, err := translate(expr, targetRelaxed, multiline)
-	if err != nil {
-		return nil
-	}
-	re, err := syntax.Parse(src, syntax.Perl)
-	if err != nil {
+	re := relaxedSyntax(expr, multiline)
+	if re == nil {
 		return nil
 	}
 	var out []string
-	for _, s := range mustContain(re.Simplify()) {
+	for _, s := range mustContain(re) {
 		if len(s) >= 2 && !slices.Contains(out, s) {
 			out = append(out, s)
 		}
@@ -40,6 +37,36 @@ func requiredLiterals(expr string, multiline bool) []string {
 		out = out[:maxLiterals]
 	}
 	return out
+}
+
+func relaxedSyntax(expr string, multiline bool) *syntax.Regexp {
+	src, _, err := translate(expr, targetRelaxed, multiline)
+	if err != nil {
+		return nil
+	}
+	re, err := syntax.Parse(src, syntax.Perl)
+	if err != nil {
+		return nil
+	}
+	return re.Simplify()
+}
+
+// requiredPrefix returns the literal text every match starts with when the
+// pattern is anchored at the start of the text (^ without MULTILINE), so
+// a HasPrefix check can replace the search for most lines.
+func requiredPrefix(expr string, multiline bool) string {
+	re := relaxedSyntax(expr, multiline)
+	if re == nil || re.Op != syntax.OpConcat || len(re.Sub) < 2 || re.Sub[0].Op != syntax.OpBeginText {
+		return ""
+	}
+	var b strings.Builder
+	for _, s := range re.Sub[1:] {
+		if s.Op != syntax.OpLiteral || s.Flags&syntax.FoldCase != 0 {
+			break
+		}
+		b.WriteString(string(s.Rune))
+	}
+	return b.String()
 }
 
 // maxLiterals bounds the Contains checks per search.

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"regexp"
+	"slices"
 	"strings"
 	"sync/atomic"
 	"time"
@@ -59,6 +60,7 @@ type Regex struct {
 	asciiIdx []int    // subexpression index of names[k] in ascii
 	uniIdx   []int
 	literals []string // texts every match contains, longest first
+	prefix   string   // text every match starts with at offset 0
 	complex  *complexNames
 	dollar   bool // RE2 forms approximate a single-line $ (see Search)
 	timeouts atomic.Int64
@@ -105,6 +107,9 @@ func CompileRegex(expr string, o RegexOptions) (*Regex, error) {
 	r.asciiIdx = subexpIndex(r.ascii, r.names)
 	r.uniIdx = subexpIndex(r.uni, r.names)
 	r.literals = requiredLiterals(expr, o.Multiline)
+	if r.prefix = requiredPrefix(expr, o.Multiline); r.prefix != "" {
+		r.literals = slices.DeleteFunc(r.literals, func(l string) bool { return strings.Contains(r.prefix, l) })
+	}
 	return r, nil
 }
 
@@ -193,6 +198,10 @@ func (r *Regex) Literal() string {
 	return r.literals[0]
 }
 
+// Prefix returns the text every match starts with at offset 0 ("" if the
+// pattern is not anchored there).
+func (r *Regex) Prefix() string { return r.prefix }
+
 // Timeouts counts searches cut off by the match timeout.
 func (r *Regex) Timeouts() int64 { return r.timeouts.Load() }
 
@@ -201,6 +210,9 @@ func (r *Regex) String() string { return r.expr }
 // Search finds the leftmost match in text (Python re.search). A timed-out
 // search returns nil and an error wrapping ErrMatchTimeout.
 func (r *Regex) Search(text string) (*Match, error) {
+	if !strings.HasPrefix(text, r.prefix) {
+		return nil, nil
+	}
 	for _, l := range r.literals {
 		if !strings.Contains(text, l) {
 			return nil, nil

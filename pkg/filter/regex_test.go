@@ -83,9 +83,10 @@ func TestCompileRegexEngine(t *testing.T) {
 		in      string
 		want    Engine
 		wantLit string
+		wantPre string
 	}{
-		{name: "host tag is RE2", in: ExpandTags(`^Failed for <HOST> port \d+`, "warn"), want: EngineRE2, wantLit: "Failed for "},
-		{name: "lookahead needs regexp2", in: `^user (?!root)\S+ from (?P<ip4>\S+)`, want: EngineRegexp2, wantLit: " from "},
+		{name: "host tag is RE2", in: ExpandTags(`^Failed for <HOST> port \d+`, "warn"), want: EngineRE2, wantLit: " port ", wantPre: "Failed for "},
+		{name: "lookahead needs regexp2", in: `^user (?!root)\S+ from (?P<ip4>\S+)`, want: EngineRegexp2, wantLit: " from ", wantPre: "user "},
 		{name: "backref needs regexp2", in: `^(?P<q>")x(?P=q)`, want: EngineRegexp2, wantLit: ""},
 		{name: "big repeat falls back", in: `a{2000}`, want: EngineRegexp2},
 		{name: "case-insensitive has no literal", in: `(?i)^error from (?P<ip4>\S+)`, want: EngineRE2},
@@ -103,8 +104,8 @@ func TestCompileRegexEngine(t *testing.T) {
 			if r.Engine() == EngineRegexp2 && r.EngineReason() == "" {
 				t.Error("regexp2 engine without a reason")
 			}
-			if r.Literal() != tt.wantLit {
-				t.Errorf("literal = %q, want %q", r.Literal(), tt.wantLit)
+			if r.Literal() != tt.wantLit || r.Prefix() != tt.wantPre {
+				t.Errorf("literal, prefix = %q, %q, want %q, %q", r.Literal(), r.Prefix(), tt.wantLit, tt.wantPre)
 			}
 		})
 	}

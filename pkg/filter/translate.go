@@ -150,8 +150,10 @@ func (tr *translator) anchor(a string) {
 	switch {
 	case tr.t == targetBT:
 		tr.emit(a)
-	case tr.multiline || tr.t == targetRelaxed:
+	case tr.multiline:
 		tr.emit("(?m:" + a + ")")
+	case tr.t == targetRelaxed && a == "$":
+		tr.emit("(?m:$)")
 	case a == "$":
 		tr.dollar = true
 		tr.emit("(?m:$)")
