@@ -47,6 +47,9 @@ type Decoder struct {
 // string retaining at most this many bytes.
 const shareLimit = 4096
 
+// keepScratch is the largest stack or memo a Decoder keeps for reuse.
+const keepScratch = 4096
+
 // str returns b (a slice of the input) as a string.
 func (d *Decoder) str(b []byte) string {
 	if d.text == "" {
@@ -119,6 +122,9 @@ func (d *Decoder) release() {
 	clear(d.stack[:cap(d.stack)])
 	clear(d.memo)
 	d.data, d.sparse, d.text = nil, nil, ""
+	if cap(d.stack) > keepScratch || cap(d.memo) > keepScratch {
+		d.stack, d.memo, d.marks = nil, nil, nil
+	}
 }
 
 func (d *Decoder) stop() (any, error) {

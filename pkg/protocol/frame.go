@@ -104,6 +104,9 @@ func (r *Reader) cut() ([]byte, bool) {
 func (r *Reader) fill() error {
 	if r.start > 0 && r.start == len(r.buf) {
 		r.buf, r.start = r.buf[:0], 0
+		if cap(r.buf) > keepBuffer {
+			r.buf = nil // release the buffer of a past huge message
+		}
 	}
 	if len(r.buf) == cap(r.buf) {
 		r.grow()
