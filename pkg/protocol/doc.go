@@ -20,16 +20,16 @@
 //
 // The decoder is our own small pickle virtual machine for protocols 0–5,
 // working directly on the message bytes and producing pkg/pyval values. We
-// do not hand untrusted bytes to github.com/nlpodyssey/gopickle because it
-// cannot be restricted cleanly: REDUCE/BUILD/INST/OBJ on its generic classes
-// always succeed (there is no hook to refuse them), it allocates a buffer of
-// the size a length prefix claims before checking that the bytes exist (one
+// do not hand untrusted bytes to github.com/nlpodyssey/gopickle (v0.2.0):
+// its FindClass hook can refuse classes, but it allocates a buffer of the
+// size a length prefix claims before checking that the bytes exist (a
 // 9-byte BINUNICODE8 header asks for exabytes), its opcode table panics on
-// byte 0xff, a missing memo entry silently reads as None, and it does not
+// byte 0xff, a missing memo entry silently reads as None, it does not
 // decode the escapes of protocol-0 STRING and UNICODE (raw-unicode-escape)
-// opcodes that PHP and other script clients send. Pre-scanning the stream to
-// make gopickle safe would need a full stack machine anyway, so we decode in
-// that one pass.
+// opcodes that PHP and other script clients send, and its error texts are
+// not CPython's, which fail2ban puts in its "ERROR: …" replies. A
+// pre-scanner that made it safe would need the full stack machine anyway,
+// so decoding happens in that one pass and gopickle is not used.
 //
 // [Decode] (requests) accepts only data opcodes: GLOBAL, STACK_GLOBAL,
 // REDUCE, BUILD, INST, OBJ, NEWOBJ, NEWOBJ_EX, EXT1/2/4, PERSID, BINPERSID and
