@@ -7,6 +7,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -116,6 +117,72 @@ print(json.dumps([FileContainer(n, "utf-8").getHash() for n in json.load(sys.std
 		}
 		if got != want[i] {
 			t.Errorf("hash of %q = %q, fail2ban %q", contents[i], got, want[i])
+		}
+	}
+}
+
+// The lines read from a file, in each encoding, are the ones fail2ban's
+// FileContainer reads: same splitting, "\r\n" stripping, decoding and
+// waiting for an unterminated last line.
+func TestReadLines_Python(t *testing.T) {
+	contents := []string{
+		"plain\nlines\n",
+		"crlf\r\nmixed\rcr\r\r\n\n\nend",
+		"caf\xe9 latin\n\xc3\xa9t\xc3\xa9 utf8\n\xe2\x82 broken\n",
+		"\xff\xfe\x00odd\n\x80\n",
+		"no newline at all",
+		"",
+	}
+	dir := t.TempDir()
+	type job struct {
+		File string `json:"file"`
+		Enc  string `json:"enc"`
+	}
+	var jobs []job
+	for i, c := range contents {
+		n := filepath.Join(dir, "f"+string(rune('a'+i)))
+		writeFile(t, n, c)
+		for _, enc := range []string{"utf-8", "latin-1", "ascii"} {
+			jobs = append(jobs, job{File: n, Enc: enc})
+		}
+	}
+	const script = `import json, sys, logging
+logging.disable(logging.CRITICAL)
+from fail2ban.server.filter import FileContainer
+out = []
+for j in json.load(sys.stdin):
+    fc = FileContainer(j["file"], j["enc"])
+    lines = []
+    if fc.open():
+        while True:
+            l = fc.readline()
+            if l is None:
+                break
+            lines.append(l)
+        fc.close()
+    out.append(lines)
+print(json.dumps(out))`
+	var want [][]string
+	runPython(t, script, jobs, &want)
+	for i, jb := range jobs {
+		dec, err := NewDecoder(jb.Enc)
+		if err != nil {
+			t.Fatal(err)
+		}
+		out := make(chan Line, 64)
+		r := newReader(t.Context(), out, func() Decoder { return dec }, DefaultMaxLineLen, discardLogger())
+		tl := &tailed{name: jb.File}
+		if err := r.poll(tl, true); err != nil {
+			t.Fatal(err)
+		}
+		tl.closeFile()
+		close(out)
+		var got []string
+		for l := range out {
+			got = append(got, l.Text)
+		}
+		if !slices.Equal(got, want[i]) && !(len(got) == 0 && len(want[i]) == 0) {
+			t.Errorf("%s in %s: got %q, fail2ban %q", filepath.Base(jb.File), jb.Enc, got, want[i])
 		}
 	}
 }
