@@ -30,7 +30,7 @@ func Args(spec string) (string, []arg, error) {
 	if !ok {
 		return "", nil, fmt.Errorf("unexpected option syntax")
 	}
-	if opts == "" {
+	if opts == "" || !strings.ContainsRune(opts, '=') && pyStrip(opts) == "" {
 		return name, nil, nil
 	}
 	var out []arg

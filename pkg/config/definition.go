@@ -34,6 +34,7 @@ type defReader struct {
 	specs    []optSpec
 	init     *odict // arguments, then [Init] values and known/ copies
 	pOpts    *odict
+	vars     map[string]string // pOpts as configparser vars
 	opts     *odict
 	defCache map[string]*string
 }
@@ -70,7 +71,7 @@ func (r *defReader) getOptions(pOpts *odict, all bool) error {
 	if err != nil {
 		return err
 	}
-	r.opts, r.pOpts = opts, pOpts
+	r.opts, r.pOpts, r.vars = opts, pOpts, varsOf(pOpts)
 	if init := r.st.section("Init"); init != nil {
 		if err := r.readInit(init); err != nil {
 			return err
@@ -164,7 +165,7 @@ func (r *defReader) combOption(name string) (string, bool, error) {
 		}
 		return *v, true, nil
 	}
-	v, err := r.st.getEx("Definition", name, varsOf(r.pOpts))
+	v, err := r.st.getEx("Definition", name, r.vars)
 	if errors.Is(err, errNoSection) || errors.Is(err, errNoOption) {
 		r.defCache[name] = nil
 		return "", false, nil
@@ -180,6 +181,13 @@ var sectionOptName = regexp.MustCompile(`^([\w\-]+)/([^\s>]+)$`)
 
 // getEx is get with section-qualified option names ("known/x", "sec/x").
 func (st *store) getEx(sec, opt string, vars map[string]string) (string, error) {
+	if !strings.Contains(opt, "/") {
+		return st.get(sec, opt, vars)
+	}
+	key := sec + "\x00" + opt
+	if v, ok := st.exCache[key]; ok {
+		return v, nil
+	}
 	if m := sectionOptName.FindStringSubmatch(opt); m != nil {
 		var try []string
 		switch strings.ToLower(m[1]) {
@@ -193,6 +201,11 @@ func (st *store) getEx(sec, opt string, vars map[string]string) (string, error) 
 		for _, s := range try {
 			v, err := st.get(s, m[2], nil)
 			if err == nil {
+				// Without vars the result depends on the store alone.
+				if st.exCache == nil {
+					st.exCache = map[string]string{}
+				}
+				st.exCache[key] = v
 				return v, nil
 			}
 			if !errors.Is(err, errNoSection) && !errors.Is(err, errNoOption) {

@@ -19,9 +19,10 @@ type fileCache struct {
 }
 
 type parsed struct {
-	file *ini.File
-	err  error // parse error: fatal for the whole configuration
-	skip bool  // missing, unreadable or not UTF-8: silently contributes nothing
+	file     *ini.File
+	includes map[string][]string // [INCLUDES] before/after, read once
+	err      error               // parse error: fatal for the whole configuration
+	skip     bool                // missing, unreadable or not UTF-8: silently contributes nothing
 }
 
 func (c *fileCache) parse(name string) *parsed {
@@ -132,7 +133,7 @@ func (l *loader) includes(name string, seen []string) ([]string, error) {
 	}
 	var before, after []string
 	for _, which := range []string{"before", "after"} {
-		for _, inc := range includeList(p.file, which) {
+		for _, inc := range p.includeList(which) {
 			r := inc
 			if !filepath.IsAbs(inc) {
 				r = pyJoin(filepath.Dir(name), inc)
@@ -169,7 +170,19 @@ func pyJoin(dir, name string) string {
 
 // includeList reads option `which` of [INCLUDES] of one file, interpolated
 // within that file alone, one path per line.
-func includeList(f *ini.File, which string) []string {
+func (p *parsed) includeList(which string) []string {
+	if l, ok := p.includes[which]; ok {
+		return l
+	}
+	if p.includes == nil {
+		p.includes = map[string][]string{}
+	}
+	l := readIncludes(p.file, which)
+	p.includes[which] = l
+	return l
+}
+
+func readIncludes(f *ini.File, which string) []string {
 	if f.Section("INCLUDES") == nil {
 		return nil
 	}

@@ -27,13 +27,17 @@ func (e *InterpolationError) Error() string {
 // lookup is configparser's ChainMap(vars, section, defaults) plus the keys
 // fail2ban adds per interpolation level (__name__, sec/opt references).
 type lookup struct {
-	local map[string]string
+	name  string            // __name__: the section being read
+	local map[string]string // sec/opt references resolved for this level (copy-on-write)
 	vars  map[string]string
 	sec   *section
 	def   *section
 }
 
 func (m *lookup) get(k string) (string, bool) {
+	if k == "__name__" {
+		return m.name, true
+	}
 	if v, ok := m.local[k]; ok {
 		return v, true
 	}
@@ -46,13 +50,14 @@ func (m *lookup) get(k string) (string, bool) {
 	return m.def.get(k)
 }
 
-func (m *lookup) child() *lookup {
-	c := *m
-	c.local = make(map[string]string, len(m.local)+2)
-	for k, v := range m.local {
-		c.local[k] = v
+// setLocal adds a level-local key, copying the inherited map first.
+func (m *lookup) setLocal(k, v string) {
+	c := make(map[string]string, len(m.local)+1)
+	for k2, v2 := range m.local {
+		c[k2] = v2
 	}
-	return &c
+	c[k] = v
+	m.local = c
 }
 
 // get reads an option of a section interpolated with vars (configparser's
@@ -60,13 +65,13 @@ func (m *lookup) child() *lookup {
 func (st *store) get(sec, opt string, vars map[string]string) (string, error) {
 	s := st.secs[sec]
 	if s == nil && sec != "DEFAULT" {
-		return "", fmt.Errorf("%w: %q", errNoSection, sec)
+		return "", errNoSection
 	}
 	opt = strings.ToLower(opt)
 	m := &lookup{vars: vars, sec: s, def: st.defaults}
 	v, ok := m.get(opt)
 	if !ok {
-		return "", fmt.Errorf("%w: %q in section %q", errNoOption, opt, sec)
+		return "", errNoOption
 	}
 	var b strings.Builder
 	if err := st.interpolate(sec, opt, &b, v, m, 1); err != nil {
@@ -79,8 +84,9 @@ func (st *store) interpolate(sec, opt string, b *strings.Builder, rest string, m
 	if depth > maxDepth {
 		return &InterpolationError{sec, opt, "interpolation too deeply recursive (loop?)"}
 	}
-	m = m.child()
-	m.local["__name__"] = sec
+	level := *m
+	level.name = sec
+	m = &level
 	st.mapSectionOptions(sec, rest, m)
 	for rest != "" {
 		p := strings.IndexByte(rest, '%')
@@ -131,7 +137,7 @@ func (st *store) mapSectionOptions(sec, rest string, m *lookup) {
 			continue
 		}
 		if v, ok := st.sectionRef(sec, ref.sec, ref.opt); ok {
-			m.local[ref.full] = v
+			m.setLocal(ref.full, v)
 		}
 	}
 }

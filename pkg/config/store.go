@@ -11,12 +11,17 @@ type section struct {
 	name string
 	pos  ini.Pos
 	keys []string
-	vals map[string]string
-	pos2 map[string]ini.Pos
+	vals map[string]value
+}
+
+// value is a raw option value and where it was written.
+type value struct {
+	s   string
+	pos ini.Pos
 }
 
 func newSection(name string, pos ini.Pos) *section {
-	return &section{name: name, pos: pos, vals: map[string]string{}, pos2: map[string]ini.Pos{}}
+	return &section{name: name, pos: pos, vals: map[string]value{}}
 }
 
 func (s *section) get(k string) (string, bool) {
@@ -24,15 +29,14 @@ func (s *section) get(k string) (string, bool) {
 		return "", false
 	}
 	v, ok := s.vals[k]
-	return v, ok
+	return v.s, ok
 }
 
 func (s *section) set(k, v string, pos ini.Pos) {
 	if _, ok := s.vals[k]; !ok {
 		s.keys = append(s.keys, k)
 	}
-	s.vals[k] = v
-	s.pos2[k] = pos
+	s.vals[k] = value{v, pos}
 }
 
 // store is the merged view of one logical name (fail2ban's
@@ -45,6 +49,7 @@ type store struct {
 	secs     map[string]*section
 	files    []string
 	top      []string // the logical name's own files, before includes
+	exCache  map[string]string
 }
 
 func newStore() *store {
@@ -92,7 +97,7 @@ func (st *store) merge(f *ini.File) {
 			known := st.ensure(knownPrefix+name, fs.Pos)
 			for _, k := range old.keys {
 				if fs.Key(keyBase(k, cond)) != nil {
-					known.set(k, old.vals[k], old.pos2[k])
+					known.set(k, old.vals[k].s, old.vals[k].pos)
 				}
 			}
 		}

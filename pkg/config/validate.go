@@ -33,12 +33,12 @@ func (l *loader) validateJail(j *jail) {
 // keyPos is where the value of key seen by section was written.
 func (st *store) keyPos(sec, key string) ini.Pos {
 	if s := st.secs[sec]; s != nil {
-		if p, ok := s.pos2[key]; ok {
-			return p
+		if v, ok := s.vals[key]; ok {
+			return v.pos
 		}
-		if _, ok := st.defaults.pos2[key]; !ok {
+		if _, ok := st.defaults.vals[key]; !ok {
 			return s.pos
 		}
 	}
-	return st.defaults.pos2[key]
+	return st.defaults.vals[key].pos
 }
