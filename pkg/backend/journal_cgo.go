@@ -110,7 +110,7 @@ func (r *journalRun) seek() error {
 	if c := r.j.lastCursor(); c != "" {
 		return r.jr.SeekCursor(c)
 	}
-	start := r.j.opts.Start
+	start := r.j.startTime()
 	if start.IsZero() {
 		start = r.j.opts.Now()
 	}

@@ -121,7 +121,8 @@ func TestJournal_Entries(t *testing.T) {
 		{rt: base.Add(4 * time.Second), fields: [][2]string{{"SYSLOG_IDENTIFIER", "sshd"}, {"_SOURCE_REALTIME_TIMESTAMP",
 			strconv.FormatInt(base.Add(3500*time.Millisecond).UnixMicro(), 10)}, {"MESSAGE", "own time"}}},
 	})
-	j := newTestJournal(t, JournalOptions{Files: []string{file}, Start: base, Encoding: "latin-1"})
+	j := newTestJournal(t, JournalOptions{Files: []string{file}, Start: base.Add(-2 * time.Hour), Encoding: "latin-1"})
+	j.SetStart(base) // what the jail does at start
 	out := startJournal(t, j)
 	got := collect(t, out, 4)
 	// Entries written while the backend watches are live (in operation).

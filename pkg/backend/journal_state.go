@@ -22,7 +22,8 @@ type Journal struct {
 	matches  [][]string
 	matchGen uint64 // bumped on every change, so Run reapplies them
 	last     time.Time
-	cursor   string // cursor of the last emitted entry, for restarts
+	cursor   string    // cursor of the last emitted entry, for restarts
+	start    time.Time // where the first Run begins (JournalOptions.Start)
 }
 
 func newJournalState(opts JournalOptions) (*Journal, error) {
@@ -39,7 +40,7 @@ func newJournalState(opts JournalOptions) (*Journal, error) {
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
-	j := &Journal{opts: opts, log: log}
+	j := &Journal{opts: opts, log: log, start: opts.Start}
 	if err := j.SetEncoding(opts.Encoding); err != nil {
 		return nil, err
 	}
@@ -130,6 +131,21 @@ func (j *Journal) setLast(t time.Time, cursor string) {
 	j.mu.Lock()
 	j.last, j.cursor = t, cursor
 	j.mu.Unlock()
+}
+
+// SetStart changes where the next Run begins when no entry has been emitted
+// yet: the jail sets max(time saved in the database, now - findtime) when
+// it starts, as fail2ban does.
+func (j *Journal) SetStart(t time.Time) {
+	j.mu.Lock()
+	j.start = t
+	j.mu.Unlock()
+}
+
+func (j *Journal) startTime() time.Time {
+	j.mu.Lock()
+	defer j.mu.Unlock()
+	return j.start
 }
 
 func (j *Journal) lastCursor() string {
