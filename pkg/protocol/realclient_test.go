@@ -78,6 +78,8 @@ func answerMini(conn *Conn, req []any) {
 		conn.WriteResult(int64(1))
 	case pyval.Equal(req, []any{"get", "webapp", "banned"}):
 		conn.WriteResult([]any{IPAddr("192.0.2.1"), IPAddr("2001:db8::1")})
+	case pyval.Equal(req, []any{"bare"}):
+		conn.WriteReply("ERROR: invalid load key, 'n'.")
 	case len(req) == 2 && req[0] == "status":
 		unknown(req[1])
 	default:
@@ -106,12 +108,14 @@ func TestRealClients(t *testing.T) {
 		in       []string
 		want     string
 		wantExit int
+		stderr   string
 	}{
+		{name: "bare error reply", tool: "/usr/bin/fail2ban-client", in: []string{"-s", sock, "bare"}, want: "", wantExit: 255, stderr: "ERROR   'str' object has no attribute 'args'\n"},
 		{name: "ping", tool: "/usr/bin/fail2ban-client", in: []string{"-s", sock, "ping"}, want: "Server replied: pong\n"},
 		{name: "banned ips", tool: "/usr/bin/fail2ban-client", in: []string{"-s", sock, "get", "webapp", "banned"}, want: "['192.0.2.1', '2001:db8::1']\n"},
 		{name: "attempt", tool: "/usr/bin/fail2ban-client", in: []string{"-s", sock, "set", "webapp", "attempt", "192.0.2.2", msg}, want: "1\n"},
-		{name: "unknown jail", tool: "/usr/bin/fail2ban-client", in: []string{"-s", sock, "status", "nojail"}, want: "Sorry but the jail 'nojail' does not exist\n", wantExit: 255},
-		{name: "invalid", tool: "/usr/bin/fail2ban-client", in: []string{"-s", sock, "foo", "bar"}, want: "Invalid command\n", wantExit: 255},
+		{name: "unknown jail", tool: "/usr/bin/fail2ban-client", in: []string{"-s", sock, "status", "nojail"}, want: "Sorry but the jail 'nojail' does not exist\n", wantExit: 255, stderr: "ERROR   NOK: ('nojail',)\n"},
+		{name: "invalid", tool: "/usr/bin/fail2ban-client", in: []string{"-s", sock, "foo", "bar"}, want: "Invalid command\n", wantExit: 255, stderr: "ERROR   NOK: ('Invalid command',)\n"},
 		{name: "php proto2", tool: "/usr/bin/php", in: []string{"testdata/attempt.php", sock, "webapp", "192.0.2.2", msg}, want: "OK: 1\n"},
 		{name: "php proto0", tool: "/usr/bin/php", in: []string{"testdata/attempt.php", "-0", sock, "webapp", "192.0.2.2", msg}, want: "OK: 1\n"},
 		{name: "php unknown jail", tool: "/usr/bin/php", in: []string{"testdata/attempt.php", sock, "nojail", "192.0.2.2", msg}, want: "FAILED: fail2ban.exceptions.UnknownJailException: nojail\n", wantExit: 1},
@@ -128,6 +132,9 @@ func TestRealClients(t *testing.T) {
 				code = ee.ExitCode()
 			} else if err != nil {
 				t.Fatal(err)
+			}
+			if !strings.HasSuffix(stderr.String(), tc.stderr) {
+				t.Errorf("stderr %q, want suffix %q", stderr.String(), tc.stderr)
 			}
 			if string(out) != tc.want || code != tc.wantExit {
 				t.Fatalf("%s printed %q exit %d, want %q exit %d\nstderr: %s", tc.tool, out, code, tc.want, tc.wantExit, stderr.String())
