@@ -40,14 +40,25 @@ func (f *Filter) find(tl line, noDate bool, res *Result) {
 	f.failRegexes(text, org, pre, noDate, res)
 }
 
+// noteErr records a timed-out search. It is logged at debug level on the
+// 1st, 2nd, 4th, 8th … timeout of a regex, so a flood of pathological
+// lines cannot flood the log.
+func (f *Filter) noteErr(r *Regex, err error, res *Result) {
+	if err == nil {
+		return
+	}
+	res.Errors = append(res.Errors, err)
+	if n := r.Timeouts(); n&(n-1) == 0 {
+		f.log.Debug("regex search abandoned, line counted as not matched", "err", err, "timeouts", n)
+	}
+}
+
 func (f *Filter) prefilter(text string, res *Result) (map[string]string, bool) {
 	if f.pref == nil {
 		return nil, true
 	}
 	m, err := f.pref.Search(text)
-	if err != nil {
-		res.Errors = append(res.Errors, err)
-	}
+	f.noteErr(f.pref, err, res)
 	if m == nil {
 		return nil, false
 	}
@@ -58,9 +69,7 @@ func (f *Filter) prefilter(text string, res *Result) (map[string]string, bool) {
 func (f *Filter) ignored(text string, res *Result) bool {
 	for i, r := range f.ignore {
 		m, err := r.Search(text)
-		if err != nil {
-			res.Errors = append(res.Errors, err)
-		}
+		f.noteErr(r, err, res)
 		if m != nil {
 			res.Ignored, res.IgnoreIndex = true, i
 			return true
@@ -76,9 +85,7 @@ func (f *Filter) failRegexes(text string, org []line, pre map[string]string, noD
 			text, dirty = joinText(f.buf), false
 		}
 		m, err := r.Search(text)
-		if err != nil {
-			res.Errors = append(res.Errors, err)
-		}
+		f.noteErr(r, err, res)
 		if m == nil {
 			continue
 		}
