@@ -41,7 +41,10 @@ func oracleDump(t testing.TB, dir string, args ...string) []byte {
 }
 
 // ourDump renders Load's stream the way f2b-client -d prints it.
-func ourDump(t testing.TB, dir string) []byte {
+func ourDump(t testing.TB, dir string) []byte { return ourDumpAs(t, dir, false) }
+
+// ourDumpAs renders -d, or --dp when pretty.
+func ourDumpAs(t testing.TB, dir string, pretty bool) []byte {
 	t.Helper()
 	c, _ := Load(Options{Dir: dir})
 	var b bytes.Buffer
@@ -49,7 +52,7 @@ func ourDump(t testing.TB, dir string) []byte {
 		b.WriteString("ERROR: The configuration stream failed because of the invalid syntax.\n")
 		return b.Bytes()
 	}
-	if err := Dump(&b, c.Stream(), false); err != nil {
+	if err := Dump(&b, c.Stream(), pretty); err != nil {
 		t.Fatal(err)
 	}
 	return b.Bytes()
@@ -87,10 +90,16 @@ func enableAll(t testing.TB, dir string) int {
 	return n
 }
 
-func compareDumps(t *testing.T, dir string) {
+func compareDumps(t *testing.T, dir string) { compareDumpsAs(t, dir, false) }
+
+func compareDumpsAs(t *testing.T, dir string, pretty bool) {
 	t.Helper()
-	want := oracleDump(t, dir, "-d")
-	got := ourDump(t, dir)
+	flag := "-d"
+	if pretty {
+		flag = "--dp"
+	}
+	want := oracleDump(t, dir, flag)
+	got := ourDumpAs(t, dir, pretty)
 	if !bytes.Equal(got, want) {
 		gl, wl := strings.Split(string(got), "\n"), strings.Split(string(want), "\n")
 		for i := 0; i < len(gl) || i < len(wl); i++ {
@@ -102,7 +111,7 @@ func compareDumps(t *testing.T, dir string) {
 				w = wl[i]
 			}
 			if g != w {
-				t.Fatalf("dump differs from fail2ban-client -d at line %d:\n got: %.400s\nwant: %.400s", i+1, g, w)
+				t.Fatalf("dump differs from fail2ban-client %s at line %d:\n got: %.400s\nwant: %.400s", flag, i+1, g, w)
 			}
 		}
 	}
@@ -115,6 +124,7 @@ func TestStream_StockTreeAllJails(t *testing.T) {
 		t.Fatalf("only %d jails found in stock jail.conf", n)
 	}
 	compareDumps(t, dir)
+	compareDumpsAs(t, dir, true)
 }
 
 func TestStream_StockTreeAsShipped(t *testing.T) {

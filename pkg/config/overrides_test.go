@@ -54,4 +54,5 @@ func TestStream_Overrides(t *testing.T) {
 	overlay(t, dir, "testdata/overrides")
 	makeLogs(t, dir)
 	compareDumps(t, dir)
+	compareDumpsAs(t, dir, true)
 }
