@@ -31,6 +31,9 @@ type matcher struct {
 	netGroups []string // Python group i+1 → regexp2 group name
 	names     []string // Python group i+1 → Python name ("" unnamed)
 	width     int      // anchoredWidth of the fast regex (-1: search it all)
+	hand      handKind // hand-written body matcher, handNone if none
+	handLB    bool     // hand matcher: {^LN-BEG} (else plain ^) anchoring
+	handCent  string   // third digits %ExY accepts ("012")
 }
 
 // newMatcher compiles body (the regex without fail2ban's word boundaries,
@@ -103,6 +106,16 @@ func (m *matcher) compileFast(expr string) error {
 // returns Python-numbered byte offsets: [2i, 2i+1] is group i, -1 if unset.
 func (m *matcher) match(line string, pos, end int) ([]int, bool) {
 	s := line[:end]
+	if m.hand != handNone && pos == 0 {
+		loc, ok, verified := m.handMatch(s)
+		if !ok {
+			return nil, false
+		}
+		if verified {
+			return loc, true
+		}
+		return m.matchExact(s, pos)
+	}
 	if m.fast != nil && !(m.caret && pos > 0) && !(m.dollar && strings.HasSuffix(s, "\n")) {
 		in := s[pos:]
 		if m.width >= 0 && pos == 0 && len(in) > m.width {

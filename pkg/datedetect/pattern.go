@@ -123,7 +123,24 @@ func (b *builder) strptime(pattern string, begin boundMode, wordEnd bool) (*temp
 	if err := t.build(regex, begin, wordEnd); err != nil {
 		return nil, fmt.Errorf("datepattern %q: %w", pattern, err)
 	}
+	b.useHand(t)
 	return t, nil
+}
+
+var reCentury = regexp.MustCompile(`^\(\?P<Y>20\[([0-9]+)\]\\d\)$`)
+
+// useHand switches a template to a hand-written matcher when it is an
+// anchored form of default template 1 or 2 and %ExY has the usual shape.
+func (b *builder) useHand(t *template) {
+	kind, lb := handFor(t.pattern)
+	sub := reCentury.FindStringSubmatch(b.exY)
+	if kind == handNone || sub == nil || t.m == nil || t.m.fast == nil {
+		return
+	}
+	if want := 2 + len(handFields[kind]); t.m.npy != want-1 {
+		return
+	}
+	t.m.hand, t.m.handLB, t.m.handCent = kind, lb, sub[1]
 }
 
 // hasAlphaDirective reports %a %A %b %B %p or %c not preceded by a %.
