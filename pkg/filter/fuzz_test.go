@@ -4,6 +4,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/dlclark/regexp2"
 )
 
 // FuzzTranslate: any pattern either fails to compile or searches without
@@ -32,7 +34,9 @@ func FuzzTranslate(f *testing.F) {
 				m.Group(n)
 			}
 		}
-		_ = err
+		if err == nil && r.ascii != nil && isASCII(text) && !innerNewline(text) {
+			crossCheck(t, expr, text, m)
+		}
 	})
 }
 
@@ -72,4 +76,25 @@ func FuzzProcessLine(f *testing.F) {
 			}
 		}
 	})
+}
+
+// crossCheck compares an RE2 result with the regexp2 translation of the
+// same pattern: on ASCII text both must agree on the match span.
+func crossCheck(t *testing.T, expr, text string, m *Match) {
+	b, _, err := translate(expr, targetBT, false)
+	if err != nil {
+		t.Fatalf("RE2 form compiled but regexp2 translation failed: %v", err)
+	}
+	bt, err := regexp2.Compile(b, regexp2.None)
+	if err != nil {
+		return // e.g. constructs .NET rejects; RE2 answers alone
+	}
+	bt.MatchTimeout = 50 * time.Millisecond
+	bm, err := bt.FindStringMatch(text)
+	if err != nil {
+		return
+	}
+	if (bm == nil) != (m == nil) || (m != nil && (bm.Index != m.Start() || bm.Index+bm.Length != m.End())) {
+		t.Fatalf("%q on %q: RE2 %v, regexp2 %v", expr, text, m, bm)
+	}
 }
