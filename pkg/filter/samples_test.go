@@ -77,6 +77,7 @@ func (d *fixedDate) FindDate(string) (filter.DateMatch, bool) { return d.m, d.ok
 
 type sampleFilter struct {
 	f     *filter.Filter
+	srv   *filter.Filter // the same filter in server mode (first match wins)
 	dates *fixedDate
 	exprs []string
 	used  map[int]bool
@@ -226,7 +227,7 @@ func replaySamples(t *testing.T, evs []sampleEvent) (lines, excepted int) {
 func newSampleFilter(t *testing.T, ev sampleEvent) *sampleFilter {
 	t.Helper()
 	d := &fixedDate{}
-	f, err := filter.New(filter.Options{
+	o := filter.Options{
 		FailRegex:   ev.Def.FailRegex,
 		IgnoreRegex: ev.Def.IgnoreRegex,
 		PrefRegex:   ev.Def.PrefRegex,
@@ -235,7 +236,13 @@ func newSampleFilter(t *testing.T, ev sampleEvent) *sampleFilter {
 		Dates:       d,
 		CheckAll:    true,
 		Now:         func() time.Time { return time.Unix(testNow, 0) },
-	})
+	}
+	f, err := filter.New(o)
+	if err != nil {
+		t.Fatalf("%s: %v", ev.Filter, err)
+	}
+	o.CheckAll = false
+	srv, err := filter.New(o)
 	if err != nil {
 		t.Fatalf("%s: %v", ev.Filter, err)
 	}
@@ -244,14 +251,34 @@ func newSampleFilter(t *testing.T, ev sampleEvent) *sampleFilter {
 			engineCount[r.Expr()] = r.Engine()
 		}
 	}
-	return &sampleFilter{f: f, dates: d, exprs: ev.Def.FailRegex, used: map[int]bool{}}
+	return &sampleFilter{f: f, srv: srv, dates: d, exprs: ev.Def.FailRegex, used: map[int]bool{}}
 }
 
+// judgeSample judges the check-all (fail2ban-regex) result like the
+// samples test does, then checks server mode (first match wins) against
+// it: the server's failure must be one check-all found, and a plain single
+// failure (no nofail/pending match around) must be found by both.
 func judgeSample(sf *sampleFilter, ev sampleEvent, usedRe map[string]bool) []error {
-	var res filter.Result
+	res, srv := sampleResults(sf, ev)
+	all := slices.Clone(res.Failures)
+	errs := judgeCheckAll(sf, ev, res, usedRe)
+	if len(errs) > 0 {
+		return errs
+	}
+	if len(srv.Failures) > 0 && !slices.ContainsFunc(all, func(f filter.Failure) bool { return f.ID == srv.Failures[0].ID }) {
+		return []error{fmt.Errorf("server mode found %v, check-all mode %+v", srv.Failures[0].ID, all)}
+	}
+	if len(all) == 1 && !all[0].NoFail && res.NoFail == 0 && res.Pending == 0 && len(srv.Failures) != 1 {
+		return []error{fmt.Errorf("server mode: %d failures, check-all mode 1", len(srv.Failures))}
+	}
+	return nil
+}
+
+func sampleResults(sf *sampleFilter, ev sampleEvent) (res, srv filter.Result) {
 	if ev.Journal {
-		res = sf.f.ProcessLineAt(ev.Line, time.Unix(testNow, 0))
-	} else {
+		return sf.f.ProcessLineAt(ev.Line, time.Unix(testNow, 0)), sf.srv.ProcessLineAt(ev.Line, time.Unix(testNow, 0))
+	}
+	{
 		sf.dates.m, sf.dates.ok = filter.DateMatch{}, ev.Date != nil
 		if ev.Date != nil {
 			sf.dates.m = filter.DateMatch{Start: ev.Date.S, End: ev.Date.E}
@@ -260,8 +287,11 @@ func judgeSample(sf *sampleFilter, ev sampleEvent, usedRe map[string]bool) []err
 				sf.dates.m.Time = time.Unix(int64(sec), int64(math.Round(frac*1e6))*1e3)
 			}
 		}
-		res = sf.f.ProcessLine(ev.Line)
 	}
+	return sf.f.ProcessLine(ev.Line), sf.srv.ProcessLine(ev.Line)
+}
+
+func judgeCheckAll(sf *sampleFilter, ev sampleEvent, res filter.Result, usedRe map[string]bool) []error {
 	for _, i := range res.Hits {
 		sf.used[i] = true
 		usedRe[sf.exprs[i]] = true
