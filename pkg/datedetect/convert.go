@@ -151,58 +151,107 @@ func (f *fields) applyAMPM(ampm string) bool {
 }
 
 func index(list []string, val string) (int, bool) {
-	v := strings.ToLower(val)
+	for i := 0; i < len(val); i++ {
+		if val[i] >= 0x80 {
+			val = strings.ToLower(val) // fail2ban's str.lower()
+			break
+		}
+	}
 	for i, s := range list {
-		if s == v {
+		if asciiEqualFold(s, val) {
 			return i, true
 		}
 	}
 	return 0, false
 }
 
-// naive is a wall-clock date-time without zone, kept in a UTC time.Time.
-func naive(t time.Time) time.Time {
-	return time.Date(t.Year(), t.Month(), t.Day(), t.Hour(), t.Minute(), t.Second(), t.Nanosecond(), time.UTC)
+// asciiEqualFold compares lower-case ASCII want with s, ignoring ASCII case.
+func asciiEqualFold(want, s string) bool {
+	if len(want) != len(s) {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if c >= 'A' && c <= 'Z' {
+			c += 'a' - 'A'
+		}
+		if c != want[i] {
+			return false
+		}
+	}
+	return true
 }
 
+// daysFromCivil returns days since 1970-01-01 of a proleptic Gregorian
+// date (Howard Hinnant's algorithm).
+func daysFromCivil(y, m, d int) int {
+	if m <= 2 {
+		y--
+	}
+	era := y / 400
+	if y < 0 && y%400 != 0 {
+		era--
+	}
+	yoe := y - era*400
+	mp := (m + 9) % 12
+	doy := (153*mp+2)/5 + d - 1
+	doe := yoe*365 + yoe/4 - yoe/100 + doy
+	return era*146097 + doe - 719468
+}
+
+func floorDiv(a, b int64) int64 {
+	q := a / b
+	if a%b != 0 && (a < 0) != (b < 0) {
+		q--
+	}
+	return q
+}
+
+// seconds finishes the conversion with wall-clock arithmetic on "naive"
+// seconds (a date-time read as if it were UTC), as fail2ban compares naive
+// datetimes.
 func (f *fields) seconds(c clock) (int64, bool) {
-	now := naive(c.now.In(c.local))
+	_, nowOff := c.now.In(c.local).Zone()
+	now := c.now.Unix() + int64(nowOff)
 	assumeYear := !f.hasYear
 	if assumeYear {
-		f.year = now.Year()
+		f.year = int(time.Unix(now, 0).UTC().Year())
 	}
 	if !f.hasMonth || !f.hasDay {
 		f.resolveJulian()
 	}
 	assumeToday := !f.hasMonth && !f.hasDay
 	if assumeToday {
-		f.month, f.day, f.hasMonth, f.hasDay = int(now.Month()), now.Day(), true, true
+		_, m, d := time.Unix(now, 0).UTC().Date()
+		f.month, f.day, f.hasMonth, f.hasDay = int(m), d, true, true
 	}
 	if !f.hasMonth || !f.hasDay || !validDate(f.year, f.month, f.day) ||
 		f.hour > 23 || f.minute > 59 || f.second > 59 || f.hour < 0 || f.minute < 0 || f.second < 0 {
 		return 0, false
 	}
-	dt := time.Date(f.year, time.Month(f.month), f.day, f.hour, f.minute, f.second, 0, time.UTC)
+	tod := int64(f.hour*3600 + f.minute*60 + f.second)
+	dt := int64(daysFromCivil(f.year, f.month, f.day))*86400 + tod
 	if !f.hasTZ && c.tz != nil {
 		_, off := time.Date(f.year, time.Month(f.month), f.day, f.hour, f.minute, f.second, 0, c.tz).Zone()
 		f.tzMin, f.hasTZ = off/60, true
 	}
 	if f.hasTZ {
-		dt = dt.Add(-time.Duration(f.tzMin) * time.Minute)
+		dt -= int64(f.tzMin) * 60
 	}
-	if assumeToday && dt.After(now) {
-		dt = dt.AddDate(0, 0, -1)
+	if assumeToday && dt > now {
+		dt -= 86400
 	}
-	if assumeYear && dt.After(now.Add(24*time.Hour)) {
+	if assumeYear && dt > now+86400 {
 		if !validDate(f.year-1, f.month, f.day) {
 			return 0, false
 		}
-		dt = time.Date(f.year-1, time.Month(f.month), f.day, dt.Hour(), dt.Minute(), dt.Second(), 0, time.UTC)
+		dt = int64(daysFromCivil(f.year-1, f.month, f.day))*86400 + (dt - floorDiv(dt, 86400)*86400)
 	}
-	if f.hasTZ {
-		return dt.Unix(), true
+	if f.hasTZ || c.local == time.UTC {
+		return dt, true
 	}
-	return time.Date(dt.Year(), dt.Month(), dt.Day(), dt.Hour(), dt.Minute(), dt.Second(), 0, c.local).Unix(), true
+	t := time.Unix(dt, 0).UTC()
+	return time.Date(t.Year(), t.Month(), t.Day(), t.Hour(), t.Minute(), t.Second(), 0, c.local).Unix(), true
 }
 
 // resolveJulian fills month and day from %j, or from week number and
@@ -230,9 +279,15 @@ func (f *fields) resolveJulian() {
 	}
 }
 
+var monthDays = [13]int{0, 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31}
+
 func validDate(y, m, d int) bool {
 	if y < 1 || y > 9999 || m < 1 || m > 12 || d < 1 {
 		return false
 	}
-	return d <= time.Date(y, time.Month(m)+1, 0, 0, 0, 0, 0, time.UTC).Day()
+	n := monthDays[m]
+	if m == 2 && y%4 == 0 && (y%100 != 0 || y%400 == 0) {
+		n = 29
+	}
+	return d <= n
 }
