@@ -70,7 +70,9 @@ func (j *Jail) add(ctx context.Context, f Failure, count int, r ignoreRules, c *
 	if observe && c.Increment && j.opts.Store != nil {
 		count, banCount = j.badIP(ctx, &t, count)
 	}
-	if bt, ok := j.fm.add(k, &f, count, banCount, j.now()); ok {
+	// The failure time drives the expiry sweep: the filter clips log times
+	// to within a minute of now, and time.Now would dominate this path.
+	if bt, ok := j.fm.add(k, &f, count, banCount, f.Time); ok {
 		j.enqueue(bt)
 	}
 	return true
