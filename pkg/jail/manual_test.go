@@ -142,7 +142,10 @@ func TestTicket_WithTime(t *testing.T) {
 // checkRecorder is a recorder that also implements Checker.
 type checkRecorder struct{ recorder }
 
-func (c *checkRecorder) Check(_ context.Context, t Ticket) error { c.add("check " + t.String()); return nil }
+func (c *checkRecorder) Check(_ context.Context, t Ticket) error {
+	c.add("check " + t.String())
+	return nil
+}
 
 func TestBan_AlreadyBannedCheck(t *testing.T) {
 	clk := newClock()
