@@ -1,0 +1,56 @@
+package main
+
+import (
+	"os"
+	"path/filepath"
+
+	"github.com/spf13/cobra"
+
+	"github.com/f2b/f2b/pkg/regextest"
+)
+
+// The regex tester: "f2b-client regex [OPTIONS] LOG REGEX [IGNOREREGEX]",
+// the same when the binary is called fail2ban-regex, and the seed's
+// "f2b-client -d DATEPATTERN LOG REGEX [IGNOREREGEX]".
+func init() {
+	subcommands = append(subcommands, newRegexCmd)
+	regexDateHook = func(cmd *cobra.Command, _ *flags, args []string) error {
+		return runRegex(cmd, append([]string{"-d"}, args...))
+	}
+}
+
+func newRegexCmd() *cobra.Command {
+	return &cobra.Command{
+		Use:                "regex [OPTIONS] <LOG> <REGEX> [IGNOREREGEX]",
+		Short:              "test a filter against a log (fail2ban-regex compatible)",
+		DisableFlagParsing: true,
+		Args:               cobra.ArbitraryArgs,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			return runRegex(cmd, args)
+		},
+	}
+}
+
+func runRegex(cmd *cobra.Command, args []string) error {
+	env := regextest.Env{
+		Stdout:  cmd.OutOrStdout(),
+		Stderr:  cmd.ErrOrStderr(),
+		Prog:    regexProg(),
+		Journal: journalOpener,
+	}
+	if code := regextest.Main(cmd.Context(), args, env); code != 0 {
+		return &exitError{code: code}
+	}
+	return nil
+}
+
+// regexProg is the program name the tester's usage shows.
+func regexProg() string {
+	if len(os.Args) > 0 && filepath.Base(os.Args[0]) == "fail2ban-regex" {
+		return os.Args[0]
+	}
+	return "f2b-client regex"
+}
+
+// journalOpener is set by regex_journal.go in builds with the journal.
+var journalOpener regextest.JournalOpener

@@ -1,0 +1,226 @@
+package regextest
+
+import (
+	"context"
+	"strings"
+	"time"
+
+	"github.com/f2b/f2b/pkg/datedetect"
+	"github.com/f2b/f2b/pkg/filter"
+)
+
+// lineStats are fail2ban-regex's LineStats.
+type lineStats struct {
+	tested, matched, missed, ignored int
+	matchedLines, missedLines        []string
+	ignoredLines                     []string
+}
+
+// prefStats counts the lines the prefregex matched; groups holds their
+// group dicts for -v.
+type prefStats struct {
+	matched int
+	groups  []string
+}
+
+// recDates is the filter's DateFinder: fail2ban's detector, remembering
+// the last match so the tester can rebuild the text the prefregex saw.
+type recDates struct {
+	d    *datedetect.Detector
+	last filter.DateMatch
+	ok   bool
+}
+
+func (r *recDates) FindDate(line string) (filter.DateMatch, bool) {
+	m, ok := r.d.Find(line)
+	r.last, r.ok = filter.DateMatch{Time: m.Time, Start: m.Start, End: m.End, Template: m.Template}, ok
+	return r.last, ok
+}
+
+// start is fail2ban-regex's start(): regexes, filter, log, processing.
+func (t *tester) start(ctx context.Context) error {
+	logArg, regex := t.o.Args[0], t.o.Args[1]
+	journal := strings.HasPrefix(logArg, "systemd-journal")
+	if err := t.readFail(regex); err != nil {
+		return err
+	}
+	if len(t.o.Args) == 3 {
+		t.readIgnore(t.o.Args[2])
+	}
+	if journal && !isFile(logArg) {
+		t.datePattern, t.datePatternSet = "", true
+	}
+	if err := t.build(journal && !isFile(logArg)); err != nil {
+		return err
+	}
+	return t.feed(ctx, logArg)
+}
+
+// process runs each line of src through the filter, skipping empty and
+// comment lines, and times the loop.
+func (t *tester) process(src func(fn func(string)) error) error {
+	t0 := time.Now()
+	var out func([]filter.Failure)
+	if t.o.Out != "" {
+		out = t.outFunc()
+	}
+	err := src(func(line string) {
+		line = strings.TrimRight(line, "\r\n")
+		if line == "" || line[0] == '#' {
+			return
+		}
+		res := t.flt.ProcessLine(line)
+		t.account(line, &res, out)
+	})
+	t.elapsed = t.env.Elapsed(t0)
+	return err
+}
+
+// processJournal is process for entries whose time is known.
+func (t *tester) processJournal(src func(emit func(string, time.Time)) error) error {
+	t0 := time.Now()
+	var out func([]filter.Failure)
+	if t.o.Out != "" {
+		out = t.outFunc()
+	}
+	err := src(func(line string, ts time.Time) {
+		res := t.flt.ProcessLineAt(line, ts)
+		t.account(line, &res, out)
+	})
+	t.elapsed = t.env.Elapsed(t0)
+	return err
+}
+
+// account updates the statistics for one processed line (testRegex and
+// the body of process in fail2ban-regex).
+func (t *tester) account(line string, res *filter.Result, out func([]filter.Failure)) {
+	ignored := res.Ignored || res.NoFail > 0
+	ret := res.Failures[:0:0]
+	for _, f := range res.Failures {
+		if !f.NoFail {
+			ret = append(ret, f)
+		}
+	}
+	if out != nil {
+		if len(ret) > 0 && !ignored {
+			out(ret)
+		}
+		return
+	}
+	t.countHits(res, ret)
+	t.countPref(line, res)
+	failed := len(ret)+res.Pending > 0
+	t.countBuffered(line, res)
+	s := &t.stats
+	limit := t.o.printLimit()
+	switch {
+	case ignored:
+		s.ignored++
+		if !t.o.PrintNoIgnored && (t.o.PrintAllIgnored || s.ignored <= limit+1) {
+			s.ignoredLines = append(s.ignoredLines, line)
+		}
+	case failed:
+		s.matched++
+		if t.o.PrintAllMatched {
+			s.matchedLines = append(s.matchedLines, line)
+		}
+	default:
+		s.missed++
+		if !t.o.PrintNoMissed && (t.o.PrintAllMissed || s.missed <= limit+1) {
+			s.missedLines = append(s.missedLines, line)
+		}
+	}
+	s.tested++
+}
+
+// countHits increments the failregex counters: every match counts, but
+// a match dropped by an ignoreregex does not.
+func (t *tester) countHits(res *filter.Result, ret []filter.Failure) {
+	if res.Ignored {
+		t.countIgnore(res)
+		if t.maxLines <= 1 {
+			return
+		}
+		for _, f := range res.Failures {
+			t.fail[f.FailRegexIndex].hits++
+		}
+		return
+	}
+	for _, i := range res.Hits {
+		t.fail[i].hits++
+	}
+	if t.o.Verbose > 0 {
+		n := 0
+		for _, f := range res.Failures {
+			st := t.fail[f.FailRegexIndex]
+			st.ips = append(st.ips, hitInfo{id: f.ID.String(), t: f.Time, multi: n > 1})
+			if !f.NoFail {
+				n++
+			}
+		}
+	}
+}
+
+func (t *tester) countIgnore(res *filter.Result) {
+	i := res.IgnoreIndex - len(t.extraIgnore)
+	if i >= 0 && i < len(t.ignore) {
+		t.ignore[i].hits++
+	}
+}
+
+// countPref counts the lines the prefregex matched. A line with a
+// failregex hit passed the prefregex; other lines are searched again.
+func (t *tester) countPref(line string, res *filter.Result) {
+	pre := t.flt.PrefRegex()
+	if pre == nil {
+		return
+	}
+	if len(res.Hits) > 0 && t.o.Verbose == 0 {
+		t.pref.matched++
+		return
+	}
+	text := line
+	if t.dates != nil && t.dates.ok {
+		text = line[:t.dates.last.Start] + line[t.dates.last.End:]
+	}
+	m, _ := pre.Search(text + "\n")
+	if m == nil {
+		return
+	}
+	t.pref.matched++
+	if t.o.Verbose > 0 {
+		limit := t.o.printLimit()
+		switch {
+		case len(t.pref.groups) < limit:
+			t.pref.groups = append(t.pref.groups, groupDict(m))
+		case len(t.pref.groups) == limit:
+			t.pref.groups = append(t.pref.groups, "...")
+		}
+	}
+}
+
+// countBuffered re-counts buffered lines that a multi-line match consumed
+// as matched (they were counted as missed when they arrived).
+func (t *tester) countBuffered(line string, res *filter.Result) {
+	if t.maxLines <= 1 || len(res.Lines) == 0 {
+		return
+	}
+	lines := res.Lines
+	if lines[len(lines)-1] == line {
+		lines = lines[:len(lines)-1]
+	}
+	s := &t.stats
+	for _, l := range lines {
+		for i, m := range s.missedLines {
+			if m == l {
+				s.missedLines = append(s.missedLines[:i:i], s.missedLines[i+1:]...)
+				break
+			}
+		}
+		if t.o.PrintAllMatched {
+			s.matchedLines = append(s.matchedLines, l)
+		}
+		s.matched++
+		s.missed--
+	}
+}
