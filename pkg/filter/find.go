@@ -30,9 +30,8 @@ func (f *Filter) find(tl line, noDate bool, res *Result) {
 	if !ok {
 		return
 	}
-	if c, ok := pre["content"]; ok {
-		delete(pre, "content")
-		if c != "" {
+	if pre != nil {
+		if c, _ := pre.Group("content"); c != "" {
 			f.buf = []line{{post: c}}
 			text = c + "\n"
 		}
@@ -53,7 +52,7 @@ func (f *Filter) noteErr(r *Regex, err error, res *Result) {
 	}
 }
 
-func (f *Filter) prefilter(text string, res *Result) (map[string]string, bool) {
+func (f *Filter) prefilter(text string, res *Result) (*Match, bool) {
 	if f.pref == nil {
 		return nil, true
 	}
@@ -62,7 +61,7 @@ func (f *Filter) prefilter(text string, res *Result) (map[string]string, bool) {
 	if m == nil {
 		return nil, false
 	}
-	return groups(m), true
+	return m, true
 }
 
 // ignored searches every ignoreregex in text; the first hit wins.
@@ -78,7 +77,7 @@ func (f *Filter) ignored(text string, res *Result) bool {
 	return false
 }
 
-func (f *Filter) failRegexes(text string, org []line, pre map[string]string, noDate bool, res *Result) {
+func (f *Filter) failRegexes(text string, org []line, pre *Match, noDate bool, res *Result) {
 	dirty := false
 	for i, r := range f.fail {
 		if dirty {
@@ -164,23 +163,31 @@ func groups(m *Match) map[string]string {
 	return g
 }
 
-// merge overlays failregex groups on the prefregex groups; a failregex
-// group that did not take part removes the prefregex value (Python's
-// dict.update with None).
-func merge(pre map[string]string, m *Match) map[string]string {
-	g := groups(m)
-	if len(pre) == 0 {
-		return g
+// merge builds the failure data: the prefregex groups (without content)
+// overlaid with the failregex groups; a failregex group that did not take
+// part removes the prefregex value (Python's dict.update with None).
+func merge(pre, m *Match) map[string]string {
+	if pre == nil {
+		return groups(m)
 	}
-	out := make(map[string]string, len(pre)+len(g))
-	for k, v := range pre {
-		out[k] = v
+	out := groups(pre)
+	delete(out, "content")
+	if m.complex != nil {
+		g := groups(m)
+		for _, n := range m.names {
+			delete(out, n)
+		}
+		for k, v := range g {
+			out[k] = v
+		}
+		return out
 	}
-	for _, n := range m.names {
-		delete(out, n)
-	}
-	for k, v := range g {
-		out[k] = v
+	for k, n := range m.names {
+		if v, ok := m.groupAt(k); ok {
+			out[n] = v
+		} else {
+			delete(out, n)
+		}
 	}
 	return out
 }
