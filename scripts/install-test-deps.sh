@@ -4,7 +4,7 @@
 # systemd-journal-remote, nftables/iptables/ipset, sqlite3. Services are never
 # started by the install (policy-rc.d), so a stray fail2ban-server never runs.
 set -euo pipefail
-pkgs=(fail2ban python3-pyinotify python3-systemd php-cli systemd-journal-remote
+pkgs=(fail2ban python3-pyinotify python3-systemd php-cli systemd-journal-remote libsystemd-dev time
       nftables iptables ipset iproute2 sqlite3 procps)
 missing=()
 for p in "${pkgs[@]}"; do

@@ -26,7 +26,11 @@ func str2sec(v any) (any, error) {
 	}
 	r, err := config.Str2SecondsValue(pyval.Str(v))
 	if err != nil {
-		return nil, pyval.NewException("SyntaxError", "invalid decimal literal")
+		// Python's eval fails with a SyntaxError whose str() names the
+		// pseudo file, which is what fail2ban-client prints.
+		text := pyval.Str(v)
+		return nil, pyval.NewException("SyntaxError", "invalid decimal literal",
+			pyval.Tuple{"<string>", int64(1), int64(1), text, int64(1), int64(1)})
 	}
 	return r, nil
 }

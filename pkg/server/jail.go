@@ -56,7 +56,7 @@ func (s *Server) newJail(name, backendSpec string) (*Jail, error) {
 		log:         s.log.With("jail", name),
 		actions:     &actionList{},
 		fopts:       filter.DefaultOptions(),
-		logencoding: "auto",
+		logencoding: defaultEncoding(),
 		ignorecmd:   false,
 		extraRaw:    map[string]any{},
 	}
@@ -341,4 +341,14 @@ func (j *Jail) endReload(ctx context.Context) {
 		j.actions.remove(a.Name())
 	}
 	j.core.SetIdle(false)
+}
+
+// defaultEncoding is what `get <jail> logencoding` reports before any
+// `set logencoding`: "auto" resolved to the locale's encoding.
+func defaultEncoding() string {
+	enc, err := backend.ResolveEncoding("auto")
+	if err != nil {
+		return "UTF-8"
+	}
+	return enc
 }

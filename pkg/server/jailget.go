@@ -271,10 +271,15 @@ func (j *Jail) datePatternValue() any {
 		return pyval.Tuple{nil, "Default Detectors"}
 	}
 	d, err := datedetect.New(datedetect.Options{Pattern: p})
-	if err != nil || len(d.Templates()) == 0 {
+	if err != nil {
 		return pyval.Tuple{p, p}
 	}
-	return pyval.Tuple{p, d.Templates()[0]}
+	// Several templates ({DATE} expands to all defaults) read as the
+	// default detectors, as in fail2ban.
+	if t := d.Templates(); len(t) == 1 {
+		return pyval.Tuple{p, t[0]}
+	}
+	return pyval.Tuple{nil, "Default Detectors"}
 }
 
 // status is the reply of `status <jail> [flavor]`.

@@ -364,8 +364,9 @@ func (j *Jail) checkRegex(expr string) error {
 	if strings.TrimSpace(expr) == "" {
 		return errRegex("Cannot add empty regex")
 	}
-	if _, err := filter.CompileRegex(filter.ExpandTags(expr, useDNS), filter.RegexOptions{Multiline: ml}); err != nil {
-		return errRegex("Unable to compile regular expression '%s':\n%s", expr, err.Error())
+	expanded := filter.ExpandTags(expr, useDNS)
+	if _, err := filter.CompileRegex(expanded, filter.RegexOptions{Multiline: ml}); err != nil {
+		return errRegex("Unable to compile regular expression '%s':\n%s", expanded, err.Error())
 	}
 	return nil
 }
