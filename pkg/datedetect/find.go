@@ -9,34 +9,47 @@ import (
 )
 
 // hit is one template match: Python-numbered byte offsets (0 = whole).
+// loc points into buf when the matcher could fill it without allocating.
 type hit struct {
-	loc   []int
-	arr   [4]int
+	ext   []int // offsets allocated by the matcher, or nil
+	buf   [32]int
+	n     int // offsets in buf when ext is nil
 	start int // rune offsets of the whole match
 	end   int
 }
 
-// matchDate runs template t on line[pos:end] (byte offsets).
-func (d *Detector) matchDate(e *entry, line string, pos, end int) (hit, bool) {
-	var h hit
+func (h *hit) loc() []int {
+	if h.ext != nil {
+		return h.ext
+	}
+	return h.buf[:h.n]
+}
+
+func (h *hit) copyFrom(h2 *hit) { *h = *h2 }
+
+// matchDate runs template t on line[pos:end] (byte offsets) into h.
+func (d *Detector) matchDate(e *entry, line string, pos, end int, h *hit) bool {
 	var ok bool
 	switch {
 	case e.t.special && e.t.kind == kindEpoch:
-		h.arr, ok = matchEpoch(line[:end], pos, e.t.flags&flagLineBegin != 0, e.t.longFrm)
-		h.loc = h.arr[:]
+		var arr [4]int
+		arr, ok = matchEpoch(line[:end], pos, e.t.flags&flagLineBegin != 0, e.t.longFrm)
+		h.ext, h.n = nil, copy(h.buf[:], arr[:])
 	case e.t.special:
-		h.arr, ok = matchTAI64N(line[:end], pos, e.t.flags&flagLineBegin != 0)
-		h.loc = h.arr[:]
+		var arr [4]int
+		arr, ok = matchTAI64N(line[:end], pos, e.t.flags&flagLineBegin != 0)
+		h.ext, h.n = nil, copy(h.buf[:], arr[:])
 	default:
-		h.loc, ok = e.t.m.match(line, pos, end)
+		h.ext, h.n, ok = e.t.m.match(line, pos, end, &h.buf)
 	}
 	if !ok {
-		return h, false
+		return false
 	}
 	e.rawHits++
-	h.start = runeIndex(line, h.loc[0])
-	h.end = runeIndex(line, h.loc[1])
-	return h, true
+	loc := h.loc()
+	h.start = runeIndex(line, loc[0])
+	h.end = runeIndex(line, loc[1])
+	return true
 }
 
 // runeIndex converts a byte offset of s into Python's character offset.
@@ -100,21 +113,23 @@ func isAlnum(c string) bool {
 // Find returns the date of line, choosing the template as fail2ban's
 // DateDetector.matchTime does. ok is false when no template matched.
 func (d *Detector) Find(line string) (Match, bool) {
+	var cur, cand hit
 	d.mu.Lock()
-	e, h, ok := d.matchTime(line)
+	e, h, ok := d.matchTime(line, &cur, &cand)
 	d.mu.Unlock()
 	if !ok {
 		return Match{}, false
 	}
-	m := Match{Template: e.idx, Start: h.loc[0], End: h.loc[1]}
-	if len(h.loc) > 2 {
-		m.Start, m.End = h.loc[2], h.loc[3]
+	loc := h.loc()
+	m := Match{Template: e.idx, Start: loc[0], End: loc[1]}
+	if len(loc) > 2 {
+		m.Start, m.End = loc[2], loc[3]
 	}
 	if m.Start < 0 {
-		m.Start, m.End = h.loc[0], h.loc[0]
+		m.Start, m.End = loc[0], loc[0]
 	}
 	if m.End > m.Start {
-		m.Seconds, m.Time = d.convert(e.t, line, h.loc)
+		m.Seconds, m.Time = d.convert(e.t, line, loc)
 	}
 	return m, true
 }

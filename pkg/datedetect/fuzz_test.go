@@ -115,7 +115,12 @@ func checkEngines(t *testing.T, tm *template, line string) {
 			if pos > 0 && !utf8.RuneStart(line[pos]) {
 				continue
 			}
-			fast, fok := tm.m.match(line, pos, len(line))
+			var buf [32]int
+			ext, n, fok := tm.m.match(line, pos, len(line), &buf)
+			fast := ext
+			if ext == nil {
+				fast = buf[:n]
+			}
 			exact, eok := tm.m.matchExact(line, pos)
 			if fok != eok || fmt.Sprint(fast) != fmt.Sprint(exact) {
 				t.Fatalf("template %q on %q at %d: fast %v %v, exact %v %v", tm.name, line, pos, fok, fast, eok, exact)

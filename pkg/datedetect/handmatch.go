@@ -351,7 +351,7 @@ func (m *matcher) syslogFromDay(s string, k int, st *handState) int {
 // handMatch runs the hand-written matcher on s (anchored at 0) and returns
 // Python-numbered offsets, or ok=false when the relaxed regex would not
 // match. verified is false when the bound or back-reference checks fail.
-func (m *matcher) handMatch(s string) (loc []int, ok, verified bool) {
+func (m *matcher) handMatch(s string, buf *[32]int) (n int, ok, verified bool) {
 	start := 0
 	if m.handLB {
 		for k := 0; k < 2 && start < len(s); k++ {
@@ -370,10 +370,11 @@ func (m *matcher) handMatch(s string) (loc []int, ok, verified bool) {
 		q = m.matchSyslog(s, start, &st)
 	}
 	if q < 0 {
-		return nil, false, false
+		return 0, false, false
 	}
 	fields := handFields[m.hand]
-	loc = make([]int, 2*(m.npy+1))
+	n = 2 * (m.npy + 1)
+	loc := buf[:n]
 	loc[0], loc[1], loc[2], loc[3] = 0, q, start, q
 	for i, sp := range st.caps[:len(fields)] {
 		loc[4+2*i], loc[5+2*i] = sp.s, sp.e
@@ -382,5 +383,5 @@ func (m *matcher) handMatch(s string) (loc []int, ok, verified bool) {
 	if m.hand == handISO && s[st.caps[1].s] != s[st.caps[9].s] {
 		verified = false
 	}
-	return loc, true, verified
+	return n, true, verified
 }

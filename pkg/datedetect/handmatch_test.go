@@ -41,7 +41,9 @@ func TestHandMatch_Enabled(t *testing.T) {
 func compareHand(t *testing.T, tm *template, line string) {
 	t.Helper()
 	m := tm.m
-	loc, ok, _ := m.handMatch(line)
+	var buf [32]int
+	n, ok, _ := m.handMatch(line, &buf)
+	loc := buf[:n]
 	want := m.fast.FindStringSubmatchIndex(line)
 	if ok != (want != nil) {
 		t.Fatalf("%s on %q: hand ok=%v, regexp %v", tm.name, line, ok, want)

@@ -104,18 +104,26 @@ func (m *matcher) compileFast(expr string) error {
 // match searches line[pos:end] (the text ending at end, with the context
 // before pos visible as in Python's pattern.search(line, pos, endpos)) and
 // returns Python-numbered byte offsets: [2i, 2i+1] is group i, -1 if unset.
-func (m *matcher) match(line string, pos, end int) ([]int, bool) {
+// The result is either an allocated slice or, when ext is nil, the first n
+// entries of buf.
+func (m *matcher) match(line string, pos, end int, buf *[32]int) (ext []int, n int, ok bool) {
 	s := line[:end]
 	if m.hand != handNone && pos == 0 {
-		loc, ok, verified := m.handMatch(s)
+		n, ok, verified := m.handMatch(s, buf)
 		if !ok {
-			return nil, false
+			return nil, 0, false
 		}
 		if verified {
-			return loc, true
+			return nil, n, true
 		}
-		return m.matchExact(s, pos)
+		ext, ok = m.matchExact(s, pos)
+		return ext, 0, ok
 	}
+	ext, ok = m.matchRegexp(line, s, pos)
+	return ext, 0, ok
+}
+
+func (m *matcher) matchRegexp(line, s string, pos int) ([]int, bool) {
 	if m.fast != nil && !(m.caret && pos > 0) && !(m.dollar && strings.HasSuffix(s, "\n")) {
 		in := s[pos:]
 		if m.width >= 0 && pos == 0 && len(in) > m.width {

@@ -1,42 +1,48 @@
 package datedetect
 
-// candidate is a match kept while the scan looks for a better one.
+// candidate is a match kept while the scan looks for a better one; the
+// hit itself lives in the caller's buffer.
 type candidate struct {
-	h        hit
+	h        *hit
 	ok       bool
 	distance int
 	i        int
+}
+
+func (c *candidate) keep(h *hit, i int) {
+	c.h.copyFrom(h)
+	c.ok, c.distance, c.i = true, h.start, i
 }
 
 // matchTime picks the template for line with fail2ban's heuristics: try
 // the last winner first (inside its previous span when the characters
 // around it agree), then scan the list; prefer anchored templates and
 // matches that do not start later than before.
-func (d *Detector) matchTime(line string) (*entry, hit, bool) {
-	found := candidate{distance: notSet, i: -1}
+func (d *Detector) matchTime(line string, cur, cand *hit) (*entry, *hit, bool) {
+	found := candidate{h: cand, distance: notSet, i: -1}
 	ignore := notSet
-	var h hit
+	h := cur
 	var ok bool
 	var e *entry
 	i := d.lastIdx
 	if i < len(d.order) {
 		e = d.order[i]
-		h, ok, ignore = d.tryLast(e, line, i)
+		ok, ignore = d.tryLast(e, line, i, cur)
 		if ok && !(len(d.order) == 1 || e.t.anchored() ||
 			(h.start == d.lastPos.pos && h.end == d.lastEnd.pos)) {
-			found = candidate{h: h, ok: true, distance: h.start, i: i}
+			found.keep(cur, i)
 			ok = false
 		}
 	}
 	if !ok {
-		e, h, i, ok = d.scan(line, ignore, &found)
+		e, i, ok = d.scan(line, ignore, &found, cur)
 		if !ok && found.ok {
 			h, i, ok = found.h, found.i, true
 			e = d.order[i]
 		}
 	}
 	if !ok {
-		return nil, hit{}, false
+		return nil, nil, false
 	}
 	d.won(e, h, i, line)
 	return e, h, true
@@ -44,10 +50,9 @@ func (d *Detector) matchTime(line string) (*entry, hit, bool) {
 
 // tryLast runs the previous winner: on the whole line if it is anchored or
 // the boundaries moved, else only inside its previous span.
-func (d *Detector) tryLast(e *entry, line string, i int) (hit, bool, int) {
+func (d *Detector) tryLast(e *entry, line string, i int, h *hit) (bool, int) {
 	if e.t.anchored() {
-		h, ok := d.matchDate(e, line, 0, len(line))
-		return h, ok, i
+		return d.matchDate(e, line, 0, len(line), h), i
 	}
 	dist, endpos := d.lastPos.pos, d.lastEnd.pos
 	beginSame := charSlice(line, dist-1) == d.lastPos.before ||
@@ -55,43 +60,40 @@ func (d *Detector) tryLast(e *entry, line string, i int) (hit, bool, int) {
 	endSame := charSlice(line, endpos) == d.lastEnd.at ||
 		(charSlice(line, endpos-1) == d.lastEnd.before && !isAlnum(d.lastEnd.before))
 	if beginSame && endSame {
-		h, ok := d.matchDate(e, line, byteIndex(line, dist), byteIndex(line, endpos))
-		return h, ok, notSet
+		return d.matchDate(e, line, byteIndex(line, dist), byteIndex(line, endpos), h), notSet
 	}
-	h, ok := d.matchDate(e, line, 0, len(line))
-	return h, ok, i
+	return d.matchDate(e, line, 0, len(line), h), i
 }
 
 // scan tries the templates in list order.
-func (d *Detector) scan(line string, ignore int, found *candidate) (*entry, hit, int, bool) {
+func (d *Detector) scan(line string, ignore int, found *candidate, h *hit) (*entry, int, bool) {
 	n := len(d.order)
 	for i, e := range d.order {
 		if i == ignore {
 			continue
 		}
-		h, ok := d.matchDate(e, line, 0, len(line))
-		if !ok {
+		if !d.matchDate(e, line, 0, len(line), h) {
 			continue
 		}
 		if i+1 >= n || e.t.anchored() {
-			return e, h, i, true
+			return e, i, true
 		}
 		if h.start == 0 && e.hits > 0 && d.order[i+1].rawHits == 0 {
-			return e, h, i, true
+			return e, i, true
 		}
 		if h.start > e.distance || h.start > d.lastPos.pos {
 			if h.start < found.distance {
-				*found = candidate{h: h, ok: true, distance: h.start, i: i}
+				found.keep(h, i)
 			}
 			continue
 		}
-		return e, h, i, true
+		return e, i, true
 	}
-	return nil, hit{}, 0, false
+	return nil, 0, false
 }
 
 // won updates the statistics of the winning template and moves it up.
-func (d *Detector) won(e *entry, h hit, i int, line string) {
+func (d *Detector) won(e *entry, h *hit, i int, line string) {
 	e.hits++
 	e.lastUsed = float64(d.now().UnixNano()) / 1e9
 	e.distance = h.start
