@@ -3,16 +3,30 @@
 // failregex, ignoreregex and prefregex with <F-CONTENT>, the <HOST>,
 // <ADDR>, <F-ID> … tags, maxlines buffers with <SKIPLINES>, mlfid
 // sessions (<F-MLFID>, <F-NOFAIL>, <F-MLFGAINED>, <F-MLFFORGET>) and the
-// usedns policy.
+// usedns policy. Dates come from pkg/datedetect; the date text is cut out
+// of the line before matching, and the searched text ends in "\n", as in
+// fail2ban.
 //
 // Filters are written in Python's re dialect. Each pattern is translated
-// and compiled with Go's linear-time regexp whenever possible; patterns
-// that need lookarounds, conditional groups or back-references fall back
-// to github.com/dlclark/regexp2 with a match timeout, so that no pattern
-// can stall a jail. Regex.Engine reports which engine a pattern got.
+// once per target and compiled with Go's linear-time regexp whenever
+// possible: an ASCII form (Python's Unicode \d \w \s \b agree with the
+// cheap ASCII classes on ASCII text) and a Unicode form for other text.
+// Patterns that need lookarounds, conditional groups or back-references
+// (and \b on non-ASCII text) fall back to github.com/dlclark/regexp2 with
+// a match timeout, so no pattern can stall a jail; a timed-out search
+// counts as no match and is reported in Result.Errors. Regex.Engine says
+// which engine a pattern got. Before any engine runs, the literal prefix
+// and required substrings of the pattern (derived from a relaxed,
+// superset translation) reject most lines with a HasPrefix/Contains.
+//
+// Known limits: Python's $ (end, or before a final newline) is written as
+// (?m:$) for RE2, exact for the one-line texts fail2ban searches; texts
+// with an inner newline go to regexp2. \S, \W and \D inside a character
+// class on non-ASCII text, like \b, use regexp2's .NET classes, which
+// differ from Python's for a few exotic code points.
 //
 // The package knows nothing about configuration files: the server (or the
 // tester) resolves a filter definition into Options. It is kept apart from
-// the backends and actions so that both the server and the fail2ban-regex
+// the backends and actions so that the server and the fail2ban-regex
 // replacement share one matcher.
 package filter
