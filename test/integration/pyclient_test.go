@@ -220,4 +220,3 @@ func splitWords(s string) ([]string, error) {
 	}
 	return out, nil
 }
-
