@@ -38,6 +38,9 @@ func digitValue(r rune) (int, bool) {
 // date regex captures: optional surrounding whitespace, optional sign,
 // Unicode decimal digits.
 func pyInt(s string) (int, bool) {
+	if v, ok := asciiInt(s); ok {
+		return v, true
+	}
 	i, j := 0, len(s)
 	for i < j {
 		r, n := utf8.DecodeRuneInString(s[i:])
@@ -72,6 +75,22 @@ func pyInt(s string) (int, bool) {
 	}
 	if neg {
 		v = -v
+	}
+	return v, true
+}
+
+// asciiInt parses 1..9 ASCII digits, the common case.
+func asciiInt(s string) (int, bool) {
+	if len(s) == 0 || len(s) > 9 {
+		return 0, false
+	}
+	v := 0
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if c < '0' || c > '9' {
+			return 0, false
+		}
+		v = v*10 + int(c-'0')
 	}
 	return v, true
 }
