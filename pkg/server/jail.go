@@ -1,8 +1,10 @@
 package server
 
 import (
+	"net/netip"
+
 	"context"
-	"fmt"
+	"github.com/f2b/f2b/pkg/ipaddr"
 	"log/slog"
 	"strings"
 	"sync"
@@ -45,6 +47,9 @@ type Jail struct {
 	keptActions map[string]bool
 
 	filterGen atomic.Int64 // bumped whenever a filter setting changes
+
+	posMu     sync.Mutex
+	processed map[string]int64 // file -> offset past the last line handed to the core
 }
 
 func (s *Server) newJail(name, backendSpec string) (*Jail, error) {
@@ -58,6 +63,7 @@ func (s *Server) newJail(name, backendSpec string) (*Jail, error) {
 		fopts:       filter.DefaultOptions(),
 		logencoding: defaultEncoding(),
 		ignorecmd:   false,
+		processed:   map[string]int64{},
 		extraRaw:    map[string]any{},
 	}
 	var st jail.Store
@@ -69,37 +75,41 @@ func (s *Server) newJail(name, backendSpec string) (*Jail, error) {
 		Logger:        s.opts.Logger,
 		Actions:       j.actions,
 		Store:         st,
+		Resolver:      s.resolver,
 		IgnoreCommand: shellIgnore{runner: s.runner()},
+		Self: func(ctx context.Context) []netip.Addr {
+			return ipaddr.SelfAddrs(ctx, ipaddr.SelfOptions{Resolver: s.resolver})
+		},
 	})
 	if err != nil {
 		return nil, err
 	}
 	j.core = core
-	switch kind {
-	case "systemd":
-		jo, err := journalOptions(bopts)
+	k, fellBack, err := backend.Select(kind)
+	if err != nil {
+		return nil, pyval.NewException("ValueError", err.Error())
+	}
+	if fellBack {
+		j.log.Info("Could only initiated polling backend instead of " + pyval.Repr(kind))
+	}
+	j.kind = string(k)
+	if k == backend.KindSystemd {
+		jo, err := backend.ParseJournalOptions(bopts)
 		if err != nil {
-			return nil, err
+			return nil, errValue("%s", err.Error())
 		}
 		jo.Logger = j.log
 		jr, err := backend.NewJournal(jo)
 		if err != nil {
 			return nil, errRuntime("Failed to initialize any backend for Jail %s: %v", pyval.Repr(name), err)
 		}
-		j.journal, j.kind = jr, "systemd"
-	case "auto", "pyinotify", "polling", "gamin":
-		mode := backend.ModeInotify
-		j.kind = "pyinotify"
-		if kind == "polling" {
-			mode, j.kind = backend.ModePolling, "polling"
-		}
-		fs, err := backend.NewFiles(backend.FilesOptions{Mode: mode, Logger: j.log})
+		j.journal = jr
+	} else {
+		fs, err := backend.NewFiles(backend.FilesOptions{Mode: k.Mode(), Logger: j.log})
 		if err != nil {
 			return nil, err
 		}
 		j.files = fs
-	default:
-		return nil, errValue("Unknown backend %s. Must be among ['pyinotify', 'polling', 'systemd'] or 'auto'", kind)
 	}
 	if s.db != nil {
 		s.dbAddJail(name)
@@ -150,27 +160,6 @@ func splitArgs(s string) []string {
 	return out
 }
 
-func journalOptions(o map[string]string) (backend.JournalOptions, error) {
-	var jo backend.JournalOptions
-	for k, v := range o {
-		switch k {
-		case "journalpath":
-			jo.Path = v
-		case "journalfiles":
-			jo.Files = strings.Fields(v)
-		case "journalflags":
-			var n int
-			if _, err := fmt.Sscan(v, &n); err != nil {
-				return jo, errValue("invalid literal for int() with base 10: %s", pyval.Repr(v))
-			}
-			jo.Flags = n
-		case "namespace":
-			jo.Namespace = v
-		}
-	}
-	return jo, nil
-}
-
 func (j *Jail) setIdle(on bool) { j.core.SetIdle(on) }
 
 // start launches the backend, the filter pipeline and the core's run loop.
@@ -196,6 +185,8 @@ func (j *Jail) start(ctx context.Context) error {
 		defer wg.Done()
 		var err error
 		if j.journal != nil {
+			// Only entries newer than findtime matter, as in fail2ban.
+			j.journal.SetStart(time.Now().Add(-j.core.FindTime()))
 			err = j.journal.Run(rctx, lines)
 		} else {
 			err = j.files.Run(rctx, lines)
@@ -263,6 +254,11 @@ func (j *Jail) pipeline(ctx context.Context, lines <-chan backend.Line) {
 			for _, f := range res.Failures {
 				j.core.AddFailure(ctx, toJailFailure(f))
 			}
+			if ln.File != "" {
+				j.posMu.Lock()
+				j.processed[ln.File] = ln.Pos
+				j.posMu.Unlock()
+			}
 		}
 	}
 }
@@ -295,7 +291,18 @@ func (j *Jail) savePositions() {
 	if j.s.db == nil || j.files == nil {
 		return
 	}
+	// Store what the filter has processed, not what the backend has read
+	// ahead: a restart must not skip lines still in the channel.
+	j.posMu.Lock()
+	defer j.posMu.Unlock()
 	for _, p := range j.files.Positions() {
+		done, ok := j.processed[p.File]
+		if !ok {
+			continue
+		}
+		if done < p.Pos {
+			p.Pos = done
+		}
 		j.s.dbUpdateLog(j.name, p)
 	}
 }

@@ -1,8 +1,11 @@
 package server
 
 import (
+	"net"
+
 	"context"
 	"github.com/f2b/f2b/pkg/action"
+	"github.com/f2b/f2b/pkg/ipaddr"
 	"github.com/f2b/f2b/pkg/store"
 	"log/slog"
 	"sort"
@@ -57,6 +60,8 @@ type Server struct {
 
 	db *store.Store // nil while no dbfile is set
 
+	resolver *ipaddr.Cache // shared DNS cache (ignoreip names, ignoreself)
+
 	runnerOnce sync.Once
 	shell      action.Runner
 }
@@ -79,9 +84,10 @@ func New(opts Options) *Server {
 		log = slog.New(slog.DiscardHandler)
 	}
 	return &Server{
-		opts:  opts,
-		log:   log,
-		jails: make(map[string]*Jail),
+		resolver: ipaddr.NewCache(ipaddr.CacheOptions{Resolver: net.DefaultResolver}),
+		opts:     opts,
+		log:      log,
+		jails:    make(map[string]*Jail),
 		settings: globalSettings{
 			loglevel:     "INFO",
 			logtarget:    "STDERR",
