@@ -3,6 +3,7 @@ package config
 import (
 	"bufio"
 	"io"
+	"strconv"
 
 	"github.com/f2b/f2b/pkg/pyval"
 )
@@ -10,14 +11,77 @@ import (
 // Dump writes the stream as fail2ban-client -d (one Python repr per line)
 // or, with pretty, as --dp (pprint with width 1000, indent 2).
 func Dump(w io.Writer, stream [][]any, pretty bool) error {
-	bw := bufio.NewWriter(w)
+	bw := bufio.NewWriterSize(w, 64<<10)
+	var buf []byte
 	for _, cmd := range stream {
 		if pretty {
 			bw.WriteString(pformat(cmd))
 		} else {
-			bw.WriteString(pyval.Repr(cmd))
+			buf = appendRepr(buf[:0], cmd)
+			bw.Write(buf)
 		}
 		bw.WriteByte('\n')
 	}
 	return bw.Flush()
+}
+
+// appendRepr is pyval.Repr with a fast path for the values a stream is
+// made of (lists, plain ASCII strings, ints, bools, None); anything else
+// goes through pyval.Repr.
+func appendRepr(b []byte, v any) []byte {
+	switch x := v.(type) {
+	case []any:
+		b = append(b, '[')
+		for i, e := range x {
+			if i > 0 {
+				b = append(b, ", "...)
+			}
+			b = appendRepr(b, e)
+		}
+		return append(b, ']')
+	case string:
+		if q, ok := simpleQuote(x); ok {
+			b = append(b, q)
+			for i := 0; i < len(x); i++ {
+				if x[i] == '\\' {
+					b = append(b, '\\')
+				}
+				b = append(b, x[i])
+			}
+			return append(b, q)
+		}
+	case int64:
+		return strconv.AppendInt(b, x, 10)
+	case bool:
+		if x {
+			return append(b, "True"...)
+		}
+		return append(b, "False"...)
+	case nil:
+		return append(b, "None"...)
+	}
+	return append(b, pyval.Repr(v)...)
+}
+
+// simpleQuote reports the quote Python's repr uses for s when s is
+// printable ASCII needing no escapes other than backslashes.
+func simpleQuote(s string) (byte, bool) {
+	single, double := false, false
+	for i := 0; i < len(s); i++ {
+		switch c := s[i]; {
+		case c < 0x20 || c > 0x7e:
+			return 0, false
+		case c == '\'':
+			single = true
+		case c == '"':
+			double = true
+		}
+	}
+	switch {
+	case !single:
+		return '\'', true
+	case !double:
+		return '"', true
+	}
+	return 0, false
 }

@@ -3,6 +3,8 @@ package config
 import (
 	"strings"
 	"testing"
+
+	"github.com/f2b/f2b/pkg/pyval"
 )
 
 func TestPformat(t *testing.T) {
@@ -22,6 +24,28 @@ func TestPformat(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			if got := pformat(tt.in); got != tt.want {
 				t.Errorf("pformat =\n%s\nwant\n%s", got, tt.want)
+			}
+		})
+	}
+}
+
+func TestAppendRepr(t *testing.T) {
+	tests := []struct {
+		name string
+		in   any
+	}{
+		{name: "plain", in: "abc"},
+		{name: "single quote", in: "it's"},
+		{name: "both quotes", in: `it's "x"`},
+		{name: "backslash", in: `a\b`},
+		{name: "newline", in: "a\nb"},
+		{name: "unicode", in: "é\u2028"},
+		{name: "nested", in: []any{"set", int64(-3), true, false, nil, []any{"x", 1.5}}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if got, want := string(appendRepr(nil, tt.in)), pyval.Repr(tt.in); got != want {
+				t.Errorf("appendRepr = %s, want %s", got, want)
 			}
 		})
 	}
