@@ -21,7 +21,9 @@ func crashIP(i int) string { return fmt.Sprintf("10.%d.%d.%d", i>>16&255, i>>8&2
 // crashChild queues bans and, after each Flush, prints "durable N": every
 // ban below N was queued before the barrier and so is committed. It runs until its parent kills it.
 func crashChild(path string) {
-	st, err := Open(context.Background(), DefaultOptions(path))
+	opts := DefaultOptions(path)
+	opts.QueueSize = 256 // short queue: each barrier waits for few bans
+	st, err := Open(context.Background(), opts)
 	if err != nil {
 		fmt.Println("error", err)
 		os.Exit(2)
@@ -74,7 +76,7 @@ func TestStore_CrashSafety(t *testing.T) {
 	// bans are durable.
 	durable, reports := 0, 0
 	sc := bufio.NewScanner(stdout)
-	for (reports < 5 || durable < 2000) && sc.Scan() {
+	for (reports < 5 || durable < 1000) && sc.Scan() {
 		f := strings.Fields(sc.Text())
 		if n, err := strconv.Atoi(f[len(f)-1]); f[0] == "durable" && err == nil && n > durable {
 			durable = n
