@@ -4,6 +4,7 @@ import (
 	"context"
 	"log/slog"
 	"net/netip"
+	"slices"
 	"time"
 )
 
@@ -64,6 +65,8 @@ func DefaultOptions() Options {
 }
 
 func (o *Options) setDefaults() {
+	o.FailRegex = slices.Clone(o.FailRegex)
+	o.IgnoreRegex = slices.Clone(o.IgnoreRegex)
 	if o.MaxLines < 1 {
 		o.MaxLines = 1
 	}
