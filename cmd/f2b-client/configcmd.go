@@ -37,6 +37,11 @@ func (f *flags) configCommand(cmd *cobra.Command, args []string) (done bool, err
 		fmt.Fprintln(cmd.ErrOrStderr(), "ERROR: test configuration failed")
 		return true, &exitError{code: exitFailure}
 	}
+	// Problems fail2ban-client lets pass (bad time strings, include
+	// cycles) still deserve a line.
+	for _, e := range c.Errors() {
+		fmt.Fprintln(cmd.ErrOrStderr(), "WARNING:", e.Error())
+	}
 	if len(args) == 0 {
 		fmt.Fprintln(out, "OK: configuration test is successful")
 		return true, nil

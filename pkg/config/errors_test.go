@@ -131,6 +131,23 @@ func TestLoad_ErrorsCollected(t *testing.T) {
 	}
 }
 
+// TestLoad_SyntaxErrorsOfAllFiles: a syntax error stops the load, but the
+// other files' syntax errors are reported in the same run.
+func TestLoad_SyntaxErrorsOfAllFiles(t *testing.T) {
+	dir := writeTree(t, map[string]string{
+		"jail.conf":       "[a]\nbroken line\n",
+		"filter.d/x.conf": "[Definition]\nfailregex = ok\nalso broken\n",
+		"action.d/y.conf": "no section = here\n",
+	})
+	c, _ := Load(Options{Dir: dir})
+	details := c.Errors().Details()
+	for _, want := range []string{"jail.conf:2:", "filter.d/x.conf:3:", "action.d/y.conf:1:"} {
+		if !strings.Contains(details, want) {
+			t.Errorf("errors lack %q:\n%s", want, details)
+		}
+	}
+}
+
 // TestLoad_ErrorTreesMatchOracle: the dumps of the error trees still match
 // fail2ban-client -d byte for byte.
 func TestLoad_ErrorTreesMatchOracle(t *testing.T) {

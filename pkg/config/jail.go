@@ -222,5 +222,9 @@ func pythonAction(dir, jailName, file string, args []arg) []any {
 		}
 		rest = append(rest, a)
 	}
-	return []any{"set", jailName, "addaction", actname, pyJoin(pyJoin(dir, "action.d"), file), jsonDumps(rest)}
+	path := file
+	if !filepath.IsAbs(file) {
+		path = pyJoin(pyJoin(dir, "action.d"), file)
+	}
+	return []any{"set", jailName, "addaction", actname, path, jsonDumps(rest)}
 }

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"log/slog"
 	"os"
+	"path/filepath"
 	"strings"
 
 	"github.com/f2b/f2b/pkg/ini"
@@ -89,6 +90,7 @@ func Load(opts Options) (*Config, error) {
 	if err := l.load(c, opts); err != nil {
 		c.fatal = err
 		l.addError(err)
+		l.lintTree()
 	}
 	c.errs = append(c.errs, l.errs...)
 	return c, c.errs.Err()
@@ -148,6 +150,25 @@ func (l *loader) load(c *Config, opts Options) error {
 		}
 	}
 	return nil
+}
+
+// lintTree parses every .conf/.local file of the tree that was not read
+// yet, so that one -t run reports the syntax errors of all files, not only
+// of the file that stopped the load.
+func (l *loader) lintTree() {
+	for _, pattern := range []string{"*", "*/*", "*/*/*"} {
+		for _, ext := range []string{".conf", ".local"} {
+			files, _ := filepath.Glob(filepath.Join(l.dir, pattern+ext))
+			for _, f := range files {
+				if _, seen := l.cache.files[f]; seen {
+					continue
+				}
+				if p := l.cache.parse(f); p.err != nil {
+					l.addError(p.err)
+				}
+			}
+		}
+	}
 }
 
 func (l *loader) addError(err error) {
