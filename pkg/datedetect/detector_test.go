@@ -2,6 +2,7 @@ package datedetect
 
 import (
 	"errors"
+	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -240,5 +241,35 @@ func TestDetector_Reorder(t *testing.T) {
 	hits := d.Hits()
 	if hits[0].Hits != 2 {
 		t.Errorf("winning template not moved to the top: %+v", hits[:3])
+	}
+}
+
+// TestDetector_Concurrent shares one detector between goroutines (run it
+// with -race): every line must still get its own date.
+func TestDetector_Concurrent(t *testing.T) {
+	d := newTestDetector(t, "{^LN-BEG}", "", testNow)
+	lines := map[string]string{
+		"Jan  2 10:00:00 host x":      "2026-01-02T10:00:00Z",
+		"2024-01-02T10:00:00Z x":      "2024-01-02T10:00:00Z",
+		"[1700000000] x":              "2023-11-14T22:13:20Z",
+		"@4000000065535e3b0d8f3a44 x": "2023-11-14T11:47:07Z",
+	}
+	done := make(chan error)
+	for line, want := range lines {
+		go func() {
+			for range 200 {
+				m, ok := d.Find(line)
+				if got := m.Time.UTC().Format(time.RFC3339); !ok || got != want {
+					done <- fmt.Errorf("Find(%q) = %s, want %s", line, got, want)
+					return
+				}
+			}
+			done <- nil
+		}()
+	}
+	for range lines {
+		if err := <-done; err != nil {
+			t.Error(err)
+		}
 	}
 }

@@ -92,7 +92,11 @@ func TestDetector_DifferentialFail2ban(t *testing.T) {
 	requireFail2ban(t)
 	now := time.Date(2026, 11, 25, 12, 0, 0, 0, time.UTC)
 	g := newLineGen(1)
-	lines := make([]string, 3000)
+	n := 3000
+	if raceEnabled || testing.Short() {
+		n = 800
+	}
+	lines := make([]string, n)
 	for i := range lines {
 		lines[i] = g.line()
 	}
