@@ -95,18 +95,23 @@ func (s *Store) CurrentBans(ctx context.Context, q CurrentQuery) ([]Ban, error) 
 	if maxm == 0 {
 		maxm = s.MaxMatches()
 	}
-	var out []Ban
-	for rows.Next() {
-		b, err := s.scanBan(rows, q.Jail)
-		if err != nil {
-			return nil, fmt.Errorf("current bans of jail %q: %w", q.Jail, err)
-		}
-		if b.IP == "" || !q.correct(&b, now) {
-			continue
+	d := newDecoder(func(b *Ban) bool {
+		if b.IP == "" || !q.correct(b, now) {
+			return false
 		}
 		b.Data.Matches = lastMatches(b.Data.Matches, maxm)
-		out = append(out, b)
+		return true
+	}, s.opts.Logger)
+	for rows.Next() {
+		var p pendingBan
+		if err := scanPending(rows, &p); err != nil {
+			d.wait()
+			return nil, fmt.Errorf("current bans of jail %q: %w", q.Jail, err)
+		}
+		p.ban.Jail = q.Jail
+		d.add(p)
 	}
+	out := d.wait()
 	return out, rows.Err()
 }
 

@@ -297,3 +297,22 @@ func TestOpen_FutureVersion(t *testing.T) {
 		t.Errorf("Open(version 9) = %v, want ErrFutureVersion", err)
 	}
 }
+
+// TestStore_CurrentBansManyChunks restores more rows than one decode chunk
+// and requires every row, in table order, with its data.
+func TestStore_CurrentBansManyChunks(t *testing.T) {
+	st := memStore(t, "sshd")
+	n := 2*decodeChunk + 17
+	for i := range n {
+		st.AddBan(ban("sshd", crashIP(i), 10, 600, 1))
+	}
+	got, err := st.CurrentBans(context.Background(), CurrentQuery{Jail: "sshd"})
+	if err != nil || len(got) != n {
+		t.Fatalf("CurrentBans = %d bans, %v; want %d", len(got), err, n)
+	}
+	for i, b := range got {
+		if b.IP != crashIP(i) || b.Data.Matches[0].Line() != "m "+crashIP(i) || b.Jail != "sshd" {
+			t.Fatalf("ban %d = %+v", i, b)
+		}
+	}
+}
