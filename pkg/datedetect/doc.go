@@ -9,11 +9,28 @@
 // It is a leaf package (stdlib plus the regexp2 fallback engine) so that
 // pkg/filter and the fail2ban-regex port share one implementation.
 //
-// Templates are matched with Go's regexp on a relaxed form of the Python
-// regex (word-boundary look-arounds and back-references removed); the
-// removed conditions are checked in code, and only when such a check fails
-// is the exact translation run on regexp2. A relaxed regex matches whenever
-// the exact one does, and when its leftmost match passes the checks it is
-// the match Python's backtracking engine returns, so the fast path never
-// changes a result.
+// Matching runs in three tiers, all giving Python's result:
+//
+//   - The anchored ISO 8601 and syslog default templates (the hot path of
+//     {^LN-BEG} and ^{DATE}) have hand-written matchers; FuzzHandMatch
+//     checks them against Go's regexp on the same relaxed regex.
+//   - Every other template runs on Go's regexp with a relaxed form of the
+//     Python regex: fail2ban's word-boundary look-arounds and
+//     back-references are removed and checked in code afterwards. A relaxed
+//     regex matches whenever the exact one does, and when its leftmost
+//     match passes the checks it is the match Python's backtracking engine
+//     returns.
+//   - When a check fails, or the pattern needs look-arounds, conditionals
+//     or other constructs RE2 lacks, the exact translation runs on regexp2
+//     (slow, rare). The Epoch and TAI64N templates are matched by hand.
+//
+// Known differences from fail2ban 1.0.2, all in corners: fail2ban shares a
+// template's raw hit counter between every detector of the process (jails
+// using the same templates influence each other's tie-breaks; here each
+// detector counts its own); fail2ban keeps `lastUsed` in real time while
+// this package uses Options.Now; an unknown upper-case zone abbreviation
+// (`ABC`) or `%I` with an unmatched optional `%p` makes fail2ban raise
+// instead of returning no date, here it is "no date"; a zone offset written
+// with non-ASCII digits is rejected; `%s`/`%r` in a pattern are rejected
+// instead of producing fail2ban's garbage template.
 package datedetect
