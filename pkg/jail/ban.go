@@ -7,9 +7,25 @@ import (
 )
 
 // banTicket runs fail2ban's "banning a ticket": add it to the ban list,
-// apply bantime.increment, run the actions and record it in the store.
-// Callers hold actMu. It reports whether the ticket was newly banned.
+// apply bantime.increment, record it in the store (durably, see Syncer)
+// and then run the actions. Callers hold actMu. It reports whether the
+// ticket was newly banned.
 func (j *Jail) banTicket(ctx context.Context, t Ticket) bool {
+	p, ok := j.admit(ctx, t)
+	if !ok {
+		return false
+	}
+	if p.recorded {
+		j.sync(ctx, 1)
+	}
+	j.runBanActions(ctx, p.t)
+	return true
+}
+
+// admit adds t to the ban list, applies bantime.increment and queues its
+// store record; the actions are left to the caller, to run once the
+// record is durable. Callers hold actMu.
+func (j *Jail) admit(ctx context.Context, t Ticket) (pendingBan, bool) {
 	now := j.now()
 	j.banMu.Lock()
 	if t.BanTime == 0 {
@@ -24,26 +40,24 @@ func (j *Jail) banTicket(ctx context.Context, t Ticket) bool {
 	switch {
 	case e == nil:
 		j.logf(ctx, slog.LevelInfo, "[%s] Ignore %s, expired bantime", j.opts.Name, t)
-		return false
+		return pendingBan{}, false
 	case !added:
 		j.alreadyBanned(ctx, cur, now)
 		j.maybeCheck(ctx, cur, now)
-		return false
+		return pendingBan{}, false
 	}
 	record := !cur.Restored
 	if record {
 		cur, record = j.increase(ctx, e, cur)
 	}
-	j.logBan(ctx, cur)
-	if err := j.opts.Actions.Ban(ctx, cur); err != nil {
-		j.log.Error("ban actions failed", logKeyIP, cur.String(), logKeyErr, err)
-	}
+	p := pendingBan{t: cur}
 	if record && j.opts.Store != nil {
+		p.recorded = true
 		if err := j.opts.Store.AddBan(ctx, j.opts.Name, cur); err != nil {
 			j.log.Error("recording ban", logKeyIP, cur.String(), logKeyErr, err)
 		}
 	}
-	return true
+	return p, true
 }
 
 func (j *Jail) logBan(ctx context.Context, t Ticket) {
@@ -153,15 +167,7 @@ func (j *Jail) unbanExpired(ctx context.Context) int {
 	return len(expired)
 }
 
-// processQueue bans every queued ticket.
+// processQueue bans every queued ticket, in durable batches.
 func (j *Jail) processQueue(ctx context.Context) int {
-	n := 0
-	for _, t := range j.dequeue() {
-		j.actMu.Lock()
-		if j.banTicket(ctx, t) {
-			n++
-		}
-		j.actMu.Unlock()
-	}
-	return n
+	return j.banBatch(ctx, j.dequeue())
 }

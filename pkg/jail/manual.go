@@ -29,17 +29,12 @@ func (e *NotBannedError) Error() string {
 // returns how many ids were newly banned; an id already banned counts 0
 // but its ban is extended to now + bantime.
 func (j *Jail) BanIP(ctx context.Context, ids ...string) int {
-	n := 0
+	tickets := make([]Ticket, 0, len(ids))
 	for _, id := range ids {
 		k := parseTarget(id)
-		t := Ticket{IP: k.ip, ID: k.id, Time: j.now(), Matches: []string{}}
-		j.actMu.Lock()
-		if j.banTicket(ctx, t) {
-			n++
-		}
-		j.actMu.Unlock()
+		tickets = append(tickets, Ticket{IP: k.ip, ID: k.id, Time: j.now(), Matches: []string{}})
 	}
-	return n
+	return j.banBatch(ctx, tickets)
 }
 
 // UnbanIP is "set <jail> unbanip [--report-absent] <id>…": unban each id

@@ -28,6 +28,7 @@ func (j *Jail) restore(ctx context.Context) {
 		return
 	}
 	_, rules, _ := j.snapshot()
+	batch := make([]Ticket, 0, min(len(rows), restoreBatch))
 	for _, t := range rows {
 		t, ok := restoredTicket(t, j.BanTime(), limit, now)
 		if !ok {
@@ -37,7 +38,57 @@ func (j *Jail) restore(ctx context.Context) {
 			j.logf(ctx, levelNotice, "[%s] Ignore %s by %s", j.opts.Name, t.String(), rule)
 			continue
 		}
-		j.enqueue(t)
+		if batch = append(batch, t); len(batch) == restoreBatch {
+			j.restoreChunk(ctx, batch)
+			batch = batch[:0]
+		}
+	}
+	j.restoreChunk(ctx, batch)
+}
+
+// BulkActions is optionally implemented by Actions: BanMany bans many
+// restored tickets at once (one nft or ipset batch instead of a command
+// per ticket), with the same norestored rule as Ban. The jail uses it to
+// restore a large ban list quickly at start.
+type BulkActions interface {
+	BanMany(ctx context.Context, tickets []Ticket) error
+}
+
+// restoreBatch is how many restored tickets go to the actions at once.
+const restoreBatch = 10000
+
+// restoreChunk adds restored tickets to the ban list and runs their
+// actions, in bulk when the actions allow it. Restored bans are already in
+// the store, so nothing is written.
+func (j *Jail) restoreChunk(ctx context.Context, tickets []Ticket) {
+	if len(tickets) == 0 {
+		return
+	}
+	j.actMu.Lock()
+	defer j.actMu.Unlock()
+	banned := make([]Ticket, 0, len(tickets))
+	now := j.now()
+	j.banMu.Lock()
+	for _, t := range tickets {
+		if e, added := j.bm.add(t, now); added {
+			banned = append(banned, e.t)
+		}
+	}
+	j.banMu.Unlock()
+	for _, t := range banned {
+		j.logBan(ctx, t)
+	}
+	bulk, ok := j.opts.Actions.(BulkActions)
+	if !ok {
+		for _, t := range banned {
+			if err := j.opts.Actions.Ban(ctx, t); err != nil {
+				j.log.Error("ban actions failed", logKeyIP, t.String(), logKeyErr, err)
+			}
+		}
+		return
+	}
+	if err := bulk.BanMany(ctx, banned); err != nil {
+		j.log.Error("ban actions failed", logKeyErr, err)
 	}
 }
 

@@ -86,6 +86,33 @@ func (l *actionList) Ban(ctx context.Context, t jail.Ticket) error {
 	return errors.Join(errs...)
 }
 
+// BanMany implements jail.BulkActions for restored tickets: actions that
+// implement action.BulkBanner get the whole batch at once (one nft or
+// ipset restore script), the others one Ban per ticket; actions with
+// norestored skip restored tickets as in Ban.
+func (l *actionList) BanMany(ctx context.Context, tickets []jail.Ticket) error {
+	var errs []error
+	for _, a := range l.snapshot() {
+		ats := make([]*action.Ticket, 0, len(tickets))
+		for _, t := range tickets {
+			if !t.Restored || !a.NoRestored() {
+				ats = append(ats, actionTicket(t))
+			}
+		}
+		if len(ats) == 0 {
+			continue
+		}
+		if b, ok := any(a).(action.BulkBanner); ok {
+			errs = append(errs, b.BanMany(ctx, ats))
+			continue
+		}
+		for _, at := range ats {
+			errs = append(errs, a.Ban(ctx, at))
+		}
+	}
+	return errors.Join(errs...)
+}
+
 func (l *actionList) Unban(ctx context.Context, t jail.Ticket) error {
 	at := actionTicket(t)
 	var errs []error
@@ -132,6 +159,12 @@ func actionTicket(t jail.Ticket) *action.Ticket {
 	}
 }
 
+// Compile-time checks of the optional jail interfaces.
+var (
+	_ jail.BulkActions = (*actionList)(nil)
+	_ jail.Syncer      = storeAdapter{}
+)
+
 // storeAdapter adapts pkg/store to the jail's small Store interface.
 type storeAdapter struct {
 	st  *store.Store
@@ -151,6 +184,12 @@ func (a storeAdapter) AddBan(ctx context.Context, jailName string, t jail.Ticket
 		d.Fields = append(d.Fields, store.Field{Key: k, Value: v})
 	}
 	return a.st.AddBan(store.Ban{Jail: jailName, IP: t.String(), Time: t.Time, BanTime: bt, BanCount: t.BanCount, Data: d})
+}
+
+// Sync implements jail.Syncer: AddBan only queues, and the jail calls
+// Sync once per batch before running the actions of its bans.
+func (a storeAdapter) Sync(ctx context.Context) error {
+	return a.st.Flush(ctx)
 }
 
 func (a storeAdapter) DelBans(ctx context.Context, jailName string, ids ...string) error {
