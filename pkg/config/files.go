@@ -50,18 +50,37 @@ func isPathError(err error) bool {
 
 // candidates lists the files of logical name base (".conf", ".d/*.conf",
 // ".local", ".d/*.local"), keeping only those that exist.
-func candidates(base string) []string {
+func (l *loader) candidates(base string) []string {
 	list := []string{base + ".conf"}
 	list = append(list, dirGlob(base+".d", ".conf")...)
 	list = append(list, base+".local")
 	list = append(list, dirGlob(base+".d", ".local")...)
 	out := list[:0]
 	for _, f := range list {
-		if _, err := os.Stat(f); err == nil {
+		if l.stat(f).exists {
 			out = append(out, f)
 		}
 	}
 	return out
+}
+
+type statResult struct{ exists, regular bool }
+
+// stat caches os.Stat for the duration of one load: the same .local
+// siblings are probed for every filter that includes common.conf.
+func (l *loader) stat(name string) statResult {
+	if r, ok := l.stats[name]; ok {
+		return r
+	}
+	var r statResult
+	if st, err := os.Stat(name); err == nil {
+		r = statResult{exists: true, regular: st.Mode().IsRegular()}
+	}
+	if l.stats == nil {
+		l.stats = map[string]statResult{}
+	}
+	l.stats[name] = r
+	return r
 }
 
 // dirGlob is Python's sorted(glob("dir/*ext")): hidden names never match.
@@ -82,19 +101,14 @@ func dirGlob(dir, ext string) []string {
 	return out
 }
 
-func isFile(name string) bool {
-	st, err := os.Stat(name)
-	return err == nil && st.Mode().IsRegular()
-}
-
 // withLocal inserts after each file its ".local" sibling when that exists
 // and is not already listed.
-func withLocal(list []string) []string {
+func (l *loader) withLocal(list []string) []string {
 	out := make([]string, 0, len(list))
 	for _, f := range list {
 		out = append(out, f)
 		local := strings.TrimSuffix(f, filepath.Ext(f)) + ".local"
-		if !contains(list, local) && isFile(local) {
+		if !contains(list, local) && l.stat(local).regular {
 			out = append(out, local)
 		}
 	}
@@ -113,7 +127,7 @@ func contains(list []string, s string) bool {
 // expand applies [INCLUDES] before/after recursively to list.
 func (l *loader) expand(list, seen []string) ([]string, error) {
 	var out []string
-	for _, f := range withLocal(list) {
+	for _, f := range l.withLocal(list) {
 		got, err := l.includes(f, seen)
 		if err != nil {
 			return nil, err
@@ -205,7 +219,7 @@ func (l *loader) read(name string) (*store, error) {
 	if !filepath.IsAbs(name) {
 		base = pyJoin(l.dir, name)
 	}
-	files := candidates(base)
+	files := l.candidates(base)
 	if len(files) == 0 {
 		return nil, fmt.Errorf("%w for %q under %s", errNoFiles, name, l.dir)
 	}

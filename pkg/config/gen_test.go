@@ -168,7 +168,7 @@ func writeGenTree(t testing.TB, files map[string]string) string {
 // TestStream_GeneratedTrees compares random trees with fail2ban-client -d.
 func TestStream_GeneratedTrees(t *testing.T) {
 	needOracle(t)
-	seeds := 150
+	seeds := 120
 	if testing.Short() {
 		seeds = 20
 	}

@@ -43,6 +43,7 @@ type loader struct {
 	jails  *store
 	errs   ini.ErrorList
 	noLogs []string // enabled jails whose logpath matched no file
+	stats  map[string]statResult
 }
 
 func newLoader(opts Options) *loader {
