@@ -316,3 +316,28 @@ func TestStore_CurrentBansManyChunks(t *testing.T) {
 		}
 	}
 }
+
+func TestStore_Journal(t *testing.T) {
+	tests := []struct {
+		name   string
+		in     []float64
+		want   float64
+		wantOK bool
+	}{
+		{name: "none"},
+		{name: "one", in: []float64{1700000000.25}, want: 1700000000.25, wantOK: true},
+		{name: "updated", in: []float64{1, 1700000001.5}, want: 1700000001.5, wantOK: true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			st := memStore(t, "sshd")
+			for _, e := range tt.in {
+				st.UpdateJournal("sshd", "2023-11-14T22:13:20", e)
+			}
+			iso, got, ok, err := st.Journal(context.Background(), "sshd")
+			if err != nil || ok != tt.wantOK || got != tt.want || (ok && iso != "2023-11-14T22:13:20") {
+				t.Errorf("Journal = %q, %v, %v, %v; want %v, %v", iso, got, ok, err, tt.want, tt.wantOK)
+			}
+		})
+	}
+}
