@@ -1,0 +1,79 @@
+package loadgen
+
+import (
+	"context"
+	"fmt"
+	"net"
+
+	"github.com/f2b/f2b/pkg/protocol"
+)
+
+// conn is one keep-alive client connection.
+type conn struct {
+	c   net.Conn
+	r   *protocol.Reader
+	enc *protocol.Encoder
+	dec *protocol.Decoder
+	buf []byte
+}
+
+func dial(ctx context.Context, socket string) (*conn, error) {
+	var d net.Dialer
+	c, err := d.DialContext(ctx, "unix", socket)
+	if err != nil {
+		return nil, err
+	}
+	return &conn{
+		c:   c,
+		r:   protocol.NewReader(c, protocol.ReaderOptions{}),
+		enc: protocol.NewEncoder(protocol.EncodeOptions{}),
+		dec: protocol.NewDecoder(protocol.DecodeOptions{Reply: true}),
+	}, nil
+}
+
+// exchange sends one request and returns the decoded reply.
+func (c *conn) exchange(cmd []any) (any, error) {
+	msg, err := c.enc.Append(c.buf[:0], cmd)
+	if err != nil {
+		return nil, fmt.Errorf("encoding request: %w", err)
+	}
+	msg = append(msg, protocol.End...)
+	c.buf = msg[:0]
+	if _, err := c.c.Write(msg); err != nil {
+		return nil, fmt.Errorf("sending request: %w", err)
+	}
+	raw, err := c.r.Next()
+	if err != nil {
+		return nil, fmt.Errorf("reading reply: %w", err)
+	}
+	return c.dec.Decode(raw)
+}
+
+// close ends the connection politely, with the close marker.
+func (c *conn) close() {
+	c.c.Write(protocol.CloseMessage)
+	c.c.Close()
+}
+
+// runClient sends client idx's requests one at a time over one connection
+// and returns how many were answered acceptably.
+func runClient(ctx context.Context, opts Options, idx int) (int, error) {
+	c, err := dial(ctx, opts.Socket)
+	if err != nil {
+		return 0, err
+	}
+	defer c.close()
+	stop := context.AfterFunc(ctx, func() { c.c.Close() })
+	defer stop()
+	for i := range opts.Requests {
+		cmd := opts.Command(idx, i)
+		reply, err := c.exchange(cmd)
+		if err != nil {
+			return i, err
+		}
+		if err := opts.Check(reply); err != nil {
+			return i, fmt.Errorf("request %d %v: %w", i, cmd, err)
+		}
+	}
+	return opts.Requests, nil
+}
