@@ -3,6 +3,7 @@ package regextest
 import (
 	"errors"
 	"fmt"
+	"sort"
 	"strconv"
 	"strings"
 
@@ -109,6 +110,7 @@ func matchLong(name string) (*optSpec, string, error) {
 	case 1:
 		return spec, hits[0], nil
 	}
+	sort.Strings(hits)
 	return nil, "", &UsageError{Msg: fmt.Sprintf("ambiguous option: %s (%s?)", name, strings.Join(hits, ", "))}
 }
 

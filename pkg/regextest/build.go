@@ -58,7 +58,7 @@ func (t *tester) build(journal bool) error {
 		MaxLines:    t.maxLines,
 		UseDNS:      dns,
 		Dates:       dates,
-		CheckAll:    !t.o.NoCheckAll && t.o.Out == "",
+		CheckAll:    t.checkAll(),
 		Logger:      t.env.Logger,
 		Now:         t.env.Now,
 	})

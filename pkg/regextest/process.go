@@ -94,13 +94,18 @@ func (t *tester) processJournal(src func(emit func(string, time.Time)) error) er
 // account updates the statistics for one processed line (testRegex and
 // the body of process in fail2ban-regex).
 func (t *tester) account(line string, res *filter.Result, out func([]filter.Failure)) {
-	ignored := res.Ignored || res.NoFail > 0
 	ret := res.Failures[:0:0]
+	nofail := false
 	for _, f := range res.Failures {
 		if !f.NoFail {
 			ret = append(ret, f)
+		} else {
+			nofail = true
 		}
 	}
+	// Without check-all, fail2ban drops an mlfid session's nofail match
+	// silently (the line is missed); with it, the match is reported.
+	ignored := res.Ignored || nofail || (res.NoFail > 0 && t.checkAll())
 	if out != nil {
 		if len(ret) > 0 && !ignored {
 			out(ret)
@@ -146,8 +151,12 @@ func (t *tester) countHits(res *filter.Result, ret []filter.Failure) {
 		}
 		return
 	}
-	for _, i := range res.Hits {
-		t.fail[i].hits++
+	if t.checkAll() {
+		for _, i := range res.Hits {
+			t.fail[i].hits++
+		}
+	} else if len(ret) > 0 || res.Pending > 0 || len(res.Failures) > 0 {
+		t.fail[res.Hits[len(res.Hits)-1]].hits++
 	}
 	if t.o.Verbose > 0 {
 		n := 0
@@ -224,3 +233,7 @@ func (t *tester) countBuffered(line string, res *filter.Result) {
 		s.missed--
 	}
 }
+
+// checkAll is fail2ban-regex's checkAllRegex: on unless --no-check-all or
+// -o is given.
+func (t *tester) checkAll() bool { return !t.o.NoCheckAll && t.o.Out == "" }
