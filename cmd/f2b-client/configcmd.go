@@ -1,6 +1,7 @@
 package main
 
 import (
+	"errors"
 	"fmt"
 	"runtime/debug"
 
@@ -18,6 +19,11 @@ func (f *flags) configCommand(cmd *cobra.Command, args []string) (done bool, err
 	debug.SetGCPercent(800)
 	c, _ := config.Load(config.Options{Dir: f.conf, Logger: f.logger(cmd.ErrOrStderr()), Main: f.mainOptions()})
 	out := cmd.OutOrStdout()
+	if errors.Is(c.Fatal(), config.ErrNoBaseDir) {
+		// fail2ban-client reports this before reading anything.
+		fmt.Fprintf(out, "ERROR: Base configuration directory %s does not exist \n", c.Dir())
+		return true, &exitError{code: exitFailure}
+	}
 	if f.dump || f.dumpPretty {
 		if c.Stream() == nil {
 			fmt.Fprintln(out, "ERROR: The configuration stream failed because of the invalid syntax.")

@@ -69,6 +69,7 @@ func TestRun(t *testing.T) {
 		{name: "test broken jail", in: []string{"-t"}, tree: "broken-jail", want: "", wantCode: 255},
 		{name: "test missing logs", in: []string{"-t"}, tree: "no-logs", want: "", wantCode: 255},
 		{name: "dump fatal", in: []string{"-d"}, tree: "fatal", want: "ERROR: The configuration stream failed because of the invalid syntax.\n", wantCode: 255},
+		{name: "missing dir", in: []string{"-c", "/nonexistent/f2b-conf", "-d"}, want: "ERROR: Base configuration directory /nonexistent/f2b-conf does not exist \n", wantCode: 255},
 		{name: "dump ok", in: []string{"-d"}, tree: "ok", want: "['set', 'syslogsocket', 'auto']\n", wantPref: true},
 		{name: "dump with broken jail still ok", in: []string{"-d"}, tree: "broken-jail", want: "['set'", wantPref: true},
 	}

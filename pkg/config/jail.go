@@ -173,10 +173,10 @@ func (l *loader) jailAction(j *jail, act string) error {
 		if isReadError(err) {
 			return &jailDefError{fmt.Sprintf("Unable to read action %s", pyval.Repr(name))}
 		}
-		return fmt.Errorf("Error in action definition %s: %w", pyval.Repr(act), err)
+		return fmt.Errorf("error in action definition %s: %w", pyval.Repr(act), err)
 	}
 	if err := ar.getOptions(j.opts, false); err != nil {
-		return fmt.Errorf("Error in action definition %s: %w", pyval.Repr(act), err)
+		return fmt.Errorf("error in action definition %s: %w", pyval.Repr(act), err)
 	}
 	j.actions = append(j.actions, ar)
 	return nil

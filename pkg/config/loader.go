@@ -14,8 +14,12 @@ import (
 // DefaultDir is fail2ban's configuration directory.
 const DefaultDir = "/etc/fail2ban"
 
-// errNoFiles: a logical name has none of its files.
-var errNoFiles = errors.New("found no accessible config files")
+var (
+	// errNoFiles: a logical name has none of its files.
+	errNoFiles = errors.New("found no accessible config files")
+	// ErrNoBaseDir: the configuration directory does not exist.
+	ErrNoBaseDir = errors.New("base configuration directory does not exist")
+)
 
 func isReadError(err error) bool { return errors.Is(err, errNoFiles) }
 
@@ -83,7 +87,7 @@ func Load(opts Options) (*Config, error) {
 	l := newLoader(opts)
 	c := &Config{dir: l.dir}
 	if _, err := os.Stat(l.dir); err != nil {
-		c.fatal = fmt.Errorf("Base configuration directory %s does not exist ", l.dir)
+		c.fatal = fmt.Errorf("%w: %s", ErrNoBaseDir, l.dir)
 		l.errs.Add(ini.Pos{File: l.dir}, "base configuration directory does not exist")
 		c.errs = l.errs
 		return c, l.errs.Err()

@@ -45,6 +45,9 @@ func (c *Config) TestOK() bool { return c.OK() && len(c.noLogs) == 0 }
 // Errors lists every problem found while loading, with positions.
 func (c *Config) Errors() ini.ErrorList { return c.errs }
 
+// Dir is the configuration directory that was read.
+func (c *Config) Dir() string { return c.dir }
+
 // Early returns the general options a client needs before any server
 // contact (socket, pidfile, loglevel, logtarget, syslogsocket).
 func (c *Config) Early() map[string]string { return c.early }
