@@ -2,6 +2,9 @@
 # it finds, one JSON array per line. Used only by datedetect's differential
 # test; input is a JSON object on stdin:
 #   {"pattern": "...", "tz": "..." or null, "now": <epoch>, "lines": [...]}
+# or {"now": <epoch>, "requests": [<such objects>, ...]} for a batch (each
+# request gets a fresh detector whose shared template hit counters are
+# reset, as in a fresh process).
 import json
 import sys
 
@@ -16,7 +19,7 @@ from fail2ban.server.datedetector import DateDetector  # noqa: E402
 from fail2ban.server.filter import Filter  # noqa: E402
 
 
-def main():
+def run(req):
     flt = Filter(None)
     if req.get("tz"):
         flt.setLogTimeZone(req["tz"])
@@ -27,9 +30,13 @@ def main():
             flt.dateDetector = DateDetector()
             flt.dateDetector.default_tz = flt.getLogTimeZone()
     except Exception as e:  # bad pattern
-        print(json.dumps({"error": "%s: %s" % (type(e).__name__, e)}))
-        return
+        return {"error": "%s: %s" % (type(e).__name__, e)}
     dd = flt.dateDetector
+    if req.get("reset"):
+        if not dd.templates:
+            dd.addDefaultTemplate()
+        for t in dd.templates:
+            t.template.hits = 0
     out = []
     for line in req["lines"]:
         try:
@@ -49,7 +56,10 @@ def main():
             except Exception as e:
                 err = type(e).__name__
         out.append([True, start, end, line[start:end], t, tmpl.name, err])
-    print(json.dumps({"results": out, "templates": [t.name for t in dd.templates]}))
+    return {"results": out, "templates": [t.name for t in dd.templates]}
 
 
-main()
+if "requests" in req:
+    print(json.dumps([run(dict(r, reset=True)) for r in req["requests"]]))
+else:
+    print(json.dumps(run(req)))
