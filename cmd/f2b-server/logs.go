@@ -1,114 +1,150 @@
 package main
 
 import (
-	"fmt"
+	"context"
 	"log/slog"
-	"os"
 	"strings"
 	"sync"
+
+	"github.com/f2b/f2b/pkg/logging"
 )
 
 // logSetup owns the server's log output and lets the dispatcher change
-// level and target at run time (set loglevel/logtarget, flushlogs).
+// level and target at run time (set loglevel/logtarget, flushlogs). Lines
+// are written in fail2ban's format by pkg/logging, so the stock recidive
+// jail can read our own log file.
 type logSetup struct {
-	mu     sync.Mutex
-	level  slog.LevelVar
-	target string
-	file   *os.File
-	out    *swapWriter
-	logger *slog.Logger
-}
-
-type swapWriter struct {
-	mu sync.Mutex
-	w  *os.File
-}
-
-func (s *swapWriter) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.w.Write(p)
+	mu      sync.Mutex
+	level   slog.LevelVar
+	handler *logging.Handler
+	logger  *slog.Logger
 }
 
 func newLogSetup(target, level string) (*logSetup, error) {
-	l := &logSetup{out: &swapWriter{w: os.Stderr}}
-	if err := l.SetTarget(target); err != nil {
-		return nil, err
-	}
+	l := &logSetup{}
 	if err := l.SetLevel(level); err != nil {
 		return nil, err
 	}
-	l.logger = slog.New(slog.NewTextHandler(l.out, &slog.HandlerOptions{Level: &l.level}))
+	t, err := logging.OpenTarget(target, logging.TargetOptions{})
+	if err != nil {
+		return nil, err
+	}
+	l.handler = logging.New(t, logging.Options{Level: &l.level})
+	l.logger = slog.New(namer{next: l.handler})
 	return l, nil
 }
 
+// SetLevel applies `set loglevel`: a fail2ban level name or number.
 func (l *logSetup) SetLevel(level string) error {
-	switch strings.ToUpper(level) {
-	case "CRITICAL", "FATAL", "ERROR":
-		l.level.Set(slog.LevelError)
-	case "WARNING", "WARN":
-		l.level.Set(slog.LevelWarn)
-	case "NOTICE", "INFO", "MSG":
-		l.level.Set(slog.LevelInfo)
-	case "DEBUG", "TRACEDEBUG", "HEAVYDEBUG":
-		l.level.Set(slog.LevelDebug)
-	default:
-		return fmt.Errorf("invalid log level %q", level)
+	lv, err := logging.ParseLevel(level)
+	if err != nil {
+		return err
 	}
+	l.level.Set(lv)
 	return nil
 }
 
+// SetTarget applies `set logtarget`: the new target is opened first, so a
+// bad one leaves the old target in place.
 func (l *logSetup) SetTarget(target string) error {
+	t, err := logging.OpenTarget(target, logging.TargetOptions{})
+	if err != nil {
+		return err
+	}
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	t := target
-	if i := strings.IndexByte(t, '['); i > 0 {
-		t = t[:i]
-	}
-	var f *os.File
-	switch strings.ToUpper(t) {
-	case "STDOUT", "SYSOUT":
-		f = os.Stdout
-	case "STDERR", "SYSLOG", "SYSTEMD-JOURNAL":
-		f = os.Stderr
-	default:
-		var err error
-		f, err = os.OpenFile(t, os.O_CREATE|os.O_APPEND|os.O_WRONLY, 0o600)
-		if err != nil {
-			return err
-		}
-	}
-	if l.file != nil {
-		l.file.Close()
-		l.file = nil
-	}
-	if f != os.Stdout && f != os.Stderr {
-		l.file = f
-	}
-	l.target = t
-	l.out.mu.Lock()
-	l.out.w = f
-	l.out.mu.Unlock()
-	return nil
+	return l.handler.SetTarget(t).Close()
 }
 
+// Reopen is flushlogs (and SIGUSR1): a log file is reopened after
+// logrotate moved it; streams have nothing to reopen.
 func (l *logSetup) Reopen() (string, error) {
 	l.mu.Lock()
-	isFile, t := l.file != nil, l.target
-	l.mu.Unlock()
-	if !isFile {
+	defer l.mu.Unlock()
+	t := l.handler.Target()
+	if t.Kind() != logging.KindFile {
 		return "flushed", nil
 	}
-	if err := l.SetTarget(t); err != nil {
+	if err := t.Reopen(); err != nil {
 		return "", err
 	}
 	return "rolled over", nil
 }
 
+// Close closes the current target.
 func (l *logSetup) Close() {
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	if l.file != nil {
-		l.file.Close()
+	l.handler.Target().Close()
+}
+
+// namer gives records that carry no logger name the fail2ban module name
+// their message belongs to. pkg/server and pkg/jail log through one
+// unnamed logger, while readers of fail2ban's log (above all the stock
+// recidive filter, which anchors on "fail2ban.actions [pid]: NOTICE")
+// need the names fail2ban uses.
+type namer struct {
+	next  slog.Handler
+	named bool // a logger name was attached with With
+}
+
+func (n namer) Enabled(ctx context.Context, l slog.Level) bool { return n.next.Enabled(ctx, l) }
+
+func (n namer) WithAttrs(as []slog.Attr) slog.Handler {
+	named := n.named
+	for _, a := range as {
+		named = named || a.Key == logging.KeyName
 	}
+	return namer{next: n.next.WithAttrs(as), named: named}
+}
+
+func (n namer) WithGroup(g string) slog.Handler {
+	return namer{next: n.next.WithGroup(g), named: n.named}
+}
+
+func (n namer) Handle(ctx context.Context, r slog.Record) error {
+	if !n.named {
+		if name := moduleOf(r.Message); name != "" {
+			r = r.Clone()
+			r.AddAttrs(slog.String(logging.KeyName, name))
+		}
+	}
+	return n.next.Handle(ctx, r)
+}
+
+// moduleOf returns the fail2ban logger name of a "[jail] …" message, or ""
+// when the message is not one of the jail messages fail2ban names.
+func moduleOf(msg string) string {
+	if !strings.HasPrefix(msg, "[") {
+		return ""
+	}
+	i := strings.Index(msg, "] ")
+	if i < 0 {
+		return ""
+	}
+	rest := msg[i+2:]
+	if strings.HasSuffix(rest, " already banned") {
+		return "fail2ban.actions"
+	}
+	for _, m := range jailModules {
+		if strings.HasPrefix(rest, m.prefix) {
+			return m.name
+		}
+	}
+	return ""
+}
+
+// jailModules maps the jail messages of spec §9 to their loggers.
+var jailModules = []struct{ prefix, name string }{
+	{"Ban ", "fail2ban.actions"},
+	{"Unban ", "fail2ban.actions"},
+	{"Restore Ban ", "fail2ban.actions"},
+	{"Reban ", "fail2ban.actions"},
+	{"Repeal Ban ", "fail2ban.actions"},
+	{"Flush ticket", "fail2ban.actions"},
+	{"Increase Ban ", "fail2ban.observer"},
+	{"IP ", "fail2ban.observer"},
+	{"Found ", "fail2ban.filter"},
+	{"Attempt ", "fail2ban.filter"},
+	{"Ignore ", "fail2ban.filter"},
 }
