@@ -2,7 +2,6 @@ package config
 
 import (
 	"errors"
-	"regexp"
 	"strings"
 )
 
@@ -122,8 +121,6 @@ func (r *defReader) readInit(init *section) error {
 	return nil
 }
 
-var conditionalKey = regexp.MustCompile(`^(\w+)(\?.+)$`)
-
 // combined returns [Definition] values overlaid by init options, with
 // <tag>s substituted and typed options converted.
 func (r *defReader) combined(ignore []string) (*odict, error) {
@@ -136,8 +133,9 @@ func (r *defReader) combined(ignore []string) (*odict, error) {
 		ign[k] = true
 	}
 	for _, k := range comb.keys {
-		if m := conditionalKey.FindStringSubmatch(k); m != nil {
-			ign[m[1]] = true
+		// a conditional key (^(\w+)(\?.+)$) keeps its base name's tags
+		if base, cond := splitConditional(k); cond != "" {
+			ign[base] = true
 		}
 	}
 	opts, err := substituteTags(comb, ign, r.combOption)
@@ -177,7 +175,24 @@ func (r *defReader) combOption(name string) (string, bool, error) {
 	return v, true, nil
 }
 
-var sectionOptName = regexp.MustCompile(`^([\w\-]+)/([^\s>]+)$`)
+// splitSectionOpt matches ^([\w\-]+)/([^\s>]+)$ ("known/chain").
+func splitSectionOpt(s string) (sec, opt string, ok bool) {
+	i := strings.IndexByte(s, '/')
+	if i <= 0 || i == len(s)-1 {
+		return "", "", false
+	}
+	for _, r := range s[:i] {
+		if r != '-' && !isWord(r) {
+			return "", "", false
+		}
+	}
+	for _, r := range s[i+1:] {
+		if r == '>' || isPySpace(r) {
+			return "", "", false
+		}
+	}
+	return s[:i], s[i+1:], true
+}
 
 // getEx is get with section-qualified option names ("known/x", "sec/x").
 func (st *store) getEx(sec, opt string, vars map[string]string) (string, error) {
@@ -188,18 +203,18 @@ func (st *store) getEx(sec, opt string, vars map[string]string) (string, error) 
 	if v, ok := st.exCache[key]; ok {
 		return v, nil
 	}
-	if m := sectionOptName.FindStringSubmatch(opt); m != nil {
+	if secName, optName, ok := splitSectionOpt(opt); ok {
 		var try []string
-		switch strings.ToLower(m[1]) {
+		switch strings.ToLower(secName) {
 		case "known":
 			try = []string{knownPrefix + sec, sec}
 		case "default":
 			try = []string{"DEFAULT"}
 		default:
-			try = []string{m[1]}
+			try = []string{secName}
 		}
 		for _, s := range try {
-			v, err := st.get(s, m[2], nil)
+			v, err := st.get(s, optName, nil)
 			if err == nil {
 				// Without vars the result depends on the store alone.
 				if st.exCache == nil {

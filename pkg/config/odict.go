@@ -34,8 +34,11 @@ func (d *odict) Set(k string, v any) {
 	d.m[k] = v
 }
 
-func (d *odict) Copy() *odict {
-	c := &odict{keys: make([]string, len(d.keys)), m: make(map[string]any, len(d.m))}
+func (d *odict) Copy() *odict { return d.copyCap(0) }
+
+// copyCap copies d with room for extra more keys.
+func (d *odict) copyCap(extra int) *odict {
+	c := &odict{keys: make([]string, len(d.keys), len(d.keys)+extra), m: make(map[string]any, len(d.m)+extra)}
 	copy(c.keys, d.keys)
 	for k, v := range d.m {
 		c.m[k] = v
@@ -49,7 +52,7 @@ func (d *odict) merged(o *odict) *odict {
 	if o.Len() == 0 {
 		return d
 	}
-	c := d.Copy()
+	c := d.copyCap(len(o.keys))
 	for _, k := range o.keys {
 		c.Set(k, o.m[k])
 	}
