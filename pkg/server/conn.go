@@ -46,18 +46,7 @@ func (s *Server) serveConn(ctx context.Context, c net.Conn) {
 func (s *Server) reply(ctx context.Context, pc *protocol.Conn, req any) error {
 	cmd, ok := asRequest(req)
 	if !ok {
-		// fail2ban indexes the object: a str's first character is the
-		// command, a dict has no key 0.
-		switch x := req.(type) {
-		case string:
-			if x == "" {
-				return pc.WriteException(errIndex())
-			}
-			return pc.WriteException(errInvalidCommand())
-		case pyval.Dict:
-			return pc.WriteException(pyval.NewException("KeyError", int64(0)))
-		}
-		return pc.WriteException(errInvalidCommand())
+		return pc.WriteException(nonListError(req))
 	}
 	v, err := s.Dispatch(ctx, cmd)
 	if err != nil {
@@ -70,6 +59,31 @@ func (s *Server) reply(ctx context.Context, pc *protocol.Conn, req any) error {
 		return pc.WriteException(exc)
 	}
 	return pc.WriteResult(v)
+}
+
+// nonListError is what fail2ban's transmitter raises for a request that is
+// not a list, since it indexes command[0]: a str or bytes is a sequence
+// whose first item is never a command, an empty one raises IndexError, a
+// dict has no key 0 and other values are not subscriptable (observed with
+// fail2ban 1.0.2).
+func nonListError(req any) *pyval.Exception {
+	switch x := req.(type) {
+	case string:
+		if x == "" {
+			return pyval.NewException("IndexError", "string index out of range")
+		}
+		return errInvalidCommand()
+	case pyval.Bytes:
+		if len(x) == 0 {
+			return pyval.NewException("IndexError", "index out of range")
+		}
+		return errInvalidCommand()
+	}
+	_, exc := protocol.Args(req)
+	if exc == nil {
+		return errInvalidCommand()
+	}
+	return exc
 }
 
 func asRequest(v any) ([]any, bool) {
