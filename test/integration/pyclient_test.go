@@ -34,7 +34,7 @@ var pyScript = []string{
 	`set php-api unbanip 192.0.2.11`,
 	`set php-api unbanip 198.51.100.9`,
 	`set php-api unbanip --report-absent 198.51.100.9`,
-	`set php-api attempt 192.0.2.2 "Incorrect token used"`,
+	`set php-api attempt 198.51.100.200 "Incorrect token used"`,
 	`status php-api`,
 	`status nojail`,
 	`get nojail maxretry`,
@@ -182,7 +182,7 @@ func runScript(t *testing.T, e *env) []string {
 		out := strings.ReplaceAll(stdout.String(), e.dir, "<DIR>")
 		out = reStamp.ReplaceAllString(out, "<TIME>")
 		res = append(res, out+"exit "+strconv.Itoa(code))
-		if line == "set php-api attempt 192.0.2.2 \"Incorrect token used\"" {
+		if strings.Contains(line, " attempt ") {
 			time.Sleep(50 * time.Millisecond) // let both servers count it
 		}
 	}
