@@ -19,6 +19,7 @@ type fileCache struct {
 }
 
 type parsed struct {
+	frozenBy map[int]*frozen // per section index, see frozen()
 	file     *ini.File
 	includes map[string][]string // [INCLUDES] before/after, read once
 	err      error               // parse error: fatal for the whole configuration
@@ -41,6 +42,20 @@ func (c *fileCache) parse(name string) *parsed {
 	}
 	c.files[name] = p
 	return p
+}
+
+// frozen returns the shared map view of section i (with cond appended to
+// its keys, which only ever has one value per section name).
+func (p *parsed) frozen(i int, cond string) *frozen {
+	if fz, ok := p.frozenBy[i]; ok {
+		return fz
+	}
+	if p.frozenBy == nil {
+		p.frozenBy = map[int]*frozen{}
+	}
+	fz := freeze(p.file.Sections[i], cond)
+	p.frozenBy[i] = fz
+	return fz
 }
 
 func isPathError(err error) bool {
@@ -201,7 +216,7 @@ func readIncludes(f *ini.File, which string) []string {
 		return nil
 	}
 	st := newStore()
-	st.merge(f)
+	st.merge(&parsed{file: f})
 	v, err := st.get("INCLUDES", which, nil)
 	if err != nil {
 		return nil
@@ -231,7 +246,7 @@ func (l *loader) read(name string) (*store, error) {
 	st.top = files
 	for _, f := range full {
 		if p := l.cache.parse(f); p.file != nil {
-			st.merge(p.file)
+			st.merge(p)
 		}
 	}
 	l.stores[name] = st

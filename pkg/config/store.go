@@ -12,6 +12,9 @@ type section struct {
 	pos  ini.Pos
 	keys []string
 	vals map[string]value
+	// shared: keys and vals belong to a parsed file's section and are
+	// shared between stores; set copies them first.
+	shared bool
 }
 
 // value is a raw option value and where it was written.
@@ -33,10 +36,41 @@ func (s *section) get(k string) (string, bool) {
 }
 
 func (s *section) set(k, v string, pos ini.Pos) {
+	if s.shared {
+		s.unshare()
+	}
 	if _, ok := s.vals[k]; !ok {
 		s.keys = append(s.keys, k)
 	}
 	s.vals[k] = value{v, pos}
+}
+
+func (s *section) unshare() {
+	vals := make(map[string]value, len(s.vals)+4)
+	for k, v := range s.vals {
+		vals[k] = v
+	}
+	s.keys = append(make([]string, 0, len(s.keys)+4), s.keys...)
+	s.vals, s.shared = vals, false
+}
+
+// frozen is the read-only section view of one parsed file section
+// (keys renamed for a conditional section), built once per file.
+type frozen struct {
+	keys []string
+	vals map[string]value
+}
+
+func freeze(fs *ini.Section, cond string) *frozen {
+	fz := &frozen{keys: make([]string, 0, len(fs.Keys)), vals: make(map[string]value, len(fs.Keys))}
+	for _, k := range fs.Keys {
+		n := k.Name + cond
+		if _, ok := fz.vals[n]; !ok {
+			fz.keys = append(fz.keys, n)
+		}
+		fz.vals[n] = value{k.Value, k.Pos}
+	}
+	return fz
 }
 
 // store is the merged view of one logical name (fail2ban's
@@ -82,10 +116,16 @@ func (st *store) ensure(name string, pos ini.Pos) *section {
 }
 
 // merge overlays one parsed file, recording overwritten values in KNOWN/.
-func (st *store) merge(f *ini.File) {
+// Sections seen for the first time share the file's frozen maps.
+func (st *store) merge(p *parsed) {
+	f := p.file
 	st.files = append(st.files, f.Name)
-	for _, fs := range f.Sections {
+	for i, fs := range f.Sections {
 		if fs.Name == ini.DefaultSection {
+			if len(st.defaults.keys) == 0 {
+				st.defaults.adopt(p.frozen(i, ""))
+				continue
+			}
 			for _, k := range fs.Keys {
 				st.defaults.set(k.Name, k.Value, k.Pos)
 			}
@@ -93,19 +133,25 @@ func (st *store) merge(f *ini.File) {
 		}
 		name, cond := splitConditional(fs.Name)
 		old := st.secs[name]
-		if old != nil {
-			known := st.ensure(knownPrefix+name, fs.Pos)
-			for _, k := range old.keys {
-				if fs.Key(keyBase(k, cond)) != nil {
-					known.set(k, old.vals[k].s, old.vals[k].pos)
-				}
+		if old == nil {
+			st.ensure(name, fs.Pos).adopt(p.frozen(i, cond))
+			continue
+		}
+		known := st.ensure(knownPrefix+name, fs.Pos)
+		for _, k := range old.keys {
+			if fs.Key(keyBase(k, cond)) != nil {
+				known.set(k, old.vals[k].s, old.vals[k].pos)
 			}
 		}
-		s := st.ensure(name, fs.Pos)
 		for _, k := range fs.Keys {
-			s.set(k.Name+cond, k.Value, k.Pos)
+			old.set(k.Name+cond, k.Value, k.Pos)
 		}
 	}
+}
+
+// adopt makes an empty section share a frozen file section.
+func (s *section) adopt(fz *frozen) {
+	s.keys, s.vals, s.shared = fz.keys, fz.vals, true
 }
 
 // keyBase maps a merged key back to the key name of a conditional file
