@@ -36,6 +36,7 @@ const (
 )
 
 type frame struct {
+	pos       int // offset of the group's "(" (Python's error position)
 	kind      groupKind
 	multiline bool
 	sawBar    bool
@@ -51,6 +52,7 @@ type translator struct {
 	out       strings.Builder
 	multiline bool
 	stack     []frame
+	openAt    int // offset of the "(" being opened
 	suppress  int
 	groups    []string // Python group numbering: name or "" per group
 	unnamed   []int    // .NET number of each unnamed Python group (0 if named)
@@ -77,8 +79,9 @@ func runTranslate(src string, t target, multiline bool) (*translator, error) {
 	if tr.err != nil {
 		return nil, tr.err
 	}
-	if len(tr.stack) != 0 {
-		return nil, fmt.Errorf("missing ), unterminated subpattern")
+	if n := len(tr.stack); n != 0 {
+		// Python reports the innermost group left open.
+		return nil, fmt.Errorf("missing ), unterminated subpattern at position %d", tr.stack[n-1].pos)
 	}
 	return tr, nil
 }
@@ -112,6 +115,7 @@ func (tr *translator) run() {
 		case '[':
 			tr.class()
 		case '(':
+			tr.openAt = tr.i
 			tr.open()
 		case ')':
 			tr.close()

@@ -11,7 +11,7 @@ import (
 const hostLookbehind = `(?<=:):`
 
 func (tr *translator) push(kind groupKind) {
-	tr.stack = append(tr.stack, frame{kind: kind, multiline: tr.multiline})
+	tr.stack = append(tr.stack, frame{pos: tr.openAt, kind: kind, multiline: tr.multiline})
 }
 
 func (tr *translator) close() {
