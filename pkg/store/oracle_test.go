@@ -81,6 +81,11 @@ func newSample() sample {
 		{Jail: "web", IP: "198.51.100.7", Time: at(sampleNow - 7200), BanTime: 600, BanCount: 1, Data: Data{
 			Matches: []Match{{"msg1"}, {"msg2"}}, Failures: 1,
 		}},
+		// Inserted last with an older time: restore order differs from
+		// insertion order when the query goes through the time index.
+		{Jail: "sshd", IP: "198.51.100.50", Time: at(sampleNow - 1000), BanTime: 86400, BanCount: 1, Data: Data{
+			Matches: []Match{{"late"}}, Failures: 2,
+		}},
 		{Jail: "old", IP: "203.0.113.9", Time: at(sampleNow - 100), BanTime: 3600, BanCount: 1, Data: Data{
 			Matches: []Match{{"x"}}, Failures: 1, Fields: []Field{{Key: "fid", Value: int64(42)}},
 		}},

@@ -64,13 +64,15 @@ def dump(path, now):
     # list names with plain SQL and read the rest through the API.
     out = {"jails": [r[0] for r in raw.execute("SELECT name FROM jails ORDER BY name")],
            "enabled": [r[0] for r in raw.execute("SELECT name FROM jails WHERE enabled ORDER BY name")],
-           "logs": {}, "current": {}, "history": {}, "ban": {}}
+           "logs": {}, "current": {}, "current_for": {}, "history": {}, "ban": {}}
     for jail in out["jails"]:
         j = Jail(jail, -1)
         out["logs"][jail] = {p: [db.addLog(j, Container(p, 0, None)), md5(raw, jail, p)]
                              for (p,) in raw.execute("SELECT path FROM logs WHERE jail=? ORDER BY path", (jail,))}
         cur = db.getCurrentBans(jail=j, forbantime=-1, correctBanTime=False)
         out["current"][jail] = [ticket_dict(t) for t in cur]
+        out["current_for"][jail] = [str(t.getID()) for t in
+                                    db.getCurrentBans(jail=j, forbantime=86400, correctBanTime=False)]
         out["history"][jail] = [[ip, tob, data] for ip, tob, data in db._getBans(jail=j)]
     for (ip,) in raw.execute("SELECT DISTINCT ip FROM bips ORDER BY ip"):
         out["ban"][ip] = [list(r) for r in db.getBan(ip, overalljails=True)]
