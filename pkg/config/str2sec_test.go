@@ -1,6 +1,8 @@
 package config
 
 import (
+	"encoding/json"
+	"math/rand/v2"
 	"os/exec"
 	"strings"
 	"testing"
@@ -85,4 +87,58 @@ func FuzzStr2Seconds(f *testing.F) {
 	f.Fuzz(func(t *testing.T, s string) {
 		_, _ = Str2SecondsValue(s)
 	})
+}
+
+// TestStr2Seconds_RandomAgainstPython compares random expressions built
+// from units, numbers and operators with fail2ban's own str2seconds.
+func TestStr2Seconds_RandomAgainstPython(t *testing.T) {
+	needOracle(t)
+	nums := []string{"1", "2", "10", "0", "1.5", "07", "3_0", "-1", ".5"}
+	units := []string{"", "d", "h", "m", "s", "mo", "w", "y", "day", "days", "hours", "Min", "sec", "weeks", "mins", "yr", "x"}
+	seps := []string{" ", "", "+", "-", " - ", "*", "  "}
+	r := rand.New(rand.NewPCG(7, 11))
+	var inputs []string
+	var stdin strings.Builder
+	for i := 0; i < 600; i++ {
+		var b strings.Builder
+		for n := 1 + r.IntN(3); n > 0; n-- {
+			b.WriteString(nums[r.IntN(len(nums))])
+			if r.IntN(3) == 0 {
+				b.WriteString(" ")
+			}
+			b.WriteString(units[r.IntN(len(units))])
+			if n > 1 {
+				b.WriteString(seps[r.IntN(len(seps))])
+			}
+		}
+		inputs = append(inputs, b.String())
+		j, _ := json.Marshal(b.String())
+		stdin.Write(append(j, '\n'))
+	}
+	cmd := exec.Command(realPython, "testdata/str2sec_oracle.py")
+	cmd.Stdin = strings.NewReader(stdin.String())
+	out, err := cmd.Output()
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := strings.Split(strings.TrimSuffix(string(out), "\n"), "\n")
+	bad, ok := 0, 0
+	for i, in := range inputs {
+		got := "error"
+		if v, err := Str2SecondsValue(in); err == nil {
+			got = pyval.Repr(v)
+		}
+		if got != "error" {
+			ok++
+		}
+		if got != want[i] {
+			bad++
+			if bad <= 10 {
+				t.Errorf("str2seconds(%q) = %s, python %s", in, got, want[i])
+			}
+		}
+	}
+	if ok < len(inputs)/3 {
+		t.Errorf("only %d of %d random inputs were valid; generator too weak", ok, len(inputs))
+	}
 }
