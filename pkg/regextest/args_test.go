@@ -20,8 +20,12 @@ func TestParseArgs(t *testing.T) {
 		{name: "long equals", in: []string{"--datepattern=^{DATE}", "l", "r"}, want: with(func(o *Options) { o.DatePattern, o.DatePatternSet, o.Args = "^{DATE}", true, []string{"l", "r"} })},
 		{name: "long separate", in: []string{"--config", "/x", "l", "r"}, want: with(func(o *Options) { o.Config, o.Args = "/x", []string{"l", "r"} })},
 		{name: "short attached", in: []string{"-L3", "-ofid", "l", "r"}, want: with(func(o *Options) { o.MaxLines, o.Out, o.Args = 3, "fid", []string{"l", "r"} })},
-		{name: "cluster", in: []string{"-rDvL", "2", "l", "r"}, want: with(func(o *Options) { o.Raw, o.Debuggex, o.Verbose, o.MaxLines, o.Args = true, true, 1, 2, []string{"l", "r"} })},
-		{name: "prefix", in: []string{"--print-all-mi", "--no-ch", "--VD", "l", "r"}, want: with(func(o *Options) { o.PrintAllMissed, o.NoCheckAll, o.VerboseDate, o.Args = true, true, true, []string{"l", "r"} })},
+		{name: "cluster", in: []string{"-rDvL", "2", "l", "r"}, want: with(func(o *Options) {
+			o.Raw, o.Debuggex, o.Verbose, o.MaxLines, o.Args = true, true, 1, 2, []string{"l", "r"}
+		})},
+		{name: "prefix", in: []string{"--print-all-mi", "--no-ch", "--VD", "l", "r"}, want: with(func(o *Options) {
+			o.PrintAllMissed, o.NoCheckAll, o.VerboseDate, o.Args = true, true, true, []string{"l", "r"}
+		})},
 		{name: "TZ alias", in: []string{"--TZ", "UTC", "--timezone=+0100"}, want: with(func(o *Options) { o.Timezone = "+0100" })},
 		{name: "verbosity", in: []string{"-vvv", "--verbosity=1"}, want: with(func(o *Options) { o.Verbose = 1 })},
 		{name: "hex int", in: []string{"-L", "0x10"}, want: with(func(o *Options) { o.MaxLines = 16 })},

@@ -47,7 +47,7 @@ func (t *tester) build(journal bool) error {
 		if err != nil {
 			return fmt.Errorf("Failed to set datepattern '%s' (may be an invalid format or unescaped percent char): %w", t.datePattern, err)
 		}
-		t.dates = &recDates{d: d}
+		t.dates = &recDates{d: d, names: d.Templates(), tz: t.loc != nil}
 		dates = t.dates
 	}
 	flt, err := filter.New(filter.Options{

@@ -43,7 +43,7 @@ func (t *tester) outFunc() func([]filter.Failure) {
 	case f == "row":
 		return func(ret []filter.Failure) {
 			for _, r := range ret {
-				line(fmt.Sprintf("[%s,\t%s,\t%s],", pyval.Repr(r.ID.String()), pyval.Repr(timeFloat(r)), pyval.Repr(t.rowData(r))))
+				line(fmt.Sprintf("[%s,\t%s,\t%s],", pyval.Repr(r.ID.String()), pyval.Repr(t.timeValue(r)), pyval.Repr(t.rowData(r))))
 			}
 		}
 	case !strings.Contains(f, "<"):
@@ -62,9 +62,14 @@ func (t *tester) outFunc() func([]filter.Failure) {
 	}
 }
 
-func timeFloat(r filter.Failure) any {
+// timeValue is the failure time as fail2ban has it: None, an int or a
+// float of seconds.
+func (t *tester) timeValue(r filter.Failure) any {
 	if r.Time.IsZero() {
 		return nil
+	}
+	if t.dates != nil && t.dates.intTime {
+		return r.Time.Unix()
 	}
 	return float64(r.Time.UnixNano()) / 1e9
 }
@@ -195,7 +200,7 @@ func (t *tester) tagValue(name string, r filter.Failure) (string, bool) {
 		if r.Time.IsZero() {
 			return "None", true
 		}
-		return pyval.Repr(timeFloat(r)), true
+		return pyval.Repr(t.timeValue(r)), true
 	case "matches", "msg":
 		return strings.Join(r.Matches, "\n"), true
 	case "bantime":

@@ -2,6 +2,7 @@ package regextest
 
 import (
 	"context"
+	"regexp"
 	"strings"
 	"time"
 
@@ -29,11 +30,39 @@ type recDates struct {
 	d    *datedetect.Detector
 	last filter.DateMatch
 	ok   bool
+	// intTime: fail2ban's timestamp for the last line is a Python int
+	// (TAI64N, or a date converted with a known zone), not a float; -o
+	// prints it without ".0".
+	intTime bool
+	names   []string
+	tz      bool // --timezone given
+}
+
+var zoneEndRE = regexp.MustCompile(`(?:Z|[+-]\d\d:?\d\d|\b[A-Z]{1,5}(?:[+-]\d\d:?\d\d)?)$`)
+
+func (r *recDates) integral(date string, tmpl int) bool {
+	if tmpl < 0 || tmpl >= len(r.names) {
+		return false
+	}
+	name := r.names[tmpl]
+	switch {
+	case strings.Contains(name, "TAI64N"):
+		return true
+	case strings.Contains(name, "Epoch"):
+		return false
+	case r.tz:
+		return true
+	}
+	return strings.Contains(name, "Zone") && zoneEndRE.MatchString(date)
 }
 
 func (r *recDates) FindDate(line string) (filter.DateMatch, bool) {
 	m, ok := r.d.Find(line)
 	r.last, r.ok = filter.DateMatch{Time: m.Time, Start: m.Start, End: m.End, Template: m.Template}, ok
+	r.intTime = false
+	if ok && m.End > m.Start {
+		r.intTime = r.integral(line[m.Start:m.End], m.Template)
+	}
 	return r.last, ok
 }
 
