@@ -1,6 +1,9 @@
 package datedetect
 
 import (
+	"fmt"
+	"os"
+	"strings"
 	"testing"
 	"time"
 )
@@ -31,6 +34,40 @@ func BenchmarkFind(b *testing.B) {
 			for b.Loop() {
 				d.Find(bc.line)
 			}
+		})
+	}
+}
+
+// BenchmarkSampleLogs replays fail2ban's sample logs (one detector per
+// file, as per jail); ns/op is per line.
+func BenchmarkSampleLogs(b *testing.B) {
+	entries, err := os.ReadDir(sampleLogs)
+	if err != nil {
+		b.Skipf("sample logs: %v", err)
+	}
+	var files [][]string
+	for _, e := range entries {
+		data, err := os.ReadFile(sampleLogs + "/" + e.Name())
+		if err == nil && !e.IsDir() {
+			files = append(files, strings.Split(string(data), "\n"))
+		}
+	}
+	for _, p := range []string{"", "{^LN-BEG}", "^{DATE}"} {
+		b.Run(fmt.Sprintf("%q", p), func(b *testing.B) {
+			dets := make([]*Detector, len(files))
+			for i := range files {
+				dets[i], _ = New(Options{Pattern: p, Local: time.UTC})
+			}
+			n := 0
+			for b.Loop() {
+				for i, f := range files {
+					for _, l := range f {
+						dets[i].Find(l)
+						n++
+					}
+				}
+			}
+			b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(n), "ns/line")
 		})
 	}
 }

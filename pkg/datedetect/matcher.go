@@ -31,6 +31,13 @@ type matcher struct {
 	netGroups []string // Python group i+1 → regexp2 group name
 	names     []string // Python group i+1 → Python name ("" unnamed)
 	width     int      // anchoredWidth of the fast regex (-1: search it all)
+	anch      *regexp.Regexp // ^(?:fast), tried at candidate starts
+	anchWidth int
+	first     firstSet
+	useFirst  bool // scan candidate starts instead of searching
+	start     firstSet // anchored regexes: first byte of the body
+	startLN   bool     // body follows {^LN-BEG}'s ^(?:\W{0,2})?
+	useStart  bool
 	hand      handKind // hand-written body matcher, handNone if none
 	handLB    bool     // hand matcher: {^LN-BEG} (else plain ^) anchoring
 	handCent  string   // third digits %ExY accepts ("012")
@@ -84,6 +91,8 @@ func (m *matcher) compileFast(expr string) error {
 	if !tr.dollar {
 		m.width = anchoredWidth(tr.expr)
 	}
+	m.setCandidates(tr)
+	m.setStart(tr)
 	m.pyToGo = make([]int, 0, m.npy)
 	names := re.SubexpNames()
 	for i := 1; i < len(names); i++ {
@@ -123,7 +132,106 @@ func (m *matcher) match(line string, pos, end int, buf *[32]int) (ext []int, n i
 	return ext, 0, ok
 }
 
+// setCandidates prepares the candidate-start search for unanchored
+// templates with a begin bound: a match can only start where the line has
+// one of the regex's first characters and fail2ban's begin bound holds.
+func (m *matcher) setCandidates(tr translation) {
+	if tr.caret || tr.dollar || !m.wordBegin {
+		return
+	}
+	f, ok := firstBytes(tr.expr)
+	if !ok {
+		return
+	}
+	anch, err := regexp.Compile(`^(?:` + tr.expr + `)`)
+	if err != nil {
+		return
+	}
+	m.anch, m.first, m.useFirst = anch, f, true
+	m.anchWidth = anchoredWidth(`^(?:` + tr.expr + `)`)
+}
+
+// goLineBegin is the Go translation of fail2ban's {^LN-BEG} prefix.
+const goLineBegin = `^(?:[^` + wordClass + `]{0,2})?`
+
+// setStart prepares the first-byte check of anchored regexes.
+func (m *matcher) setStart(tr translation) {
+	expr := strings.TrimPrefix(tr.expr, "(?i)")
+	body, ln := strings.CutPrefix(expr, goLineBegin)
+	if !ln {
+		if !strings.HasPrefix(expr, "^") {
+			return
+		}
+		body = expr
+	}
+	if strings.HasPrefix(tr.expr, "(?i)") {
+		body = "(?i)" + body
+	}
+	f, ok := firstBytes(body)
+	if !ok {
+		return
+	}
+	m.start, m.startLN, m.useStart = f, ln, true
+}
+
+// cannotStart reports that an anchored regex cannot match s: the byte
+// where its body would begin is not one it starts with.
+func (m *matcher) cannotStart(s string) bool {
+	if !m.useStart {
+		return false
+	}
+	i := 0
+	for k := 0; ; k++ {
+		if i < len(s) && m.start.has(s[i]) {
+			return false
+		}
+		if !m.startLN || k == 2 || i >= len(s) {
+			return true
+		}
+		r, w := utf8.DecodeRuneInString(s[i:])
+		if isWord(r) {
+			return true
+		}
+		i += w
+	}
+}
+
+// matchCandidates tries the anchored regex at each candidate start. A
+// start where fail2ban's begin bound fails can never yield Python's match,
+// so skipping it keeps the result exact.
+func (m *matcher) matchCandidates(s string, pos int) ([]int, bool) {
+	for p := pos; p < len(s); p++ {
+		if !m.first.has(s[p]) || !utf8.RuneStart(s[p]) || !beginBound(s, p) {
+			continue
+		}
+		in := s[p:]
+		if m.anchWidth >= 0 && len(in) > m.anchWidth {
+			in = in[:m.anchWidth]
+		}
+		loc := m.anch.FindStringSubmatchIndex(in)
+		if loc == nil {
+			continue
+		}
+		for i := range loc {
+			if loc[i] >= 0 {
+				loc[i] += p
+			}
+		}
+		if m.verified(s, loc) {
+			return m.toPy(loc), true
+		}
+		return m.matchExact(s, pos)
+	}
+	return nil, false
+}
+
 func (m *matcher) matchRegexp(line, s string, pos int) ([]int, bool) {
+	if m.useFirst && !m.needExact {
+		return m.matchCandidates(s, pos)
+	}
+	if pos == 0 && m.cannotStart(s) {
+		return nil, false
+	}
 	if m.fast != nil && !(m.caret && pos > 0) && !(m.dollar && strings.HasSuffix(s, "\n")) {
 		in := s[pos:]
 		if m.width >= 0 && pos == 0 && len(in) > m.width {
