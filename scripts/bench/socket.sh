@@ -1,0 +1,118 @@
+#!/usr/bin/env bash
+# Side-by-side socket throughput: `set <jail> attempt <ip> <msg>` over ONE
+# keep-alive connection, one request in flight, driven by the same Go client
+# loop (internal/loadgen) against f2b-server and the real fail2ban-server on
+# the same configuration; plus f2b-server under 100 clients x 1,000 requests.
+# Prints a Markdown section for BENCHMARKS.md.
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+n=${BENCH_SOCKET_N:-30000}        # requests per run against f2b-server
+nref=${BENCH_SOCKET_NREF:-6000}  # requests per run against fail2ban-server
+runs=${BENCH_SOCKET_RUNS:-3}      # best of this many runs is reported
+
+bin=.bench/socket
+mkdir -p "$bin"
+go build -o "$bin/" ./cmd/f2b-server ./internal/loadgen/cmd/loadgen
+
+work=$(mktemp -d /tmp/f2bbench.XXXXXX)
+pid=
+cleanup() {
+  if [ -n "$pid" ]; then kill "$pid" 2>/dev/null || true; wait "$pid" 2>/dev/null || true; fi
+  rm -rf "$work"
+}
+trap cleanup EXIT
+
+# config DIR: one jail "stress" whose filter never matches, maxretry high so
+# that no attempt bans; failures are logged at INFO to a file, as usual.
+config() {
+  local d=$1
+  mkdir -p "$d/conf/filter.d" "$d/conf/action.d" "$d/conf/jail.d"
+  : > "$d/stress.log"
+  cat > "$d/conf/fail2ban.conf" <<CONF
+[Definition]
+loglevel = INFO
+logtarget = $d/f2b.log
+socket = $d/f2b.sock
+pidfile = $d/f2b.pid
+dbfile = $d/f2b.sqlite3
+CONF
+  cat > "$d/conf/jail.conf" <<CONF
+[DEFAULT]
+bantime = 1h
+findtime = 1d
+maxretry = 100000000
+backend = polling
+usedns = no
+action = record
+
+[stress]
+enabled = true
+filter = stress
+logpath = $d/stress.log
+CONF
+  printf '[Definition]\nactionban = echo ban <ip> >> %s/bans\nactionunban =\n' "$d" > "$d/conf/action.d/record.conf"
+  printf '[Definition]\nfailregex = ^never-matches <HOST>$\n' > "$d/conf/filter.d/stress.conf"
+}
+
+# start SERVER DIR: run the server in the foreground and wait for the jail.
+start() {
+  "$1" -c "$2/conf" -xf start >"$2/server.out" 2>&1 &
+  pid=$!
+  "$bin/loadgen" -s "$2/f2b.sock" -wait 60s -n 1000 >/dev/null
+}
+
+stop() {
+  kill "$pid"; wait "$pid" 2>/dev/null || true; pid=
+}
+
+# ticks: CPU time (user+system, clock ticks) the server has used so far.
+ticks() { awk '{print $14 + $15}' "/proc/$pid/stat"; }
+hz=$(getconf CLK_TCK)
+
+# best DIR CLIENTS N: "<highest requests/s over $runs runs> <server CPU µs
+# per request over all runs>". CPU per request is the steadier figure on a
+# busy machine: throughput with one request in flight is mostly wake-up
+# latency.
+best() {
+  local b=0 r t0 t1
+  t0=$(ticks)
+  for _ in $(seq "$runs"); do
+    r=$("$bin/loadgen" -s "$1/f2b.sock" -c "$2" -n "$3" | awk '{print $3}')
+    [ "$r" -gt "$b" ] && b=$r
+  done
+  t1=$(ticks)
+  echo "$b $(awk -v t=$((t1 - t0)) -v hz="$hz" -v n=$(($2 * $3 * runs)) 'BEGIN{printf "%.1f", t / hz * 1e6 / n}')"
+}
+
+config "$work/f2b"
+start "$bin/f2b-server" "$work/f2b"
+read -r ours ours_cpu < <(best "$work/f2b" 1 "$n")
+read -r many many_cpu < <(best "$work/f2b" 100 1000)
+stop
+
+theirs=
+if [ -x /usr/bin/fail2ban-server ]; then
+  config "$work/ref"
+  start /usr/bin/fail2ban-server "$work/ref"
+  read -r theirs theirs_cpu < <(best "$work/ref" 1 "$nref")
+  stop
+fi
+
+echo "### Socket: \`set <jail> attempt <ip> <msg>\`, one keep-alive connection"
+echo
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN{printf "%.1f×", a/b}'; }
+echo "| server | requests/s | vs fail2ban-server | server CPU µs/request | vs fail2ban-server |"
+echo "| --- | ---: | ---: | ---: | ---: |"
+if [ -n "$theirs" ]; then
+  echo "| fail2ban-server $(dpkg-query -W -f='${Version}' fail2ban 2>/dev/null || true) | ${theirs} | 1× | ${theirs_cpu} | 1× |"
+  echo "| f2b-server | ${ours} | $(ratio "$ours" "$theirs") | ${ours_cpu} | $(ratio "$theirs_cpu" "$ours_cpu") |"
+else
+  echo "| f2b-server | ${ours} | — | ${ours_cpu} | — |"
+fi
+echo "| f2b-server, 100 clients × 1,000 requests | ${many} | | ${many_cpu} | |"
+echo
+echo "Same Go client loop (\`internal/loadgen\`) against both servers on the same configuration;"
+echo "one request in flight per connection; best of ${runs} runs (${n} requests per run for f2b-server, ${nref} for fail2ban-server)."
+[ -n "$theirs" ] || echo "fail2ban-server is not installed: no side-by-side figure."
+echo "Each attempt is logged at INFO to a file by both servers, as in production."
+echo "Load average when the runs ended: $(cut -d' ' -f1-3 /proc/loadavg) on $(nproc) cores (one-in-flight throughput is wake-up latency bound and drops on a busy machine)."
