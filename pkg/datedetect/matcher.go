@@ -27,14 +27,14 @@ type matcher struct {
 	wordEnd   bool // verify fail2ban's (?=\b|\W|$) suffix in code
 	npy       int  // number of Python groups
 	pyToGo    []int
-	backrefs  [][2]int // Go subexp pairs that must capture equal text
-	netGroups []string // Python group i+1 → regexp2 group name
-	names     []string // Python group i+1 → Python name ("" unnamed)
-	width     int      // anchoredWidth of the fast regex (-1: search it all)
+	backrefs  [][2]int       // Go subexp pairs that must capture equal text
+	netGroups []string       // Python group i+1 → regexp2 group name
+	names     []string       // Python group i+1 → Python name ("" unnamed)
+	width     int            // anchoredWidth of the fast regex (-1: search it all)
 	anch      *regexp.Regexp // ^(?:fast), tried at candidate starts
 	anchWidth int
 	first     firstSet
-	useFirst  bool // scan candidate starts instead of searching
+	useFirst  bool     // scan candidate starts instead of searching
 	start     firstSet // anchored regexes: first byte of the body
 	startLN   bool     // body follows {^LN-BEG}'s ^(?:\W{0,2})?
 	useStart  bool
