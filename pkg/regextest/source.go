@@ -122,7 +122,46 @@ func (t *tester) feedFile(path string) error {
 	t.output("Use         log file : %s", path)
 	t.output("Use         encoding : %s", enc)
 	t.output("")
-	return t.process(func(fn func(string)) error { return readFile(f, dec, fn) })
+	return t.process(func(fn func(string)) error { return readAhead(f, dec, fn) })
+}
+
+// batchLines is the number of lines handed from the reader to the filter
+// at once; readAhead keeps at most readAheadBatches of them in flight.
+const (
+	batchLines       = 1024
+	readAheadBatches = 4
+)
+
+// readAhead is readFile with the reading and decoding on a second
+// goroutine, so that it overlaps with the (sequential, stateful) filter.
+// Lines reach fn in file order.
+func readAhead(r io.Reader, dec backend.Decoder, fn func(line string)) error {
+	batches := make(chan []string, readAheadBatches)
+	errc := make(chan error, 1)
+	go func() {
+		defer close(batches)
+		batch := make([]string, 0, batchLines)
+		err := readFile(r, dec, func(l string) {
+			if l == "" || l[0] == '#' {
+				return
+			}
+			batch = append(batch, l)
+			if len(batch) == batchLines {
+				batches <- batch
+				batch = make([]string, 0, batchLines)
+			}
+		})
+		if len(batch) > 0 {
+			batches <- batch
+		}
+		errc <- err
+	}()
+	for b := range batches {
+		for _, l := range b {
+			fn(l)
+		}
+	}
+	return <-errc
 }
 
 func (t *tester) feedJournal(ctx context.Context, log string) error {
