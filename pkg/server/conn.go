@@ -37,6 +37,13 @@ func (s *Server) serveConn(ctx context.Context, c net.Conn) {
 		if ctxDone(ctx) {
 			return
 		}
+		if budget := maxExpanded; exceeds(req, &budget) {
+			s.log.Error("PROTO-error: load message failed: " + errExpanded)
+			if pc.WriteReply("ERROR: "+errExpanded) != nil {
+				return
+			}
+			continue
+		}
 		if werr := s.reply(ctx, pc, req); werr != nil {
 			return
 		}
@@ -59,6 +66,53 @@ func (s *Server) reply(ctx context.Context, pc *protocol.Conn, req any) error {
 		return pc.WriteException(exc)
 	}
 	return pc.WriteResult(v)
+}
+
+// maxExpanded bounds a request's size walked as a tree (8 per item plus
+// the bytes of each str/bytes). The pickle memo lets a few hundred bytes
+// describe 10^9 items by sharing containers or long strings, and Repr, Str
+// and the reply encoder walk values as trees: such a request would pin a
+// CPU and gigabytes for minutes (CPython's pickler memoizes by identity
+// and answers it quickly). Requests without sharing are at most
+// protocol.DefaultMaxMessage when pickled, well under this bound.
+const maxExpanded = 2 * protocol.DefaultMaxMessage
+
+const errExpanded = "request too large once shared references are expanded"
+
+// exceeds reports whether v, walked as a tree, costs more than *budget,
+// spending from it; it stops as soon as the budget is gone.
+func exceeds(v any, budget *int) bool {
+	*budget -= 8
+	switch x := v.(type) {
+	case string:
+		*budget -= len(x)
+	case pyval.Bytes:
+		*budget -= len(x)
+	case []any:
+		return exceedsAll(x, budget)
+	case pyval.Tuple:
+		return exceedsAll(x, budget)
+	case pyval.Set:
+		return exceedsAll(x, budget)
+	case pyval.FrozenSet:
+		return exceedsAll(x, budget)
+	case pyval.Dict:
+		for _, it := range x {
+			if exceeds(it.Key, budget) || exceeds(it.Value, budget) {
+				return true
+			}
+		}
+	}
+	return *budget < 0
+}
+
+func exceedsAll(items []any, budget *int) bool {
+	for _, it := range items {
+		if exceeds(it, budget) {
+			return true
+		}
+	}
+	return *budget < 0
 }
 
 // nonListError is what fail2ban's transmitter raises for a request that is
