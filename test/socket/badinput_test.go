@@ -51,22 +51,42 @@ func nested(depth int) ([]byte, any) {
 	return []byte(in), []any{"echo", v}
 }
 
-// laughs builds ['echo', x] where x is a list of fan references to a list
-// of fan references … levels deep, through the memo: small on the wire,
-// fan^levels leaves if anything walks it as a tree.
-func laughs(fan, levels int) []byte {
+// laughs builds ['echo', x] where x is a container of fan references to a
+// container of fan references … levels deep, through the memo: a few
+// hundred bytes on the wire, fan^levels leaves for anything that walks it
+// as a tree (Repr, the encoder). open and close are the container's
+// opcodes: "](" "e" for lists, "(" "t" for tuples.
+func laughs(fan, levels int, open, close string, leafLen int) []byte {
 	var b bytes.Buffer
+	var n [4]byte
+	binary.LittleEndian.PutUint32(n[:], uint32(leafLen))
 	b.WriteString("\x80\x04]\x8c\x04echoa")
-	b.WriteString("\x8c\x04leaf\x94") // memo 0
+	b.WriteString("X" + string(n[:]) + strings.Repeat("L", leafLen) + "\x940") // memo 0, popped
 	for l := range levels {
-		b.WriteString("](")
+		b.WriteString(open)
 		for range fan {
 			b.WriteString("h" + string(byte(l)))
 		}
-		b.WriteString("e\x94") // memo l+1
+		b.WriteString(close + "\x94") // memo l+1
+		if l < levels-1 {
+			b.WriteString("0")
+		}
 	}
 	b.WriteString("a.")
 	return b.Bytes()
+}
+
+// laughsValue is what laughs(fan, levels, …) decodes to, as the echo reply.
+func laughsValue(fan, levels, leafLen int) []any {
+	var v any = strings.Repeat("L", leafLen)
+	for range levels {
+		t := make(pyval.Tuple, fan)
+		for i := range t {
+			t[i] = v
+		}
+		v = t
+	}
+	return []any{v}
 }
 
 // evilPickles are requests that name classes whose construction would run
@@ -172,7 +192,10 @@ func TestBadInput_RepliesAndRecovery(t *testing.T) {
 		{name: "bytes command", in: pickled(t, []any{pyval.Bytes("ping")}), want: exc("Exception", "Invalid command")},
 		{name: "unknown command", in: pickled(t, []any{"rm", "-rf", "/"}), want: exc("Exception", "Invalid command")},
 		{name: "unknown jail", in: pickled(t, []any{"status", "nosuchjail"}), want: pyval.Repr(pyval.Tuple{int64(1), &pyval.Exception{Module: "fail2ban.exceptions", Name: "UnknownJailException", Args: []any{"nosuchjail"}}})},
-		{name: "shared sublists (billion laughs)", in: laughs(10, 9), wantAny: true},
+		{name: "shared lists (billion laughs)", in: laughs(10, 9, "](", "e", 4), wantErr: true},
+		{name: "shared tuples (billion laughs)", in: laughs(10, 9, "(", "t", 4), wantErr: true},
+		{name: "shared long string", in: laughs(10, 5, "(", "t", 4096), wantErr: true},
+		{name: "modest sharing is served", in: laughs(10, 2, "(", "t", 4), want: ok(laughsValue(10, 2, 4))},
 	}
 	rc := e.dial()
 	for _, tt := range tests {
