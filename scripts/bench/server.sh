@@ -63,6 +63,7 @@ echo "| ingest rate (lines/s) | $(orDash "$(g ingest_lines_per_second "$py_inges
 echo "| ban latency p50 (ms), $nlat bans | $(orDash "$(g latency_p50_ms "$py_lat")") | $(orDash "$(g latency_p50_ms "$ours_lat")") | $(ratio "$(g latency_p50_ms "$py_lat")" "$(g latency_p50_ms "$ours_lat")" '%.1f× lower') |"
 echo "| ban latency p95 (ms) | $(orDash "$(g latency_p95_ms "$py_lat")") | $(orDash "$(g latency_p95_ms "$ours_lat")") | $(ratio "$(g latency_p95_ms "$py_lat")" "$(g latency_p95_ms "$ours_lat")" '%.1f× lower') |"
 echo "| idle RSS, 10 stock jails (MiB) | $(mib "$(g idle_rss_bytes "$py_idle")") | $(mib "$(g idle_rss_bytes "$ours_idle")") | $(ratio "$(g idle_rss_bytes "$ours_idle")" "$(g idle_rss_bytes "$py_idle")" '%.2f of it') |"
+echo "| of which anonymous (MiB; the rest is the mapped binary) | $(mib "$(g idle_rss_anon_bytes "$py_idle")") | $(mib "$(g idle_rss_anon_bytes "$ours_idle")") | $(ratio "$(g idle_rss_anon_bytes "$ours_idle")" "$(g idle_rss_anon_bytes "$py_idle")" '%.2f of it') |"
 echo "| RSS growth per active ban (bytes) | $(orDash "$(g bans_bytes_per_ban "$py_bans")") ($pybans bans) | $(orDash "$(g bans_bytes_per_ban "$ours_bans")") ($bans bans) | $(ratio "$(g bans_bytes_per_ban "$ours_bans")" "$(g bans_bytes_per_ban "$py_bans")" '%.2f of it') |"
 echo "| RSS with those bans (MiB) | $(mib "$(g bans_rss_bytes "$py_bans")") | $(mib "$(g bans_rss_bytes "$ours_bans")") | |"
 echo "| banip through the socket (s) | $(orDash "$(g bans_seconds "$py_bans")") | $(orDash "$(g bans_seconds "$ours_bans")") | |"

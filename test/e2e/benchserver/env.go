@@ -143,18 +143,21 @@ func (e *env) totalFailed(jail string) (int, error) {
 }
 
 // rss returns the server's VmRSS in bytes.
-func (e *env) rss() (int64, error) {
+func (e *env) rss() (int64, error) { return e.procStatus("VmRSS:") }
+
+// procStatus reads a kB field of /proc/PID/status in bytes.
+func (e *env) procStatus(field string) (int64, error) {
 	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/status", e.srv.Process.Pid))
 	if err != nil {
 		return 0, err
 	}
 	for _, l := range strings.Split(string(b), "\n") {
-		if f := strings.Fields(l); len(f) == 3 && f[0] == "VmRSS:" {
+		if f := strings.Fields(l); len(f) == 3 && f[0] == field {
 			kb, err := strconv.ParseInt(f[1], 10, 64)
 			return kb * 1024, err
 		}
 	}
-	return 0, fmt.Errorf("no VmRSS for pid %d", e.srv.Process.Pid)
+	return 0, fmt.Errorf("no %s for pid %d", field, e.srv.Process.Pid)
 }
 
 func (e *env) appendFile(name string, data []byte) error {

@@ -147,7 +147,11 @@ func idle(o options) error {
 	if err != nil {
 		return err
 	}
-	fmt.Printf("idle_rss_bytes %d\n", rss)
+	anon, err := e.procStatus("RssAnon:")
+	if err != nil {
+		return err
+	}
+	fmt.Printf("idle_rss_bytes %d\nidle_rss_anon_bytes %d\n", rss, anon)
 	return nil
 }
 
