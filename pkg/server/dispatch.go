@@ -2,6 +2,8 @@ package server
 
 import (
 	"context"
+	"errors"
+	"fmt"
 	"strings"
 	"time"
 
@@ -121,13 +123,56 @@ func (s *Server) applyStream(ctx context.Context, stream []any) error {
 }
 
 // ApplyStream applies a configuration stream (as produced by pkg/config)
-// through the dispatcher, in quiet mode, exactly like `server-stream`.
+// through the dispatcher, in quiet mode, like `server-stream`, with one
+// improvement over fail2ban: a command that fails for one jail (a backend
+// that cannot start, a regex that does not compile) skips the rest of that
+// jail's commands and is reported, instead of aborting every jail after
+// it. The errors are returned joined; the other jails run.
 func (s *Server) ApplyStream(ctx context.Context, stream [][]any) error {
-	l := make([]any, len(stream))
-	for i, c := range stream {
-		l[i] = c
+	var errs []error
+	broken := map[string]bool{}
+	for _, cmd := range stream {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		jail := streamJail(cmd)
+		if jail != "" && broken[jail] {
+			continue
+		}
+		if _, err := s.dispatch(ctx, cmd, true); err != nil {
+			exc := asException(err)
+			s.log.Error("Command " + pyval.Repr(cmd) + " has failed. Received " + pyval.Repr(exc))
+			if jail != "" {
+				broken[jail] = true
+				s.log.Error("Jail " + pyval.Repr(jail) + " skipped: " + pyval.Str(exc))
+				s.mu.Lock()
+				if _, ok := s.jails[jail]; ok {
+					s.removeJail(ctx, jail)
+				}
+				s.mu.Unlock()
+			}
+			errs = append(errs, fmt.Errorf("jail %q: %s", jail, pyval.Str(exc)))
+		}
 	}
-	return s.applyStream(ctx, l)
+	return errors.Join(errs...)
+}
+
+// streamJail is the jail a stream command configures ("" for globals).
+func streamJail(cmd []any) string {
+	if len(cmd) < 2 {
+		return ""
+	}
+	name, _ := cmd[0].(string)
+	j, _ := cmd[1].(string)
+	switch name {
+	case "add", "start":
+		return j
+	case "set", "multi-set":
+		if !isGlobalKey(j) {
+			return j
+		}
+	}
+	return ""
 }
 
 func asList(v any) ([]any, bool) {
