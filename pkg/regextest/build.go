@@ -42,7 +42,9 @@ func (t *tester) build(journal bool) error {
 	}
 	t.dates = nil
 	var dates filter.DateFinder
-	if !journal {
+	// A journal has its own timestamps; the detector only exists (with
+	// no hits) when a datepattern was set before the journal was chosen.
+	if !journal || t.datePatternSet {
 		d, err := t.newDetector(t.datePattern)
 		if err != nil {
 			return fmt.Errorf("Failed to set datepattern '%s' (may be an invalid format or unescaped percent char): %w", t.datePattern, err)

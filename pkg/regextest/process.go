@@ -2,6 +2,7 @@ package regextest
 
 import (
 	"context"
+	"fmt"
 	"regexp"
 	"strings"
 	"time"
@@ -70,14 +71,14 @@ func (r *recDates) FindDate(line string) (filter.DateMatch, bool) {
 func (t *tester) start(ctx context.Context) error {
 	logArg, regex := t.o.Args[0], t.o.Args[1]
 	journal := strings.HasPrefix(logArg, "systemd-journal")
+	if journal {
+		t.logType = "journal"
+	}
 	if err := t.readFail(regex); err != nil {
 		return err
 	}
 	if len(t.o.Args) == 3 {
 		t.readIgnore(t.o.Args[2])
-	}
-	if journal && !isFile(logArg) {
-		t.datePattern, t.datePatternSet = "", true
 	}
 	if err := t.build(journal && !isFile(logArg)); err != nil {
 		return err
@@ -114,10 +115,21 @@ func (t *tester) processJournal(src func(emit func(string, time.Time)) error) er
 	}
 	err := src(func(line string, ts time.Time) {
 		res := t.flt.ProcessLineAt(line, ts)
-		t.account(line, &res, out)
+		t.account(isoTime(ts, t.env.Local)+" "+line, &res, out)
 	})
 	t.elapsed = t.env.Elapsed(t0)
 	return err
+}
+
+// isoTime is Python's datetime.isoformat() of a zone-aware local time,
+// the date fail2ban puts before a journal entry.
+func isoTime(ts time.Time, loc *time.Location) string {
+	ts = ts.In(loc)
+	s := ts.Format("2006-01-02T15:04:05")
+	if us := ts.Nanosecond() / 1000; us != 0 {
+		s += fmt.Sprintf(".%06d", us)
+	}
+	return s + ts.Format("-07:00")
 }
 
 // account updates the statistics for one processed line (testRegex and

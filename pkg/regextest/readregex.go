@@ -69,7 +69,11 @@ func (t *tester) tryFilter(value string) (done bool, err error) {
 	if len(opts) > 0 {
 		t.output("Use   filter options : %s", pyval.Repr(opts))
 	}
-	fd, err := config.LoadFilter(dir, spec, nil)
+	var vars map[string]string
+	if t.logType != "" {
+		vars = map[string]string{"logtype": t.logType}
+	}
+	fd, err := config.LoadFilter(dir, spec, vars)
 	if err != nil {
 		t.output("Wrong config file: %s", err)
 		t.output("ERROR: failed to load filter %s", value)

@@ -38,6 +38,7 @@ type tester struct {
 	journalSet     bool
 	loc            *time.Location // --timezone
 	useDNS         string
+	logType        string // "journal" for a systemd-journal LOG (filter option logtype)
 
 	prefRegex string
 	fail      []*regexStat

@@ -1,0 +1,109 @@
+//go:build cgo
+
+package main
+
+import (
+	"bytes"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"slices"
+	"testing"
+)
+
+const journalRemote = "/lib/systemd/systemd-journal-remote"
+
+// need skips (or fails under CI=true) without an external tool.
+func need(t *testing.T, paths ...string) {
+	t.Helper()
+	for _, p := range paths {
+		if _, err := os.Stat(p); err != nil {
+			if os.Getenv("CI") == "true" {
+				t.Fatalf("%s is required under CI", p)
+			}
+			t.Skipf("%s not installed", p)
+		}
+	}
+}
+
+// writeTestJournal writes sshd and cron entries with systemd-journal-remote.
+func writeTestJournal(t *testing.T) string {
+	t.Helper()
+	need(t, journalRemote)
+	var buf bytes.Buffer
+	msgs := []struct{ ident, pid, msg string }{
+		{"sshd", "1234", "Failed password for root from 192.0.2.7 port 22 ssh2"},
+		{"cron", "99", "hello 192.0.2.8"},
+		{"sshd", "1235", "Invalid user bob from 2001:db8::5 port 22"},
+		{"sshd", "1236", "Accepted publickey for git from 192.0.2.9 port 22 ssh2"},
+	}
+	for i, m := range msgs {
+		fmt.Fprintf(&buf, "__REALTIME_TIMESTAMP=%d\n__MONOTONIC_TIMESTAMP=%d\n_BOOT_ID=0123456789abcdef0123456789abcdef\n",
+			1795600801000000+int64(i)*1000250, 1000000+i*1000250)
+		fmt.Fprintf(&buf, "_HOSTNAME=myhost\nSYSLOG_IDENTIFIER=%s\n_PID=%s\n_COMM=%s\n_SYSTEMD_UNIT=%s.service\nMESSAGE=%s\n\n",
+			m.ident, m.pid, m.ident, m.ident, m.msg)
+	}
+	file := filepath.Join(t.TempDir(), "test.journal")
+	cmd := exec.Command(journalRemote, "--output="+file, "-")
+	cmd.Stdin = &buf
+	if out, err := cmd.CombinedOutput(); err != nil {
+		t.Fatalf("journal-remote: %v: %s", err, out)
+	}
+	return file
+}
+
+// TestRegexJournal compares the tester on a systemd-journal LOG with the
+// real fail2ban-regex (python-systemd).
+func TestRegexJournal(t *testing.T) {
+	need(t, "/usr/bin/fail2ban-regex", "/etc/fail2ban/filter.d/sshd.conf")
+	file := writeTestJournal(t)
+	log := "systemd-journal[journalfiles=" + file + "]"
+	tests := []struct {
+		name string
+		in   []string
+	}{
+		{name: "filter", in: []string{log, "sshd"}},
+		{name: "filter all lists", in: []string{"--print-all-matched", log, "sshd"}},
+		{name: "literal", in: []string{log, "hello <HOST>"}},
+		{name: "datepattern", in: []string{"-d", "{^LN-BEG}", log, "hello <HOST>"}},
+		{name: "out row", in: []string{"-o", "row", log, "hello <HOST>"}},
+		{name: "journal match", in: []string{"-m", "_COMM=cron", "--print-all-missed", log, "hello <HOST>"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var out, errb bytes.Buffer
+			code := run(append([]string{"regex"}, tt.in...), &out, &errb)
+			real := exec.CommandContext(t.Context(), "/usr/bin/fail2ban-regex", tt.in...)
+			want, err := real.Output()
+			if err != nil {
+				t.Skipf("fail2ban-regex cannot read the journal here (python3-systemd missing?): %v", err)
+			}
+			got := processedRE.ReplaceAllString(out.String(), "[processed in X sec]")
+			w := processedRE.ReplaceAllString(string(want), "[processed in X sec]")
+			if code != 0 || got != w {
+				t.Errorf("regex %q = %d\n%s\nwant (fail2ban-regex)\n%s", tt.in, code, got, w)
+			}
+		})
+	}
+}
+
+func TestJournalGroups(t *testing.T) {
+	tests := []struct {
+		name string
+		in   []string
+		want [][]string
+	}{
+		{name: "one", in: []string{"_COMM=sshd"}, want: [][]string{{"_COMM=sshd"}}},
+		{name: "two groups", in: []string{"_SYSTEMD_UNIT=sshd.service", "+", "_COMM=sshd", "PRIORITY=3"}, want: [][]string{{"_SYSTEMD_UNIT=sshd.service"}, {"_COMM=sshd", "PRIORITY=3"}}},
+		{name: "stray plus", in: []string{"+", "a=1", "+"}, want: [][]string{{"a=1"}}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got := journalGroups(tt.in)
+			if !slices.EqualFunc(got, tt.want, slices.Equal) {
+				t.Errorf("journalGroups(%q) = %q, want %q", tt.in, got, tt.want)
+			}
+		})
+	}
+}
