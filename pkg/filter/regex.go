@@ -8,6 +8,7 @@ import (
 	"strings"
 	"sync/atomic"
 	"time"
+	"unicode/utf8"
 
 	"github.com/dlclark/regexp2"
 )
@@ -61,6 +62,7 @@ type Regex struct {
 	uniIdx   []int
 	literals []string // texts every match contains, longest first
 	prefix   string   // text every match starts with at offset 0
+	first    *byteSet // bytes a match at offset 0 can start with (nil: any)
 	complex  *complexNames
 	dollar   bool // RE2 forms approximate a single-line $ (see Search)
 	timeouts atomic.Int64
@@ -107,6 +109,7 @@ func CompileRegex(expr string, o RegexOptions) (*Regex, error) {
 	r.asciiIdx = subexpIndex(r.ascii, r.names)
 	r.uniIdx = subexpIndex(r.uni, r.names)
 	r.literals = requiredLiterals(expr, o.Multiline)
+	r.first = firstBytes(expr, o.Multiline)
 	if r.prefix = requiredPrefix(expr, o.Multiline); r.prefix != "" {
 		r.literals = slices.DeleteFunc(r.literals, func(l string) bool { return strings.Contains(r.prefix, l) })
 	}
@@ -210,13 +213,8 @@ func (r *Regex) String() string { return r.expr }
 // Search finds the leftmost match in text (Python re.search). A timed-out
 // search returns nil and an error wrapping ErrMatchTimeout.
 func (r *Regex) Search(text string) (*Match, error) {
-	if !strings.HasPrefix(text, r.prefix) {
+	if !r.mayMatch(text) {
 		return nil, nil
-	}
-	for _, l := range r.literals {
-		if !strings.Contains(text, l) {
-			return nil, nil
-		}
 	}
 	ascii := isASCII(text)
 	if r.dollar && r.bt != nil && innerNewline(text) {
@@ -229,6 +227,22 @@ func (r *Regex) Search(text string) (*Match, error) {
 		return r.goSearch(r.uni, r.uniIdx, text), nil
 	}
 	return r.btSearch(text, ascii)
+}
+
+// mayMatch runs the cheap prefilters: false means text cannot match.
+func (r *Regex) mayMatch(text string) bool {
+	if r.first != nil && (text == "" || text[0] < utf8.RuneSelf && !r.first.has(text[0])) {
+		return false
+	}
+	if !strings.HasPrefix(text, r.prefix) {
+		return false
+	}
+	for _, l := range r.literals {
+		if !strings.Contains(text, l) {
+			return false
+		}
+	}
+	return true
 }
 
 func (r *Regex) goSearch(re *regexp.Regexp, idx []int, text string) *Match {
