@@ -94,7 +94,7 @@ func TestDetector_DifferentialFail2ban(t *testing.T) {
 	g := newLineGen(diffSeed())
 	n := 3000
 	if raceEnabled || testing.Short() {
-		n = 800
+		n = 400
 	}
 	lines := make([]string, n)
 	for i := range lines {
@@ -201,6 +201,9 @@ func TestDetector_DifferentialSampleLogs(t *testing.T) {
 		Lines   []string `json:"lines"`
 	}
 	var reqs []req
+	if raceEnabled || testing.Short() {
+		entries = entries[:min(len(entries), 25)]
+	}
 	for _, e := range entries {
 		data, err := os.ReadFile(sampleLogs + "/" + e.Name())
 		if err != nil || e.IsDir() {
