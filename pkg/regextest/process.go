@@ -94,6 +94,9 @@ func (t *tester) process(src func(fn func(string)) error) error {
 	if t.o.Out != "" {
 		out = t.outFunc()
 	}
+	if pre := t.flt.PrefRegex(); pre != nil && t.o.Verbose == 0 && t.o.Out == "" {
+		t.prefAsync = newPrefWorker(pre)
+	}
 	err := src(func(line string) {
 		line = strings.TrimRight(line, "\r\n")
 		if line == "" || line[0] == '#' {
@@ -102,6 +105,10 @@ func (t *tester) process(src func(fn func(string)) error) error {
 		res := t.flt.ProcessLine(line)
 		t.account(line, &res, out)
 	})
+	if t.prefAsync != nil {
+		t.pref.matched += t.prefAsync.wait()
+		t.prefAsync = nil
+	}
 	t.elapsed = t.env.Elapsed(t0)
 	return err
 }
@@ -232,6 +239,10 @@ func (t *tester) countPref(line string, res *filter.Result) {
 	text := line
 	if t.dates != nil && t.dates.ok {
 		text = line[:t.dates.last.Start] + line[t.dates.last.End:]
+	}
+	if t.prefAsync != nil {
+		t.prefAsync.add(text + "\n")
+		return
 	}
 	m, _ := pre.Search(text + "\n")
 	if m == nil {
