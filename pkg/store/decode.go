@@ -101,6 +101,11 @@ func (p *parser) field(d *Data) error {
 	if err := p.expect(':'); err != nil {
 		return err
 	}
+	if key == "matches" && p.next() == '[' {
+		m, err := p.matches()
+		d.Matches = m
+		return err
+	}
 	v, err := p.value()
 	if err != nil {
 		return err
@@ -302,6 +307,78 @@ func (p *parser) u4(i int) rune {
 		return -1
 	}
 	return rune(n)
+}
+
+// matches reads the "matches" list straight into Match values (the hot
+// path of a restore), with toMatches' rules: strings are whole lines,
+// lists are split lines whose non-string parts read as "", anything else
+// is skipped.
+func (p *parser) matches() ([]Match, error) {
+	p.i++ // '['
+	out := []Match{}
+	if p.next() == ']' {
+		p.i++
+		return out, nil
+	}
+	for {
+		switch p.next() {
+		case '"':
+			s, err := p.str()
+			if err != nil {
+				return nil, err
+			}
+			out = append(out, Match{s})
+		case '[':
+			m, err := p.splitLine()
+			if err != nil {
+				return nil, err
+			}
+			out = append(out, m)
+		default:
+			if _, err := p.value(); err != nil {
+				return nil, err
+			}
+		}
+		switch p.next() {
+		case ',':
+			p.i++
+		case ']':
+			p.i++
+			return out, nil
+		default:
+			return nil, fmt.Errorf("%w: want ',' or ']' at offset %d", errSyntax, p.i)
+		}
+	}
+}
+
+func (p *parser) splitLine() (Match, error) {
+	p.i++ // '['
+	m := make(Match, 0, 3)
+	if p.next() == ']' {
+		p.i++
+		return m, nil
+	}
+	for {
+		var s string
+		if p.next() == '"' {
+			var err error
+			if s, err = p.str(); err != nil {
+				return nil, err
+			}
+		} else if _, err := p.value(); err != nil {
+			return nil, err
+		}
+		m = append(m, s)
+		switch p.next() {
+		case ',':
+			p.i++
+		case ']':
+			p.i++
+			return m, nil
+		default:
+			return nil, fmt.Errorf("%w: want ',' or ']' at offset %d", errSyntax, p.i)
+		}
+	}
 }
 
 func toMatches(v any) []Match {

@@ -2,8 +2,11 @@ package store
 
 import (
 	"database/sql"
+	"fmt"
 	"log/slog"
 	"runtime"
+	"strconv"
+	"strings"
 	"sync"
 	"time"
 )
@@ -19,18 +22,42 @@ type pendingBan struct {
 }
 
 func scanPending(r scanner, p *pendingBan) error {
-	var (
-		ip      sql.NullString
-		tob, bt sql.NullFloat64
-		count   sql.NullInt64
-		raw     sql.RawBytes
-	)
+	// Scanning into any skips database/sql's conversions, which were a
+	// large part of a restore's cost.
+	var ip, tob, bt, count any
+	var raw sql.RawBytes
 	if err := r.Scan(&ip, &tob, &bt, &count, &raw); err != nil {
 		return err
 	}
-	p.ban = Ban{IP: ip.String, Time: time.Unix(int64(tob.Float64), 0), BanTime: int64(bt.Float64), BanCount: int(count.Int64)}
+	p.ban = Ban{IP: text(ip), Time: time.Unix(int64(number(tob)), 0), BanTime: int64(number(bt)), BanCount: int(number(count))}
 	p.raw = append([]byte(nil), raw...)
 	return nil
+}
+
+// text and number read SQLite values of any storage class.
+func text(v any) string {
+	switch x := v.(type) {
+	case string:
+		return x
+	case []byte:
+		return string(x)
+	case nil:
+		return ""
+	}
+	return fmt.Sprint(v)
+}
+
+func number(v any) float64 {
+	switch x := v.(type) {
+	case int64:
+		return float64(x)
+	case float64:
+		return x
+	case string, []byte:
+		f, _ := strconv.ParseFloat(strings.TrimSpace(text(x)), 64)
+		return f
+	}
+	return 0
 }
 
 // decoder decodes chunks of rows in parallel and keeps their order.
