@@ -6,6 +6,7 @@ import (
 	"math/rand/v2"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -168,8 +169,12 @@ func writeGenTree(t testing.TB, files map[string]string) string {
 // TestStream_GeneratedTrees compares random trees with fail2ban-client -d.
 func TestStream_GeneratedTrees(t *testing.T) {
 	needOracle(t)
-	seeds := 120
-	if testing.Short() {
+	// 100 trees keep the package near a minute on a shared 2-core machine;
+	// F2B_GEN_SEEDS=500 runs a deeper comparison.
+	seeds := 100
+	if n, err := strconv.Atoi(os.Getenv("F2B_GEN_SEEDS")); err == nil && n > 0 {
+		seeds = n
+	} else if testing.Short() {
 		seeds = 20
 	}
 	type result struct {
