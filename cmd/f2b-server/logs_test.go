@@ -95,3 +95,33 @@ func TestLogSetup_Errors(t *testing.T) {
 		})
 	}
 }
+
+func FuzzModuleOf(f *testing.F) {
+	for _, s := range []string{"[sshd] Ban 192.0.2.1", "[a] x already banned", "[", "] ", "[x] ", "Jail 'x' started", "[[]] Found ]"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, msg string) {
+		switch name := moduleOf(msg); name {
+		case "", "fail2ban.actions", "fail2ban.observer", "fail2ban.filter":
+			if name != "" && !strings.HasPrefix(msg, "[") {
+				t.Errorf("moduleOf(%q) = %q for a message without a jail", msg, name)
+			}
+		default:
+			t.Errorf("moduleOf(%q) = unexpected %q", msg, name)
+		}
+	})
+}
+
+// BenchmarkLogSetup_Ban is the cost of one Ban line in the log file, which
+// recidive reads; the jail writes one per ban.
+func BenchmarkLogSetup_Ban(b *testing.B) {
+	l, err := newLogSetup(filepath.Join(b.TempDir(), "f2b.log"), "INFO")
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer l.Close()
+	jl := l.logger.With("jail", "sshd")
+	for b.Loop() {
+		jl.Log(b.Context(), slog.Level(2), "[sshd] Ban 192.0.2.1")
+	}
+}
