@@ -28,7 +28,12 @@ type pendingBan struct {
 // banBatch bans tickets in batches: each batch is admitted to the ban
 // list and recorded in the store, made durable with one Sync, and then
 // handed to the actions. It returns how many tickets were newly banned.
+// A cancelled ctx does not cut a batch short: a ban that is recorded gets
+// its actions (each bounded by its own timeout), and a stop that comes
+// while tickets wait is finished by shutdown, which bans them too, so a
+// failure that reached maxretry is never dropped at a restart.
 func (j *Jail) banBatch(ctx context.Context, tickets []Ticket) int {
+	ctx = context.WithoutCancel(ctx)
 	n := 0
 	for len(tickets) > 0 {
 		k := min(len(tickets), maxBanBatch)

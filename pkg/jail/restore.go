@@ -64,6 +64,9 @@ func (j *Jail) restoreChunk(ctx context.Context, tickets []Ticket) {
 	if len(tickets) == 0 {
 		return
 	}
+	// As for new bans, a stop does not cut the actions of bans already in
+	// the list short (each command has its own timeout).
+	ctx = context.WithoutCancel(ctx)
 	j.actMu.Lock()
 	defer j.actMu.Unlock()
 	banned := make([]Ticket, 0, len(tickets))

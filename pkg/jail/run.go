@@ -102,6 +102,7 @@ func (j *Jail) wait() time.Duration {
 func (j *Jail) shutdown(ctx context.Context) {
 	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), j.opts.ActionTimeout)
 	defer cancel()
+	j.banBatch(ctx, j.dequeue()) // tickets queued before the stop
 	j.actMu.Lock()
 	j.flush(ctx)
 	j.actMu.Unlock()
