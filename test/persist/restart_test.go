@@ -102,7 +102,9 @@ func TestRestart_StreamNoLossNoDuplicate(t *testing.T) {
 	eventuallyOr(t, fmt.Sprintf("all %d addresses banned", total), func() bool {
 		status, _ = e.client("status", "php-api")
 		return statusField(status, "Currently banned") == strconv.Itoa(total)
-	}, func() string { return status[:min(len(status), 300)] + "\nmissing: " + missing(status, total) + "\nlog: " + e.path("server.log") })
+	}, func() string {
+		return status[:min(len(status), 300)] + "\nmissing: " + missing(status, total) + "\nlog: " + e.path("server.log")
+	})
 	if got := withTime(t, e, ipN(0)); got != first {
 		t.Errorf("restored ban of %s changed end:\n got %q\nwant %q", ipN(0), got, first)
 	}
