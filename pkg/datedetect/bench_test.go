@@ -71,3 +71,16 @@ func BenchmarkSampleLogs(b *testing.B) {
 		})
 	}
 }
+
+// BenchmarkNew measures building a detector (per jail start / reload).
+func BenchmarkNew(b *testing.B) {
+	for _, p := range []string{"", "{^LN-BEG}", "^{DATE}"} {
+		b.Run(fmt.Sprintf("%q", p), func(b *testing.B) {
+			for b.Loop() {
+				if _, err := New(Options{Pattern: p}); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"regexp"
 	"strings"
+	"sync"
 	"time"
 	"unicode"
 	"unicode/utf8"
@@ -20,6 +21,8 @@ const exactTimeout = 100 * time.Millisecond
 type matcher struct {
 	fast      *regexp.Regexp // nil: exact only
 	exact     *regexp2.Regexp
+	exactOnce sync.Once // regexp2 is compiled on first use when fast exists
+	netExpr   string
 	needExact bool // every fast match must be confirmed by exact
 	caret     bool
 	dollar    bool
@@ -58,11 +61,7 @@ func newMatcher(gf, body string, wordBegin, wordEnd bool) (*matcher, error) {
 	if err != nil {
 		return nil, err
 	}
-	m.exact, err = regexp2.Compile(net.expr, regexp2.None)
-	if err != nil {
-		return nil, fmt.Errorf("compiling %q: %w", net.expr, err)
-	}
-	m.exact.MatchTimeout = exactTimeout
+	m.netExpr = net.expr
 	m.netGroups = net.groups
 	m.npy = len(net.groups)
 	m.names = make([]string, m.npy)
@@ -74,7 +73,27 @@ func newMatcher(gf, body string, wordBegin, wordEnd bool) (*matcher, error) {
 	if err := m.compileFast(gf + body); err != nil {
 		m.fast = nil // the exact engine alone carries this template
 	}
+	if m.fast == nil {
+		var err error
+		m.exactOnce.Do(func() { err = m.compileExact() })
+		if err != nil {
+			return nil, err
+		}
+	}
 	return m, nil
+}
+
+// compileExact compiles the regexp2 translation. Templates with a fast
+// form compile it on first use: most never need it, and regexp2 is slow to
+// compile.
+func (m *matcher) compileExact() error {
+	re, err := regexp2.Compile(m.netExpr, regexp2.None)
+	if err != nil {
+		return fmt.Errorf("compiling %q: %w", m.netExpr, err)
+	}
+	re.MatchTimeout = exactTimeout
+	m.exact = re
+	return nil
 }
 
 func (m *matcher) compileFast(expr string) error {
@@ -298,6 +317,10 @@ func (m *matcher) matchExact(s string, pos int) ([]int, bool) {
 		offs = append(offs, i)
 	}
 	offs = append(offs, len(s))
+	m.exactOnce.Do(func() { _ = m.compileExact() })
+	if m.exact == nil {
+		return nil, false
+	}
 	mt, err := m.exact.FindRunesMatchStartingAt(runes, startRune)
 	if err != nil || mt == nil {
 		return nil, false

@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"regexp"
 	"strings"
+	"sync"
+	"sync/atomic"
 )
 
 // The epoch number regexes fail2ban uses (short and long form).
@@ -55,15 +57,34 @@ func (b *builder) fromPattern(pattern, key string) (*template, error) {
 	if key == "" {
 		key = patternKey(pattern)
 	}
+	ck := b.exY + "\x00" + key + "\x00" + pattern
+	if t, ok := templateCache.Load(ck); ok {
+		return t.(*template), nil
+	}
 	t, err := b.fromPatternKey(pattern, key)
-	if err == nil && isAnchoredDefaultKey(key) {
-		// fail2ban caches templates by key process-wide and gives the
-		// anchored default copies weight 100, so a datepattern line equal
-		// to one of them shares that weight.
-		t.weight = 100
+	if err == nil {
+		if isAnchoredDefaultKey(key) {
+			// fail2ban caches templates by key process-wide and gives the
+			// anchored default copies weight 100, so a datepattern line
+			// equal to one of them shares that weight.
+			t.weight = 100
+		}
+		if templateCacheSize.Add(1) <= maxCachedTemplates {
+			templateCache.Store(ck, t)
+		}
 	}
 	return t, err
 }
+
+// Built templates are immutable (per-detector statistics live in entry),
+// so they are shared between detectors like fail2ban's template cache.
+var (
+	templateCache     sync.Map // string → *template
+	templateCacheSize atomic.Int64
+)
+
+// maxCachedTemplates bounds the cache against endless distinct patterns.
+const maxCachedTemplates = 2000
 
 // isAnchoredDefaultKey reports the cache keys of the {^LN-BEG} copies of
 // the default templates.
