@@ -74,4 +74,3 @@ func TestCrash_BansDurableBeforeActions(t *testing.T) {
 	}, func() string { return status })
 	t.Logf("%d bans acted before kill -9, %d in the database, all restored", len(acted), len(inDB))
 }
-
