@@ -72,6 +72,11 @@ var goldenCases = []goldenCase{
 	{name: "usage-bad-int", in: []string{"-L", "abc", "a", "b"}},
 	{name: "usage-ambiguous", in: []string{"--print-all", "a", "b"}},
 	{name: "usage-unknown", in: []string{"--nope", "a", "b"}},
+	{name: "debuggex", in: []string{"-D", "Jan 1 10:00:00 a 1.2.3.4 x+y\nJan 1 10:00:01 b 1.2.3.5", "b <HOST>", "zz"}},
+	{name: "debuggex-multiline", in: []string{"-D", "-L", "2", "--print-all-matched", "Jan 1 10:00:00 a 1.2.3.4 ü\nJan 1 10:00:01 b 1.2.3.5", "b <HOST>"}},
+	{name: "verbose-literal", in: []string{"-v", "--print-all-matched", "Jan 1 10:00:00 a 1.2.3.4\nJan 1 10:00:01 b 1.2.3.5", "<HOST>"}},
+	{name: "timezone", in: []string{"--timezone=+0200", "-o", "<ip> <time>", "2026-11-25 10:00:01 fail 192.0.2.4", `fail <HOST>`}},
+	{name: "bad-timezone", in: []string{"--TZ=Mars/Base", "a", "b <HOST>"}},
 	{name: "version", in: []string{"--version"}},
 	{name: "short-version", in: []string{"-V"}},
 }

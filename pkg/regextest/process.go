@@ -200,9 +200,7 @@ func (t *tester) countHits(res *filter.Result, ret []filter.Failure) {
 		return
 	}
 	if t.checkAll() {
-		for _, i := range res.Hits {
-			t.fail[i].hits++
-		}
+		t.countAll(res)
 	} else if len(ret) > 0 || res.Pending > 0 || len(res.Failures) > 0 {
 		t.fail[res.Hits[len(res.Hits)-1]].hits++
 	}
@@ -283,6 +281,32 @@ func (t *tester) countBuffered(line string, res *filter.Result) {
 		}
 		s.matched++
 		s.missed--
+	}
+}
+
+// countAll counts check-all matches as fail2ban-regex does: once per
+// failure (a host name resolving to two addresses counts twice), once per
+// mlfid nofail or pending match, and not at all for a host name that
+// resolved to nothing. Result does not say which failure-less hit was
+// which, so the failure-less hits are credited in order.
+func (t *tester) countAll(res *filter.Result) {
+	perIndex := map[int]int{}
+	nofail := 0
+	for _, f := range res.Failures {
+		perIndex[f.FailRegexIndex]++
+		if f.NoFail {
+			nofail++
+		}
+	}
+	extra := res.NoFail - nofail + res.Pending
+	for _, i := range res.Hits {
+		if n, ok := perIndex[i]; ok {
+			t.fail[i].hits += n
+			delete(perIndex, i)
+		} else if extra > 0 {
+			t.fail[i].hits++
+			extra--
+		}
 	}
 }
 

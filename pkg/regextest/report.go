@@ -5,6 +5,8 @@ import (
 	"net/url"
 	"strings"
 	"time"
+
+	"github.com/f2b/f2b/pkg/filter"
 )
 
 // printStats prints the "Results" part of the report.
@@ -100,33 +102,35 @@ func (t *tester) printLines(kind string, n int, lines []string, all bool) {
 		t.output("%s too many to print.  Use --print-all-%s to print all %d lines", header, kind, n)
 		return
 	}
-	items := make([]string, len(lines))
-	for i, l := range lines {
-		if t.o.Debuggex {
-			l = t.debuggex(l, kind)
+	var items []string
+	for _, l := range lines {
+		if !t.o.Debuggex {
+			items = append(items, strings.TrimRight(l, " \t\n\r\v\f"))
+			continue
 		}
-		items[i] = strings.TrimRight(l, " \t\n\r\v\f")
+		for _, d := range t.debuggex(l, kind) {
+			items = append(items, strings.TrimRight(d, " \t\n\r\v\f"))
+		}
 	}
 	t.printList(items, header)
 }
 
-// debuggex renders a list item as a debuggex.com link (first regex of
-// the relevant list; fail2ban lists every line × regex pair).
-func (t *tester) debuggex(line, kind string) string {
+// debuggex renders a line as "line | regex |  URL" for every regex of
+// the relevant list (fail2ban-regex's debuggexURL: the regex with its tags
+// expanded, query fields in fail2ban's order).
+func (t *tester) debuggex(line, kind string) []string {
 	rs := t.fail
 	if kind == "ignored" {
 		rs = t.ignore
 	}
-	var b []string
+	out := make([]string, 0, len(rs))
 	for _, r := range rs {
-		v := url.Values{}
-		v.Set("re", r.expr)
-		v.Set("str", line)
-		v.Set("flavor", "python")
+		u := "https://www.debuggex.com/?re=" + url.QueryEscape(filter.ExpandTags(r.expr, t.dnsPolicy())) +
+			"&str=" + url.QueryEscape(line) + "&flavor=python"
 		if t.maxLines > 1 {
-			v.Set("flags", "m")
+			u += "&flags=m"
 		}
-		b = append(b, line+" | "+r.expr+" |  https://www.debuggex.com/?"+v.Encode())
+		out = append(out, line+" | "+r.expr+" |  "+u)
 	}
-	return strings.Join(b, "\n|  ")
+	return out
 }
