@@ -60,6 +60,9 @@ type Filter struct {
 	lastDate time.Time
 	lastText string
 	sessions *sessions
+	// slow turns the fast paths off: the reference path of the
+	// differential tests.
+	slow bool
 }
 
 // line is one buffered log line split around its date text; full is
