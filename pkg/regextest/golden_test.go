@@ -77,6 +77,10 @@ var goldenCases = []goldenCase{
 	{name: "verbose-literal", in: []string{"-v", "--print-all-matched", "Jan 1 10:00:00 a 1.2.3.4\nJan 1 10:00:01 b 1.2.3.5", "<HOST>"}},
 	{name: "timezone", in: []string{"--timezone=+0200", "-o", "<ip> <time>", "2026-11-25 10:00:01 fail 192.0.2.4", `fail <HOST>`}},
 	{name: "bad-timezone", in: []string{"--TZ=Mars/Base", "a", "b <HOST>"}},
+	{name: "foreign-filter", in: []string{"testdata/phpapi.log", "testdata/foreign.conf"}},
+	{name: "filter-d-path", in: []string{"--print-all-matched", "testdata/phpapi.log", "testdata/filter.d/phpapi.conf"}},
+	{name: "filter-d-config", in: []string{"-c", "testdata", "-o", "<ip> <time>", "testdata/phpapi.log", "phpapi"}},
+	{name: "filter-literal-ignore", in: []string{"testdata/phpapi.log", "testdata/foreign.conf", "bob"}, noOracle: "fail2ban 1.0.2 crashes with IndexError here: the literal IGNOREREGEX replaces the statistics list while the filter's ignoreregexes stay active (spec 4.2); f2b counts hits of the literal only"},
 	{name: "version", in: []string{"--version"}},
 	{name: "short-version", in: []string{"-V"}},
 }
