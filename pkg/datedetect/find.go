@@ -173,11 +173,12 @@ func epochSeconds(line string, loc []int, t *template) (float64, time.Time) {
 			return 0, time.Time{}
 		}
 	}
-	v, err := strconv.ParseFloat(string(b), 64)
+	num := string(b)
+	v, err := strconv.ParseFloat(num, 64)
 	if err != nil {
 		return 0, time.Time{}
 	}
-	intPart, frac, dot := strings.Cut(string(b), ".")
+	intPart, frac, dot := strings.Cut(num, ".")
 	scale := 0 // decimal places to move left
 	if t.longFrm && len(b) >= 13 {
 		if len(b) >= 16 && !dot {

@@ -18,6 +18,10 @@ func digitsEnd(s string, i, n int) int {
 		if i >= len(s) {
 			return -1
 		}
+		if c := s[i]; c >= '0' && c <= '9' {
+			i++
+			continue
+		}
 		r, w := utf8.DecodeRuneInString(s[i:])
 		if _, ok := digitValue(r); !ok {
 			return -1
@@ -30,8 +34,14 @@ func digitsEnd(s string, i, n int) int {
 // digitRun counts the Unicode digits starting at i (up to max).
 func digitRun(s string, i, max int) int {
 	n := 0
-	for n < max && digitsEnd(s, i, 1) >= 0 {
-		i = digitsEnd(s, i, 1)
+	for n < max {
+		if i < len(s) && s[i] >= '0' && s[i] <= '9' {
+			i++
+		} else if j := digitsEnd(s, i, 1); j >= 0 {
+			i = j
+		} else {
+			break
+		}
 		n++
 	}
 	return n
@@ -99,18 +109,19 @@ func longTail(s string, base int) int {
 
 // leadNonWord returns the byte offsets after 0, 1 and 2 leading non-word
 // runes of s (as far as they exist): the choices of ^(?:\W{0,2})?.
-func leadNonWord(s string) []int {
-	offs := []int{0}
-	i := 0
-	for len(offs) < 3 && i < len(s) {
+func leadNonWord(s string) ([3]int, int) {
+	var offs [3]int
+	n, i := 1, 0
+	for n < 3 && i < len(s) {
 		r, w := utf8.DecodeRuneInString(s[i:])
 		if isWord(r) {
 			break
 		}
 		i += w
-		offs = append(offs, i)
+		offs[n] = i
+		n++
 	}
-	return offs
+	return offs, n
 }
 
 // matchEpoch finds an epoch timestamp in s[pos:] (s already cut at endpos).
@@ -119,8 +130,8 @@ func matchEpoch(s string, pos int, lineBegin, long bool) ([4]int, bool) {
 		if pos > 0 {
 			return [4]int{}, false
 		}
-		offs := leadNonWord(s)
-		for k := len(offs) - 1; k >= 0; k-- {
+		offs, n := leadNonWord(s)
+		for k := n - 1; k >= 0; k-- {
 			if q := epochAt(s, offs[k], long); q >= 0 {
 				return [4]int{0, q, offs[k], q}, true
 			}
@@ -172,8 +183,8 @@ func matchTAI64N(s string, pos int, lineBegin bool) ([4]int, bool) {
 		return notInWord(s, p+25)
 	}
 	if lineBegin {
-		offs := leadNonWord(s)
-		for k := len(offs) - 1; k >= 0 && pos == 0; k-- {
+		offs, n := leadNonWord(s)
+		for k := n - 1; k >= 0 && pos == 0; k-- {
 			if at(offs[k]) {
 				return [4]int{0, offs[k] + 25, offs[k], offs[k] + 25}, true
 			}
