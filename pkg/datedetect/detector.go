@@ -229,3 +229,17 @@ func (d *Detector) Hits() []TemplateHits {
 func (d *Detector) Default() bool {
 	return len(d.all) == 0 || len(d.all) > 2
 }
+
+// Describe returns what fail2ban-regex prints after "Use datepattern :":
+// the first template's pattern and name, or ("", "Default Detectors") when
+// Default() holds. Built-in Epoch/TAI64N templates have no pattern.
+func (d *Detector) Describe() (pattern, name string) {
+	if d.Default() {
+		return "", "Default Detectors"
+	}
+	t := d.all[0]
+	if t.kind == kindStrptime || t.grpIdx == 2 {
+		pattern = t.pattern
+	}
+	return pattern, t.name
+}

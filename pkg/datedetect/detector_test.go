@@ -273,3 +273,23 @@ func TestDetector_Concurrent(t *testing.T) {
 		}
 	}
 }
+
+func TestDetector_Describe(t *testing.T) {
+	tests := []struct {
+		name, in, want string
+	}{
+		{name: "default", in: "", want: `"" "Default Detectors"`},
+		{name: "ln-beg", in: "{^LN-BEG}", want: `"" "Default Detectors"`},
+		{name: "single", in: "^%Y-%m-%d %H:%M:%S", want: `"^%Y-%m-%d %H:%M:%S" "^Year-Month-Day 24hour:Minute:Second"`},
+		{name: "epoch", in: "EPOCH", want: `"" "Epoch"`},
+		{name: "two", in: "{^LN-BEG}%b-%d-%Exy %H:%M:%S\n{NONE}", want: `"{^LN-BEG}%b-%d-%Exy %H:%M:%S" "{^LN-BEG}MON-Day-ExYear2 24hour:Minute:Second"`},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			p, n := newTestDetector(t, tc.in, "", testNow).Describe()
+			if got := fmt.Sprintf("%q %q", p, n); got != tc.want {
+				t.Errorf("Describe() = %s, want %s", got, tc.want)
+			}
+		})
+	}
+}
