@@ -2,6 +2,7 @@ package server
 
 import (
 	"context"
+	"errors"
 	"strings"
 	"time"
 
@@ -67,7 +68,7 @@ func (s *Server) setDBFile(ctx context.Context, val any, quiet bool) (any, error
 	}
 	s.closeDB()
 	o := store.DefaultOptions(path)
-	o.Logger = s.log
+	o.Logger = s.log.With("logger", "fail2ban.database")
 	db, err := store.Open(ctx, o)
 	if err != nil {
 		s.log.Error("Unable to open database "+pyval.Repr(path), "err", err)
@@ -76,6 +77,7 @@ func (s *Server) setDBFile(ctx context.Context, val any, quiet bool) (any, error
 	s.db = db
 	s.settings.dbfile = path
 	s.applyDBSettings()
+	s.startPurge(db)
 	if quiet {
 		return nil, nil
 	}
@@ -94,9 +96,38 @@ func (s *Server) applyDBSettings() {
 	}
 }
 
+// purgeInterval is how often history older than dbpurgeage is deleted
+// (fail2ban purges hourly).
+const purgeInterval = time.Hour
+
+// startPurge purges db now and then every purgeInterval until the
+// database is closed.
+func (s *Server) startPurge(db *store.Store) {
+	stop := make(chan struct{})
+	s.purgeStop = stop
+	go func() {
+		t := time.NewTicker(purgeInterval)
+		defer t.Stop()
+		for {
+			if err := db.Purge(context.Background()); err != nil && !errors.Is(err, store.ErrClosed) {
+				s.log.Error("database purge", "err", err)
+			}
+			select {
+			case <-stop:
+				return
+			case <-t.C:
+			}
+		}
+	}()
+}
+
 func (s *Server) closeDB() {
 	if s.db == nil {
 		return
+	}
+	if s.purgeStop != nil {
+		close(s.purgeStop)
+		s.purgeStop = nil
 	}
 	if err := s.db.Close(); err != nil {
 		s.log.Error("closing database", "err", err)

@@ -58,7 +58,8 @@ type Server struct {
 
 	stopOnce sync.Once
 
-	db *store.Store // nil while no dbfile is set
+	db        *store.Store  // nil while no dbfile is set
+	purgeStop chan struct{} // ends the purge goroutine of db
 
 	resolver *ipaddr.Cache // shared DNS cache (ignoreip names, ignoreself)
 
