@@ -78,7 +78,7 @@ func (st *store) firstFile() string {
 	return st.top[0]
 }
 
-func (l *loader) filterCombined(name string, args []arg, pOpts *odict, all bool) (*odict, error) {
+func (l *loader) filterCombined(name string, args []Arg, pOpts *odict, all bool) (*odict, error) {
 	fr, err := newDefReader(l, "filter.d", name, "", args, filterOpts)
 	if err != nil {
 		return nil, err

@@ -19,13 +19,13 @@ var (
 		regexp2.Singleline)
 )
 
-// arg is one key=value of a name[...] list.
-type arg struct{ key, value string }
+// Arg is one key=value of a name[...] list.
+type Arg struct{ Key, Value string }
 
 // Args parses "name[k=v, k2="a,b"]" into the name (not stripped, as
 // fail2ban does) and its options in order (a repeated key keeps its first
 // position and its last value).
-func Args(spec string) (string, []arg, error) {
+func Args(spec string) (string, []Arg, error) {
 	name, opts, ok := splitSpec(spec)
 	if !ok {
 		return "", nil, fmt.Errorf("unexpected option syntax")
@@ -33,7 +33,7 @@ func Args(spec string) (string, []arg, error) {
 	if opts == "" || !strings.ContainsRune(opts, '=') && pyStrip(opts) == "" {
 		return name, nil, nil
 	}
-	var out []arg
+	var out []Arg
 	m, err := argExtractRE.FindStringMatch(opts)
 	for ; m != nil && err == nil; m, err = argExtractRE.FindNextMatch(m) {
 		if g := m.GroupByName("wrngA"); len(g.Captures) > 0 {
@@ -62,14 +62,14 @@ func Args(spec string) (string, []arg, error) {
 	return name, out, nil
 }
 
-func setArg(list []arg, k, v string) []arg {
+func setArg(list []Arg, k, v string) []Arg {
 	for i := range list {
-		if list[i].key == k {
-			list[i].value = v
+		if list[i].Key == k {
+			list[i].Value = v
 			return list
 		}
 	}
-	return append(list, arg{k, v})
+	return append(list, Arg{k, v})
 }
 
 // splitSpec applies ^([^\[]+)(?:\[(.*)\])?\s*$ (dot matches newline).

@@ -10,19 +10,19 @@ func TestArgs(t *testing.T) {
 		name     string
 		in       string
 		wantName string
-		want     []arg
+		want     []Arg
 		wantErr  bool
 	}{
-		{name: "quoted comma", in: `sshd[mode=aggressive, foo="a,b"]`, wantName: "sshd", want: []arg{{"mode", "aggressive"}, {"foo", "a,b"}}},
+		{name: "quoted comma", in: `sshd[mode=aggressive, foo="a,b"]`, wantName: "sshd", want: []Arg{{"mode", "aggressive"}, {"foo", "a,b"}}},
 		{name: "quotes and spaces", in: `x[a='q"q', b="it's", c= spaced value , d=]`, wantName: "x",
-			want: []arg{{"a", `q"q`}, {"b", "it's"}, {"c", "spaced value"}, {"d", ""}}},
-		{name: "groups", in: "x[a=1][b=2]", wantName: "x", want: []arg{{"a", "1"}, {"b", "2"}}},
-		{name: "spaced groups", in: "x[a=1] [b=2]", wantName: "x", want: []arg{{"a", "1"}, {"b", "2"}}},
-		{name: "value with equals", in: "x[a==1]", wantName: "x", want: []arg{{"a", "=1"}}},
-		{name: "one option with spaces", in: "x[a=1 b=2]", wantName: "x", want: []arg{{"a", "1 b=2"}}},
-		{name: "name not stripped", in: "sshd [mode=x]", wantName: "sshd ", want: []arg{{"mode", "x"}}},
+			want: []Arg{{"a", `q"q`}, {"b", "it's"}, {"c", "spaced value"}, {"d", ""}}},
+		{name: "groups", in: "x[a=1][b=2]", wantName: "x", want: []Arg{{"a", "1"}, {"b", "2"}}},
+		{name: "spaced groups", in: "x[a=1] [b=2]", wantName: "x", want: []Arg{{"a", "1"}, {"b", "2"}}},
+		{name: "value with equals", in: "x[a==1]", wantName: "x", want: []Arg{{"a", "=1"}}},
+		{name: "one option with spaces", in: "x[a=1 b=2]", wantName: "x", want: []Arg{{"a", "1 b=2"}}},
+		{name: "name not stripped", in: "sshd [mode=x]", wantName: "sshd ", want: []Arg{{"mode", "x"}}},
 		{name: "empty list", in: "x[]", wantName: "x"},
-		{name: "last wins", in: "x[a=1, a=2]", wantName: "x", want: []arg{{"a", "2"}}},
+		{name: "last wins", in: "x[a=1, a=2]", wantName: "x", want: []Arg{{"a", "2"}}},
 		{name: "double comma", in: "x[a=1,,b=2]", wantErr: true},
 		{name: "stray bracket", in: "x[a=b]c]", wantErr: true},
 		{name: "space before equals", in: "x[ a = 1 ]", wantErr: true},

@@ -38,11 +38,11 @@ type defReader struct {
 	defCache map[string]*string
 }
 
-func newDefReader(l *loader, dir, name, jail string, args []arg, specs []optSpec) (*defReader, error) {
+func newDefReader(l *loader, dir, name, jail string, args []Arg, specs []optSpec) (*defReader, error) {
 	r := &defReader{file: joinLogical(dir, name), name: name, jail: jail, specs: specs,
 		init: newODict(), defCache: map[string]*string{}}
 	for _, a := range args {
-		r.init.Set(a.key, a.value)
+		r.init.Set(a.Key, a.Value)
 	}
 	st, err := l.read(r.file)
 	if err != nil {

@@ -183,11 +183,11 @@ func (l *loader) jailAction(j *jail, act string) error {
 }
 
 // actionNames fills in the "name" (jail name) and "actname" arguments.
-func actionNames(jailName, file string, args []arg) []arg {
+func actionNames(jailName, file string, args []Arg) []Arg {
 	n, hasName := argValue(args, "name")
 	if !hasName {
 		n = jailName
-		args = append(args, arg{"name", n})
+		args = append(args, Arg{"name", n})
 	}
 	if _, ok := argValue(args, "actname"); !ok {
 		actname := file
@@ -198,26 +198,26 @@ func actionNames(jailName, file string, args []arg) []arg {
 				actname += "-" + n
 			}
 		}
-		args = append(args, arg{"actname", actname})
+		args = append(args, Arg{"actname", actname})
 	}
 	return args
 }
 
-func argValue(args []arg, k string) (string, bool) {
+func argValue(args []Arg, k string) (string, bool) {
 	for _, a := range args {
-		if a.key == k {
-			return a.value, true
+		if a.Key == k {
+			return a.Value, true
 		}
 	}
 	return "", false
 }
 
-func pythonAction(dir, jailName, file string, args []arg) []any {
+func pythonAction(dir, jailName, file string, args []Arg) []any {
 	actname := strings.TrimSuffix(file, filepath.Ext(file))
-	var rest []arg
+	var rest []Arg
 	for _, a := range args {
-		if a.key == "actname" {
-			actname = a.value
+		if a.Key == "actname" {
+			actname = a.Value
 			continue
 		}
 		rest = append(rest, a)

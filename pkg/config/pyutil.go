@@ -10,16 +10,16 @@ import (
 
 // jsonDumps is Python's json.dumps of a str->str dict (ASCII-only output,
 // ", " and ": " separators).
-func jsonDumps(args []arg) string {
+func jsonDumps(args []Arg) string {
 	var b strings.Builder
 	b.WriteByte('{')
 	for i, a := range args {
 		if i > 0 {
 			b.WriteString(", ")
 		}
-		jsonString(&b, a.key)
+		jsonString(&b, a.Key)
 		b.WriteString(": ")
-		jsonString(&b, a.value)
+		jsonString(&b, a.Value)
 	}
 	b.WriteByte('}')
 	return b.String()
