@@ -45,6 +45,11 @@ func (c *Config) TestOK() bool { return c.OK() && len(c.noLogs) == 0 }
 // Errors lists every problem found while loading, with positions.
 func (c *Config) Errors() ini.ErrorList { return c.errs }
 
+// MissingLogs lists the enabled jails whose logpath matched no file:
+// fail2ban-client refuses to start the server for these (it only warns
+// with -d), so a server start should treat them as errors.
+func (c *Config) MissingLogs() []string { return c.noLogs }
+
 // Dir is the configuration directory that was read.
 func (c *Config) Dir() string { return c.dir }
 
