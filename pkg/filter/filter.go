@@ -63,6 +63,9 @@ type Filter struct {
 	// slow turns the fast paths off: the reference path of the
 	// differential tests.
 	slow bool
+	sc   scratch
+	// hitIdx[i] == i: Result.Hits of a single hit shares it
+	hitIdx []int
 }
 
 // line is one buffered log line split around its date text; full is

@@ -2,6 +2,7 @@ package filter
 
 import (
 	"regexp"
+	"slices"
 	"sort"
 
 	"github.com/f2b/f2b/pkg/pyval"
@@ -20,7 +21,7 @@ func (f *Filter) find(tl line, noDate bool, res *Result) {
 		f.buf = f.one[:]
 	}
 	org := f.buf
-	text := joinText(org)
+	text := f.joinScratch(org)
 	if len(f.ignore) > 0 && len(f.ignore) < len(f.fail)-2 {
 		if f.ignored(text, res) {
 			return
@@ -31,12 +32,57 @@ func (f *Filter) find(tl line, noDate bool, res *Result) {
 		return
 	}
 	if pre != nil {
+		f.cutContent(pre, org)
 		if c, _ := pre.Group("content"); c != "" {
-			f.buf = []line{{post: c}}
-			text = c + "\n"
+			text = f.contentText(c)
 		}
 	}
 	f.failRegexes(text, org, pre, noDate, res)
+}
+
+// cutContent replaces the buffer by the prefregex content line. With a
+// single line the content is kept as a piece of the line itself (no
+// copy); a multi-line buffer outlives this line, so it gets its own copy.
+func (f *Filter) cutContent(pre *Match, org []line) {
+	k := slices.Index(pre.names, "content")
+	c, ok := pre.groupAt(k)
+	if k < 0 || !ok || c == "" {
+		return
+	}
+	i := pre.idx[k]
+	switch {
+	case f.slow:
+		f.buf = []line{{post: c}}
+	case len(org) == 1 && f.o.MaxLines <= 1:
+		f.sc.two[0] = f.contentLine(org[0], pre.loc[2*i], pre.loc[2*i+1], c)
+		f.buf = f.sc.two[:]
+	default:
+		f.buf = []line{{post: f.owned(c)}}
+	}
+}
+
+// matchBuf returns the reusable Match, or nil (allocate) on the
+// reference path.
+func (f *Filter) matchBuf(m *Match) *Match {
+	if f.slow {
+		return nil
+	}
+	return m
+}
+
+// addHit appends i to hits; the first hit is a slice of the filter's
+// shared index table (callers only read Hits; appending copies).
+func (f *Filter) addHit(hits []int, i int) []int {
+	if hits != nil || f.slow {
+		return append(hits, i)
+	}
+	if len(f.hitIdx) != len(f.fail) {
+		f.hitIdx = make([]int, len(f.fail))
+		for k := range f.hitIdx {
+			f.hitIdx[k] = k
+		}
+	}
+	return f.hitIdx[i : i+1 : i+1]
 }
 
 // noteErr records a timed-out search. It is logged at debug level on the
@@ -56,7 +102,7 @@ func (f *Filter) prefilter(text string, res *Result) (*Match, bool) {
 	if f.pref == nil {
 		return nil, true
 	}
-	m, err := f.pref.Search(text)
+	m, err := f.pref.searchInto(text, f.matchBuf(&f.sc.pre))
 	f.noteErr(f.pref, err, res)
 	if m == nil {
 		return nil, false
@@ -83,12 +129,12 @@ func (f *Filter) failRegexes(text string, org []line, pre *Match, noDate bool, r
 		if dirty {
 			text, dirty = joinText(f.buf), false
 		}
-		m, err := r.Search(text)
+		m, err := r.searchInto(text, f.matchBuf(&f.sc.fail))
 		f.noteErr(r, err, res)
 		if m == nil {
 			continue
 		}
-		res.Hits = append(res.Hits, i)
+		res.Hits = f.addHit(res.Hits, i)
 		matched, unmatched := splitLines(text, m, org)
 		if len(f.ignore) > 0 && f.lateIgnore(text, matched, unmatched, res) {
 			dirty = true
@@ -104,6 +150,8 @@ func (f *Filter) failRegexes(text string, org []line, pre *Match, noDate bool, r
 			f.consume(org, unmatched, res)
 			dirty = true
 		}
+		f.own(pre)
+		f.own(m)
 		f.report(i, merge(pre, m), matched, res)
 		if !f.o.CheckAll {
 			return

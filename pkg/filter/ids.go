@@ -18,16 +18,16 @@ func (f *Filter) report(idx int, g map[string]string, matched []line, res *Resul
 	for i, l := range matched {
 		lines[i] = l.orig()
 	}
-	d := &failData{groups: g}
+	var d *failData
 	mlfid, hasMLF := g["mlfid"]
 	if hasMLF {
-		d = f.mergeSession(mlfid, d, lines)
+		d = f.mergeSession(mlfid, &failData{groups: g}, lines)
 		if d.groups["nofail"] != "" {
 			res.NoFail++
 			return
 		}
 	} else {
-		d.matches = lines
+		d = &failData{groups: g, matches: lines} // stays on the stack
 	}
 	host, id, ok := f.identify(d.groups, hasMLF)
 	if !ok {

@@ -224,15 +224,28 @@ func (r *Regex) Search(text string) (*Match, error) {
 
 // engineSearch runs the regex engine without prefilters.
 func (r *Regex) engineSearch(text string) (*Match, error) {
+	return r.engineInto(text, nil)
+}
+
+// searchInto is Search filling dst (when the RE2 engine runs) instead of
+// allocating a Match; the filter's hot path reuses one per regex role.
+func (r *Regex) searchInto(text string, dst *Match) (*Match, error) {
+	if !r.mayMatch(text) {
+		return nil, nil
+	}
+	return r.engineInto(text, dst)
+}
+
+func (r *Regex) engineInto(text string, dst *Match) (*Match, error) {
 	ascii := isASCII(text)
 	if r.dollar && r.bt != nil && innerNewline(text) {
 		return r.btSearch(text, ascii)
 	}
 	switch {
 	case ascii && r.ascii != nil:
-		return r.goSearch(r.ascii, r.asciiIdx, text), nil
+		return r.goSearch(r.ascii, r.asciiIdx, text, dst), nil
 	case !ascii && r.uni != nil:
-		return r.goSearch(r.uni, r.uniIdx, text), nil
+		return r.goSearch(r.uni, r.uniIdx, text, dst), nil
 	}
 	return r.btSearch(text, ascii)
 }
@@ -256,12 +269,16 @@ func (r *Regex) mayMatch(text string) bool {
 	return true
 }
 
-func (r *Regex) goSearch(re *regexp.Regexp, idx []int, text string) *Match {
+func (r *Regex) goSearch(re *regexp.Regexp, idx []int, text string, dst *Match) *Match {
 	loc := re.FindStringSubmatchIndex(text)
 	if loc == nil {
 		return nil
 	}
-	return &Match{text: text, loc: loc, idx: idx, names: r.names, complex: r.complex}
+	if dst == nil {
+		dst = new(Match)
+	}
+	*dst = Match{text: text, loc: loc, idx: idx, names: r.names, complex: r.complex}
+	return dst
 }
 
 func (r *Regex) btSearch(text string, ascii bool) (*Match, error) {

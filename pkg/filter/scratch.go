@@ -1,0 +1,92 @@
+package filter
+
+import (
+	"strings"
+	"unsafe"
+)
+
+// scratch holds per-filter buffers that the hot path reuses from line to
+// line, so a line that matches nothing allocates nothing: the text the
+// regexes search (the buffered lines joined, plus "\n"), the prefregex
+// content text, and the Match values of the last searches.
+//
+// Strings made from these buffers are only valid until the next line;
+// owned copies out whatever outlives the call (failure data), and
+// contentLine maps the prefregex content back into the line's own text.
+type scratch struct {
+	text, content []byte
+	pre, fail     Match
+	two           [1]line // backing store of buf after a prefregex content cut
+}
+
+// joinScratch is joinText into the reusable text buffer.
+func (f *Filter) joinScratch(buf []line) string {
+	if f.slow {
+		return joinText(buf)
+	}
+	b := f.sc.text[:0]
+	for i, l := range buf {
+		if i > 0 {
+			b = append(b, '\n')
+		}
+		b = append(b, l.pre...)
+		b = append(b, l.post...)
+	}
+	b = append(b, '\n')
+	f.sc.text = b
+	return unsafe.String(unsafe.SliceData(b), len(b))
+}
+
+// contentText is c + "\n" in the reusable content buffer.
+func (f *Filter) contentText(c string) string {
+	if f.slow {
+		return c + "\n"
+	}
+	b := append(append(f.sc.content[:0], c...), '\n')
+	f.sc.content = b
+	return unsafe.String(unsafe.SliceData(b), len(b))
+}
+
+// inScratch reports whether s points into one of the reusable buffers.
+func (f *Filter) inScratch(s string) bool {
+	if s == "" {
+		return false
+	}
+	p := uintptr(unsafe.Pointer(unsafe.StringData(s)))
+	for _, b := range [...][]byte{f.sc.text, f.sc.content} {
+		base := uintptr(unsafe.Pointer(unsafe.SliceData(b)))
+		if cap(b) > 0 && p >= base && p < base+uintptr(cap(b)) {
+			return true
+		}
+	}
+	return false
+}
+
+// owned returns s, copied out of the scratch buffers if it lives there.
+func (f *Filter) owned(s string) string {
+	if f.inScratch(s) {
+		return strings.Clone(s)
+	}
+	return s
+}
+
+// own makes a match's text safe to keep beyond the current line.
+func (f *Filter) own(m *Match) {
+	if m != nil {
+		m.text = f.owned(m.text)
+	}
+}
+
+// contentLine is the buffered line that replaces a single line after the
+// prefregex cut out its content c (at [start, end) of text, which is
+// l.pre + l.post + "\n"): c as a substring of l.pre or l.post where it
+// lies within one of them, so the buffer never points into scratch.
+func (f *Filter) contentLine(l line, start, end int, c string) line {
+	switch n := len(l.pre); {
+	case end <= n:
+		return line{post: l.pre[start:end]}
+	case start >= n && end-n <= len(l.post):
+		return line{post: l.post[start-n : end-n]}
+	}
+	return line{post: f.owned(c)}
+}
