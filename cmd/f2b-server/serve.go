@@ -98,7 +98,11 @@ func serve(o *options) int {
 	go func() { serveDone <- srv.Serve(ctx, ln) }()
 
 	if cfg != nil {
-		if err := srv.ApplyStream(ctx, cfg.Stream()); err != nil {
+		missing := cfg.MissingLogs()
+		for _, j := range missing {
+			log.Error("Have not found any log file for " + j + " jail; the jail is not started")
+		}
+		if err := srv.ApplyStream(ctx, server.SkipJails(cfg.Stream(), missing...)); err != nil {
 			log.Error("applying the configuration failed: " + err.Error())
 		}
 	}

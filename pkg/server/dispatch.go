@@ -211,3 +211,23 @@ func toFloat(v any) (float64, error) {
 func parsePyFloat(s string) (float64, error) {
 	return parseFloat(strings.TrimSpace(strings.ReplaceAll(s, "_", "")))
 }
+
+// SkipJails returns stream without the commands that configure the named
+// jails (f2b-server leaves out a jail whose log files are all missing and
+// starts the others, where fail2ban refuses to start at all).
+func SkipJails(stream [][]any, names ...string) [][]any {
+	if len(names) == 0 {
+		return stream
+	}
+	skip := make(map[string]bool, len(names))
+	for _, n := range names {
+		skip[n] = true
+	}
+	out := make([][]any, 0, len(stream))
+	for _, cmd := range stream {
+		if !skip[streamJail(cmd)] {
+			out = append(out, cmd)
+		}
+	}
+	return out
+}

@@ -155,3 +155,21 @@ func TestDispatch_QuietStream(t *testing.T) {
 		t.Errorf("commands after the failure ran: maxretry = %s", got)
 	}
 }
+
+func TestSkipJails(t *testing.T) {
+	stream := [][]any{
+		{"set", "loglevel", "INFO"},
+		{"add", "a", "auto"}, {"set", "a", "maxretry", int64(1)},
+		{"add", "b", "auto"}, {"multi-set", "b", "addfailregex", []any{"x"}},
+		{"start", "a"}, {"start", "b"},
+	}
+	got := SkipJails(stream, "b")
+	want := `[['set', 'loglevel', 'INFO'], ['add', 'a', 'auto'], ['set', 'a', 'maxretry', 1], ['start', 'a']]`
+	l := make([]any, len(got))
+	for i, c := range got {
+		l[i] = c
+	}
+	if pyval.Repr(l) != want {
+		t.Errorf("SkipJails = %s\nwant %s", pyval.Repr(l), want)
+	}
+}
