@@ -66,7 +66,7 @@ echo "| idle RSS, 10 stock jails (MiB) | $(mib "$(g idle_rss_bytes "$py_idle")")
 echo "| of which anonymous (MiB; the rest is the mapped binary) | $(mib "$(g idle_rss_anon_bytes "$py_idle")") | $(mib "$(g idle_rss_anon_bytes "$ours_idle")") | $(ratio "$(g idle_rss_anon_bytes "$ours_idle")" "$(g idle_rss_anon_bytes "$py_idle")" '%.2f of it') |"
 echo "| RSS growth per active ban (bytes) | $(orDash "$(g bans_bytes_per_ban "$py_bans")") ($pybans bans) | $(orDash "$(g bans_bytes_per_ban "$ours_bans")") ($bans bans) | $(ratio "$(g bans_bytes_per_ban "$ours_bans")" "$(g bans_bytes_per_ban "$py_bans")" '%.2f of it') |"
 echo "| RSS with those bans (MiB) | $(mib "$(g bans_rss_bytes "$py_bans")") | $(mib "$(g bans_rss_bytes "$ours_bans")") | |"
-echo "| banip through the socket (s) | $(orDash "$(g bans_seconds "$py_bans")") | $(orDash "$(g bans_seconds "$ours_bans")") | |"
+echo "| banip through the socket (µs per ban) | $(orDash "$(g bans_us_per_ban "$py_bans")") | $(orDash "$(g bans_us_per_ban "$ours_bans")") | $(ratio "$(g bans_us_per_ban "$py_bans")" "$(g bans_us_per_ban "$ours_bans")" '%.1f× faster') |"
 echo
 echo "$pynote; f2b with backend auto (inotify). Same copied stock configuration, stock sshd filter,"
 echo "no-op actions; ingestion and latency use an in-memory database, the ban count none."

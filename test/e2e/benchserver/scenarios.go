@@ -198,7 +198,7 @@ func bans(o options) error {
 	if err != nil {
 		return err
 	}
-	fmt.Printf("bans_held %d\nbans_seconds %.1f\nbans_rss_bytes %d\nbans_bytes_per_ban %.0f\n",
-		o.count, d.Seconds(), after, float64(after-before)/float64(o.count))
+	fmt.Printf("bans_held %d\nbans_seconds %.1f\nbans_us_per_ban %.0f\nbans_rss_bytes %d\nbans_bytes_per_ban %.0f\n",
+		o.count, d.Seconds(), float64(d.Microseconds())/float64(o.count), after, float64(after-before)/float64(o.count))
 	return nil
 }
