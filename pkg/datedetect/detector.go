@@ -32,9 +32,15 @@ type Options struct {
 	// when logtimezone is unset, and for "today"/"this year". nil means
 	// time.Local.
 	Local *time.Location
-	// Now returns the current time (year inference, %ExY, template aging);
-	// nil means time.Now.
+	// Now returns the current time (fail2ban's MyTime: year inference,
+	// "today", template aging); nil means time.Now.
 	Now func() time.Time
+	// YearClock is the real-clock reading %ExY's accepted centuries are
+	// built from. fail2ban builds that regex once from the wall clock when
+	// it starts, not from MyTime, so a fixed Now (as in fail2ban's own
+	// tests) still reads dates of the current decade. Zero means
+	// time.Now() when New runs.
+	YearClock time.Time
 }
 
 // Match is the date found in a line.
@@ -101,7 +107,7 @@ func New(opts Options) (*Detector, error) {
 	if d.clk.local == nil {
 		d.clk.local = time.Local
 	}
-	d.b.exY = yearRegex(d.now())
+	d.b.exY = yearRegex(opts.yearClock().In(d.clk.local))
 	d.lastPos = posInfo{pos: 1}
 	d.lastEnd = posInfo{pos: notSet}
 	for _, line := range splitPattern(opts.Pattern) {
@@ -116,6 +122,14 @@ func New(opts Options) (*Detector, error) {
 		}
 	}
 	return d, nil
+}
+
+// yearClock is the wall-clock reading %ExY is built from.
+func (o Options) yearClock() time.Time {
+	if o.YearClock.IsZero() {
+		return time.Now()
+	}
+	return o.YearClock
 }
 
 var reNewlines = regexp.MustCompile("\n+")

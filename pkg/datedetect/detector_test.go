@@ -12,7 +12,7 @@ var testNow = time.Date(2026, 11, 25, 12, 0, 0, 0, time.UTC)
 
 func newTestDetector(t *testing.T, pattern, tz string, now time.Time) *Detector {
 	t.Helper()
-	opts := Options{Pattern: pattern, Local: time.UTC, Now: func() time.Time { return now }}
+	opts := Options{Pattern: pattern, Local: time.UTC, Now: func() time.Time { return now }, YearClock: testNow}
 	if tz != "" {
 		loc, err := ParseTimezone(tz)
 		if err != nil {

@@ -63,17 +63,23 @@ var directives = map[string]directive{
 // exKeys are the multi-letter directives, tried before single letters.
 var exKeys = []string{"ExZ", "Exz", "Exd", "Exm", "ExH", "Exk", "Exl", "ExM", "ExS", "ExY", "Exy"}
 
-// yearRegex builds %ExY: fail2ban accepts the centuries ("202" for the
-// 2020s) of last year, of three years ahead, and every third year from 2000
-// up to now, merged into the shortest prefix + character class.
+// exYearSince is the year fail2ban's every-third-year range of %ExY
+// starts from. fail2ban takes it from its "alternate now" capped at
+// 2001-01-02, and fail2ban-regex's alternate now of 0 counts as unset, so
+// it is 2001 in practice.
+const exYearSince = 2001
+
+// yearRegex builds %ExY: fail2ban accepts the decades ("202" for the
+// 2020s) of last year, of three years ahead, and every third year from
+// 2000 up to now, merged into the shortest prefix + character class.
 func yearRegex(now time.Time) string {
-	y := now.Year()
+	y, s := now.Year(), exYearSince
 	set := map[string]bool{}
 	add := func(year int) { set[strconv.Itoa(year)[:3]] = true }
 	add(y - 1)
 	add(y + 3)
-	for i := -1; i < y-2001+1; i += 3 {
-		add(2001 + i)
+	for i := -1; i < y-s+1; i += 3 {
+		add(s + i)
 	}
 	list := make([]string, 0, len(set))
 	for k := range set {
