@@ -3,6 +3,7 @@ package socket
 import (
 	"bytes"
 	"context"
+	"errors"
 	"fmt"
 	"net"
 	"os"
@@ -242,13 +243,56 @@ func (rc *rawConn) send(b []byte) {
 	}
 }
 
-// reply reads and decodes the next reply.
+// reply reads and decodes the next reply. A reply that would be huge once
+// its shared references are expanded is an error, so that no test walks it.
 func (rc *rawConn) reply() (any, error) {
 	raw, err := rc.r.Next()
 	if err != nil {
 		return nil, err
 	}
-	return protocol.DecodeReply(raw)
+	v, err := protocol.DecodeReply(raw)
+	if err != nil {
+		return nil, err
+	}
+	if budget := 64 << 20; expandsPast(v, &budget) {
+		return nil, errHugeReply
+	}
+	return v, nil
+}
+
+var errHugeReply = errors.New("reply expands to more than 64 MiB (shared references)")
+
+// expandsPast reports whether v, walked as a tree, costs more than
+// *budget (8 per item plus string lengths), spending from it.
+func expandsPast(v any, budget *int) bool {
+	*budget -= 8
+	var items []any
+	switch x := v.(type) {
+	case string:
+		*budget -= len(x)
+	case pyval.Bytes:
+		*budget -= len(x)
+	case []any:
+		items = x
+	case pyval.Tuple:
+		items = x
+	case pyval.Set:
+		items = x
+	case pyval.FrozenSet:
+		items = x
+	case pyval.Dict:
+		for _, it := range x {
+			items = append(items, it.Key, it.Value)
+		}
+	case *pyval.Exception:
+		items = x.Args
+	}
+	for _, it := range items {
+		if *budget < 0 || expandsPast(it, budget) {
+			return true
+		}
+	}
+	return *budget < 0
 }
 
 // request pickles cmd, sends it and returns the decoded reply.
