@@ -16,7 +16,7 @@ help: ## show this help
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-10s %s\n", $$1, $$2}'
 
 build: ## build bin/f2b-server and bin/f2b-client
-	$(GO) build -trimpath -ldflags '$(LDFLAGS)' -o bin/ ./cmd/f2b-server ./cmd/f2b-client
+	$(GO) build -ldflags '$(LDFLAGS)' -o bin/ ./cmd/f2b-server ./cmd/f2b-client
 
 test: ## install test packages (apt-get), then vet, unit/integration tests and short fuzzing
 	scripts/install-test-deps.sh
