@@ -27,16 +27,53 @@ type prefStats struct {
 
 // recDates is the filter's DateFinder: fail2ban's detector, remembering
 // the last match so the tester can rebuild the text the prefregex saw.
+//
+// The detector's state (template order, last positions) depends only on
+// the sequence of lines it has seen, and the filter asks for the date of
+// every line exactly once, in order. So for log files the dates are found
+// ahead, on the reader goroutine, and handed over with the line (pending);
+// the result is the same as finding them here.
 type recDates struct {
-	d    *datedetect.Detector
-	last filter.DateMatch
-	ok   bool
+	d       *datedetect.Detector
+	last    filter.DateMatch
+	ok      bool
+	pending *dateResult
 	// intTime: fail2ban's timestamp for the last line is a Python int
 	// (TAI64N, or a date converted with a known zone), not a float; -o
 	// prints it without ".0".
 	intTime bool
 	names   []string
 	tz      bool // --timezone given
+}
+
+// dateResult is the date of one line.
+type dateResult struct {
+	line    string
+	m       filter.DateMatch
+	ok      bool
+	intTime bool
+}
+
+// detect runs the detector on the next line of the stream.
+func (r *recDates) detect(line string) dateResult {
+	m, ok := r.d.Find(line)
+	dr := dateResult{line: line, m: filter.DateMatch{Time: m.Time, Start: m.Start, End: m.End, Template: m.Template}, ok: ok}
+	if ok && m.End > m.Start {
+		dr.intTime = r.integral(line[m.Start:m.End], m.Template)
+	}
+	return dr
+}
+
+func (r *recDates) FindDate(line string) (filter.DateMatch, bool) {
+	var dr dateResult
+	if p := r.pending; p != nil && p.line == line {
+		dr = *p
+	} else {
+		dr = r.detect(line)
+	}
+	r.pending = nil
+	r.last, r.ok, r.intTime = dr.m, dr.ok, dr.intTime
+	return r.last, r.ok
 }
 
 var zoneEndRE = regexp.MustCompile(`(?:Z|[+-]\d\d:?\d\d|\b[A-Z]{1,5}(?:[+-]\d\d:?\d\d)?)$`)
@@ -55,16 +92,6 @@ func (r *recDates) integral(date string, tmpl int) bool {
 		return true
 	}
 	return strings.Contains(name, "Zone") && zoneEndRE.MatchString(date)
-}
-
-func (r *recDates) FindDate(line string) (filter.DateMatch, bool) {
-	m, ok := r.d.Find(line)
-	r.last, r.ok = filter.DateMatch{Time: m.Time, Start: m.Start, End: m.End, Template: m.Template}, ok
-	r.intTime = false
-	if ok && m.End > m.Start {
-		r.intTime = r.integral(line[m.Start:m.End], m.Template)
-	}
-	return r.last, ok
 }
 
 // start is fail2ban-regex's start(): regexes, filter, log, processing.
@@ -88,7 +115,7 @@ func (t *tester) start(ctx context.Context) error {
 
 // process runs each line of src through the filter, skipping empty and
 // comment lines, and times the loop.
-func (t *tester) process(src func(fn func(string)) error) error {
+func (t *tester) process(src func(fn func(string, *dateResult)) error) error {
 	t0 := time.Now()
 	var out func([]filter.Failure)
 	if t.o.Out != "" {
@@ -97,10 +124,13 @@ func (t *tester) process(src func(fn func(string)) error) error {
 	if pre := t.flt.PrefRegex(); pre != nil && t.o.Verbose == 0 && t.o.Out == "" {
 		t.prefAsync = newPrefWorker(pre)
 	}
-	err := src(func(line string) {
+	err := src(func(line string, dr *dateResult) {
 		line = strings.TrimRight(line, "\r\n")
 		if line == "" || line[0] == '#' {
 			return
+		}
+		if t.dates != nil {
+			t.dates.pending = dr
 		}
 		res := t.flt.ProcessLine(line)
 		t.account(line, &res, out)

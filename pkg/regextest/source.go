@@ -82,7 +82,7 @@ func (t *tester) feed(ctx context.Context, log string) error {
 	if t.maxLines <= 1 && !strings.Contains(log, "\n") {
 		t.output("Use      single line : %s", shortstr(log))
 		t.output("")
-		t.process(func(fn func(string)) error { fn(log); return nil })
+		t.process(func(fn func(string, *dateResult)) error { fn(log, nil); return nil })
 		return nil
 	}
 	lines := strings.Split(log, "\n")
@@ -96,9 +96,9 @@ func (t *tester) feed(ctx context.Context, log string) error {
 	}
 	t.output("`-")
 	t.output("")
-	t.process(func(fn func(string)) error {
+	t.process(func(fn func(string, *dateResult)) error {
 		for _, l := range lines {
-			fn(l)
+			fn(l, nil)
 		}
 		return nil
 	})
@@ -122,7 +122,11 @@ func (t *tester) feedFile(path string) error {
 	t.output("Use         log file : %s", path)
 	t.output("Use         encoding : %s", enc)
 	t.output("")
-	return t.process(func(fn func(string)) error { return readAhead(f, dec, fn) })
+	var dates func(string) dateResult
+	if t.dates != nil {
+		dates = t.dates.detect
+	}
+	return t.process(func(fn func(string, *dateResult)) error { return readAhead(f, dec, dates, fn) })
 }
 
 // batchLines is the number of lines handed from the reader to the filter
@@ -132,23 +136,32 @@ const (
 	readAheadBatches = 4
 )
 
-// readAhead is readFile with the reading and decoding on a second
-// goroutine, so that it overlaps with the (sequential, stateful) filter.
-// Lines reach fn in file order.
-func readAhead(r io.Reader, dec backend.Decoder, fn func(line string)) error {
-	batches := make(chan []string, readAheadBatches)
+// readAhead is readFile with the reading, decoding and (when dates is
+// set) date detection on a second goroutine, so that they overlap with
+// the (sequential, stateful) filter. Lines reach fn in file order, each
+// with its date when dates is set.
+func readAhead(r io.Reader, dec backend.Decoder, dates func(string) dateResult, fn func(string, *dateResult)) error {
+	type item struct {
+		line string
+		dr   dateResult
+	}
+	batches := make(chan []item, readAheadBatches)
 	errc := make(chan error, 1)
 	go func() {
 		defer close(batches)
-		batch := make([]string, 0, batchLines)
+		batch := make([]item, 0, batchLines)
 		err := readFile(r, dec, func(l string) {
 			if l == "" || l[0] == '#' {
 				return
 			}
-			batch = append(batch, l)
+			it := item{line: l}
+			if dates != nil {
+				it.dr = dates(l)
+			}
+			batch = append(batch, it)
 			if len(batch) == batchLines {
 				batches <- batch
-				batch = make([]string, 0, batchLines)
+				batch = make([]item, 0, batchLines)
 			}
 		})
 		if len(batch) > 0 {
@@ -157,8 +170,12 @@ func readAhead(r io.Reader, dec backend.Decoder, fn func(line string)) error {
 		errc <- err
 	}()
 	for b := range batches {
-		for _, l := range b {
-			fn(l)
+		for i := range b {
+			var dr *dateResult
+			if dates != nil {
+				dr = &b[i].dr
+			}
+			fn(b[i].line, dr)
 		}
 	}
 	return <-errc
