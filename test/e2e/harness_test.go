@@ -39,6 +39,7 @@ func binaries(t testing.TB) string {
 		cmd := exec.Command("go", "build", "-o", dir+"/", "./cmd/f2b-server", "./cmd/f2b-client")
 		cmd.Dir = filepath.Join(filepath.Dir(file), "..", "..")
 		if out, err := cmd.CombinedOutput(); err != nil {
+			os.RemoveAll(dir)
 			binErr = fmt.Errorf("go build: %v\n%s", err, out)
 			return
 		}
