@@ -97,10 +97,13 @@ func newEnv(t testing.TB, jails int, jailLocal string) *env {
 	if err != nil {
 		t.Fatal(err)
 	}
+	// A failed test keeps its run directory (config, logs, records).
 	t.Cleanup(func() {
-		if !t.Failed() {
-			os.RemoveAll(dir)
+		if t.Failed() {
+			t.Logf("kept %s for inspection", dir)
+			return
 		}
+		os.RemoveAll(dir)
 	})
 	e := &env{t: t, dir: dir, conf: filepath.Join(dir, "conf"), sock: filepath.Join(dir, "f2b.sock"),
 		bins: binaries(t), jails: jails}
