@@ -33,15 +33,27 @@ func Args(spec string) (string, []Arg, error) {
 	if opts == "" || !strings.ContainsRune(opts, '=') && pyStrip(opts) == "" {
 		return name, nil, nil
 	}
+	if out, ok := argsFast(opts); ok {
+		return name, out, nil
+	}
+	out, err := argsSlow(opts)
+	if err != nil {
+		return "", nil, err
+	}
+	return name, out, nil
+}
+
+// argsSlow runs the full grammar on regexp2.
+func argsSlow(opts string) ([]Arg, error) {
 	var out []Arg
 	m, err := argExtractRE.FindStringMatch(opts)
 	for ; m != nil && err == nil; m, err = argExtractRE.FindNextMatch(m) {
 		if g := m.GroupByName("wrngA"); len(g.Captures) > 0 {
-			return "", nil, fmt.Errorf("unexpected syntax at %d after option %q: %s",
+			return nil, fmt.Errorf("unexpected syntax at %d after option %q: %s",
 				g.Index, m.GroupByNumber(1).String(), trunc(g.String(), 25))
 		}
 		if g := m.GroupByName("wrngB"); len(g.Captures) > 0 {
-			return "", nil, fmt.Errorf("expected option, wrong syntax at %d: %s", g.Index, trunc(g.String(), 25))
+			return nil, fmt.Errorf("expected option, wrong syntax at %d: %s", g.Index, trunc(g.String(), 25))
 		}
 		key := m.GroupByNumber(1)
 		if len(key.Captures) == 0 || key.String() == "" {
@@ -57,9 +69,9 @@ func Args(spec string) (string, []Arg, error) {
 		out = setArg(out, strings.TrimSpace(key.String()), pyStrip(val))
 	}
 	if err != nil {
-		return "", nil, fmt.Errorf("parsing options %q: %w", opts, err)
+		return nil, fmt.Errorf("parsing options %q: %w", opts, err)
 	}
-	return name, out, nil
+	return out, nil
 }
 
 func setArg(list []Arg, k, v string) []Arg {

@@ -67,9 +67,6 @@ func substituteTags(tags *odict, ignore map[string]bool, addrepl func(string) (s
 
 func substituteOne(tag, value string, tags *odict, ignore map[string]bool, rplc map[string]int,
 	addrepl func(string) (string, bool, error)) (string, map[string]int, error) {
-	if rplc == nil {
-		rplc = map[string]int{}
-	}
 	rtag, start, end, ok := findTag(value, 0)
 	for ok {
 		if ignore[rtag] {
@@ -91,7 +88,11 @@ func substituteOne(tag, value string, tags *odict, ignore map[string]bool, rplc 
 			rtag, start, end, ok = findTag(value, end)
 			continue
 		}
-		value = strings.ReplaceAll(value, "<"+rtag+">", repl)
+		// value[start:end] is "<rtag>": slicing it saves building the needle.
+		value = strings.ReplaceAll(value, value[start:end], repl)
+		if rplc == nil {
+			rplc = map[string]int{} // allocated on the first replacement only
+		}
 		rplc[rtag]++
 		rtag, start, end, ok = findTag(value, start)
 	}
