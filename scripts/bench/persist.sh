@@ -1,0 +1,81 @@
+#!/usr/bin/env bash
+# Restoring a large ban list: fill a fail2ban.sqlite3 with N active bans
+# (default 1,000,000; F2B_PERSIST_BANS overrides) through pkg/store, start
+# f2b-server on it with an nftables-shaped action whose nft is a stand-in
+# that records its batches (no root needed), and time server start until
+# every ban is in memory and in the action. Also reports the durable ban
+# rate (record, commit, then action) from the Go benchmark.
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+n=${F2B_PERSIST_BANS:-1000000}
+dir=$(mktemp -d /tmp/f2bpb-XXXXXX)
+srv_pid=
+cleanup() {
+  [ -n "$srv_pid" ] && kill "$srv_pid" 2>/dev/null && wait "$srv_pid" 2>/dev/null
+  rm -rf "$dir"
+}
+trap cleanup EXIT
+go build -o "$dir/" ./cmd/f2b-server ./cmd/f2b-client ./test/persist/cmd/fill
+mkdir -p "$dir/conf/filter.d" "$dir/conf/action.d" "$dir/conf/jail.d"
+cat > "$dir/conf/fail2ban.conf" <<CONF
+[Definition]
+loglevel = INFO
+logtarget = $dir/server.log
+socket = $dir/f2b.sock
+pidfile = $dir/f2b.pid
+dbfile = $dir/f2b.sqlite3
+CONF
+cat > "$dir/conf/jail.conf" <<CONF
+[php-api]
+enabled = true
+filter = php-api
+logpath = $dir/php-api.log
+backend = polling
+usedns = no
+maxretry = 1
+bantime = 1d
+action = fakenft
+CONF
+printf '[Definition]\nfailregex = ^\\s*<ADDR>\\s+x\nignoreregex =\n' > "$dir/conf/filter.d/php-api.conf"
+cat > "$dir/conf/action.d/fakenft.conf" <<CONF
+[Definition]
+actionstart =
+actionstop =
+actioncheck =
+actionban = $dir/nft add element inet f2b addr-set-php \{ <ip> \}
+actionunban = $dir/nft delete element inet f2b addr-set-php \{ <ip> \}
+actionflush = $dir/nft flush set inet f2b addr-set-php
+CONF
+printf '#!/bin/sh\nif [ "$1" = -f ]; then grep -c "add element" >> %s/nft.calls; else echo 1 >> %s/nft.calls; fi\n' "$dir" "$dir" > "$dir/nft"
+chmod +x "$dir/nft"
+: > "$dir/php-api.log"
+fill_out=$("$dir/fill" -db "$dir/f2b.sqlite3" -jail php-api -n "$n")
+fill_s=$(echo "$fill_out" | awk '{print $(NF)}' | tr -d s)
+db_mb=$(du -m "$dir/f2b.sqlite3" | cut -f1)
+start=$(date +%s.%N)
+"$dir/f2b-server" -c "$dir/conf" -xf start > "$dir/out" 2>&1 &
+srv_pid=$!
+banned=0
+for _ in $(seq 1 6000); do
+  banned=$("$dir/f2b-client" -c "$dir/conf" status php-api --short 2>/dev/null | awk -F'\t' '/Currently banned/ {print $2}') || true
+  lines=$(awk '{s += $1} END {print s + 0}' "$dir/nft.calls" 2>/dev/null || echo 0)
+  [ "${banned:-0}" = "$n" ] && [ "$lines" -ge $(( (n + 499) / 500 )) ] && break
+  sleep 0.05
+done
+end=$(date +%s.%N)
+restore_s=$(echo "$end - $start" | bc)
+batches=$(wc -l < "$dir/nft.calls")
+rss_mb=$(awk '/VmRSS/ {print int($2 / 1024)}' "/proc/$srv_pid/status")
+rate=$(go test -count=1 -run '^$' -bench '^BenchmarkJail_DurableBan$' -benchtime 50000x ./test/persist 2>/dev/null |
+  awk '/bans\/s/ {for (i = 2; i <= NF; i++) if ($i == "bans/s") print $(i-1)}')
+echo "## Persistence: restoring $n bans"
+echo
+echo "| measure | f2b |"
+echo "| --- | --- |"
+echo "| fill database through pkg/store | ${fill_s} s |"
+echo "| database size | ${db_mb} MB |"
+echo "| server start → all bans restored (status and action) | ${restore_s} s |"
+echo "| currently banned after restore | ${banned} |"
+echo "| nft batch commands | ${batches} |"
+echo "| server RSS after restore | ${rss_mb} MB |"
+echo "| durable bans (record, commit, action; no-op action) | ${rate} bans/s |"
