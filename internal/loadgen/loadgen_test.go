@@ -146,3 +146,14 @@ func TestClientIP(t *testing.T) {
 		seen[ip] = true
 	}
 }
+
+func BenchmarkAttempt8Conns(b *testing.B) {
+	sock, _ := startServer(b)
+	b.ReportAllocs()
+	b.ResetTimer()
+	res, err := Run(b.Context(), Options{Socket: sock, Clients: 8, Requests: max(b.N/8, 1), Command: Attempt("stress")})
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.ReportMetric(res.PerSecond(), "req/s")
+}

@@ -248,8 +248,10 @@ func TestBadInput_MaliciousPicklesRunNothing(t *testing.T) {
 	e := newEnv(t)
 	e.start()
 	marker := filepath.Join(e.dir, "pwned")
+	evil := evilPickles(t, marker)
+	provenByCPython(t, evil, marker)
 	rc := e.dial()
-	for name, in := range evilPickles(t, marker) {
+	for name, in := range evil {
 		t.Run(name, func(t *testing.T) {
 			rc.send(append(append([]byte(nil), in...), protocol.End...))
 			v, err := rc.reply()
@@ -264,6 +266,30 @@ func TestBadInput_MaliciousPicklesRunNothing(t *testing.T) {
 			}
 			rc.wantPing()
 		})
+	}
+	e.dial().wantPing()
+}
+
+// provenByCPython is the control of TestBadInput_MaliciousPicklesRunNothing:
+// the hand-built pickles that name a callable really do run the command
+// when CPython's pickle.loads reads them, so "no marker" means f2b refused
+// them and not that they were broken.
+func provenByCPython(t *testing.T, evil map[string][]byte, marker string) {
+	t.Helper()
+	if _, err := os.Stat("/usr/bin/python3"); err != nil {
+		return
+	}
+	const script = `import pickle, sys
+r = pickle.loads(bytes.fromhex(sys.argv[1]))
+getattr(r, 'wait', lambda: None)()`
+	for _, name := range []string{"GLOBAL os.system proto0", "GLOBAL posix.system proto2", "STACK_GLOBAL subprocess.Popen",
+		"INST os.system", "OBJ builtins.eval", "reduce inside an echo request"} {
+		if out, err := exec.Command("/usr/bin/python3", "-c", script, fmt.Sprintf("%x", evil[name])).CombinedOutput(); err != nil {
+			t.Fatalf("control %q: CPython failed to load it: %v\n%s", name, err, out)
+		}
+		if err := os.Remove(marker); err != nil {
+			t.Fatalf("control %q: CPython loaded it without running the command: %v", name, err)
+		}
 	}
 }
 
