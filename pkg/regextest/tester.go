@@ -144,36 +144,36 @@ func shortstr(s string) string {
 	return s
 }
 
-// shellSplit is Python's shlex.split for journal matches.
+// shellSplit is Python's shlex.split for journal matches. The special
+// characters are ASCII, so it works on bytes and keeps the rest intact.
 func shellSplit(s string) ([]string, error) {
 	var out []string
 	var cur strings.Builder
-	inWord, quote := false, rune(0)
-	rs := []rune(s)
-	for i := 0; i < len(rs); i++ {
-		c := rs[i]
+	inWord, quote := false, byte(0)
+	for i := 0; i < len(s); i++ {
+		c := s[i]
 		switch {
 		case quote == '\'':
 			if c == '\'' {
 				quote = 0
 			} else {
-				cur.WriteRune(c)
+				cur.WriteByte(c)
 			}
 		case quote == '"':
 			if c == '"' {
 				quote = 0
-			} else if c == '\\' && i+1 < len(rs) && strings.ContainsRune("\\\"$`\n", rs[i+1]) {
+			} else if c == '\\' && i+1 < len(s) && strings.IndexByte("\\\"$`\n", s[i+1]) >= 0 {
 				i++
-				cur.WriteRune(rs[i])
+				cur.WriteByte(s[i])
 			} else {
-				cur.WriteRune(c)
+				cur.WriteByte(c)
 			}
 		case c == '\'' || c == '"':
 			quote, inWord = c, true
 		case c == '\\':
-			if i+1 < len(rs) {
+			if i+1 < len(s) {
 				i++
-				cur.WriteRune(rs[i])
+				cur.WriteByte(s[i])
 			}
 			inWord = true
 		case c == ' ' || c == '\t' || c == '\n' || c == '\r':
@@ -183,7 +183,7 @@ func shellSplit(s string) ([]string, error) {
 				inWord = false
 			}
 		default:
-			cur.WriteRune(c)
+			cur.WriteByte(c)
 			inWord = true
 		}
 	}
