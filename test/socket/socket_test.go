@@ -154,6 +154,10 @@ func TestSocket_LiveServerNotDisplaced(t *testing.T) {
 func TestSocket_ManyConcurrentClients(t *testing.T) {
 	e := newEnv(t)
 	e.start()
+	// Idle keep-alive connections must not tie up the server.
+	for range 200 {
+		e.dial()
+	}
 	const clients = 64
 	errs := make(chan error, clients)
 	for i := range clients {
