@@ -81,6 +81,8 @@ var goldenCases = []goldenCase{
 	{name: "filter-d-path", in: []string{"--print-all-matched", "testdata/phpapi.log", "testdata/filter.d/phpapi.conf"}},
 	{name: "filter-d-config", in: []string{"-c", "testdata", "-o", "<ip> <time>", "testdata/phpapi.log", "phpapi"}},
 	{name: "filter-literal-ignore", in: []string{"testdata/phpapi.log", "testdata/foreign.conf", "bob"}, noOracle: "fail2ban 1.0.2 crashes with IndexError here: the literal IGNOREREGEX replaces the statistics list while the filter's ignoreregexes stay active (spec 4.2); f2b counts hits of the literal only"},
+	{name: "log-level-ok", in: []string{"-l", "50", "--log-traceback", "--full-traceback", "some line 1.2.3.4", "line <HOST>"}},
+	{name: "log-level-bad", in: []string{"-l", "bogus", "some line 1.2.3.4", "line <HOST>"}, noOracle: "fail2ban prints a Python traceback; f2b prints its last line"},
 	{name: "version", in: []string{"--version"}},
 	{name: "short-version", in: []string{"-V"}},
 }

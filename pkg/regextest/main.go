@@ -15,7 +15,23 @@ const (
 	ExitOK    = 0
 	ExitUsage = 2   // optparse errors
 	ExitError = 255 // everything fail2ban-regex reports itself
+	// ExitUncaught is Python's status for an uncaught exception, which
+	// fail2ban-regex 1.0.2 lets through for an invalid -l value.
+	ExitUncaught = 1
 )
+
+// validLogLevel is str2LogLevel's check: digits or a level name of
+// Python's logging module (plus fail2ban's own levels).
+func validLogLevel(s string) bool {
+	if s != "" && strings.Trim(s, "0123456789") == "" {
+		return true
+	}
+	switch strings.ToUpper(s) {
+	case "CRITICAL", "FATAL", "ERROR", "WARN", "WARNING", "NOTICE", "INFO", "DEBUG", "NOTSET", "MSG", "TRACEDEBUG", "HEAVYDEBUG":
+		return true
+	}
+	return false
+}
 
 // Main runs fail2ban-regex with args (without the program name) and
 // returns its exit status.
@@ -57,6 +73,12 @@ func Run(ctx context.Context, o Options, env Env) int {
 	defer w.Flush()
 	if o.Out == "" {
 		io.WriteString(w, "\nRunning tests\n=============\n\n")
+	}
+	if !validLogLevel(o.LogLevel) {
+		// fail2ban-regex dies here with an uncaught ValueError.
+		w.Flush()
+		fmt.Fprintf(env.Stderr, "ValueError: Invalid log level %s\n", pyRepr(o.LogLevel))
+		return ExitUncaught
 	}
 	t, err := newTester(o, env, w)
 	if err == nil {
