@@ -10,6 +10,10 @@ import (
 	"github.com/f2b/f2b/pkg/pyval"
 )
 
+// replyMaxItems caps the values of one reply: enough for the IP lists of
+// several million bans.
+const replyMaxItems = 1 << 26
+
 // DefaultSocket is fail2ban's default socket path.
 const DefaultSocket = "/var/run/fail2ban/fail2ban.sock"
 
@@ -49,9 +53,12 @@ func Dial(ctx context.Context, opts Options) (*Client, error) {
 	return &Client{
 		opts: opts,
 		conn: conn,
-		r:    protocol.NewReader(conn, protocol.ReaderOptions{MaxMessage: opts.MaxMessage}),
+		r:    protocol.NewReader(conn, protocol.ReaderOptions{MaxMessage: replyMaxMessage(opts.MaxMessage)}),
 		enc:  protocol.NewEncoder(protocol.EncodeOptions{}),
-		dec:  protocol.NewDecoder(protocol.DecodeOptions{Reply: true}),
+		// Replies come from the server we asked, and a status with a
+		// million bans is a legitimate reply: only the message size cap
+		// (MaxMessage) bounds them, not the request-sized item cap.
+		dec: protocol.NewDecoder(protocol.DecodeOptions{Reply: true, MaxItems: replyMaxItems}),
 	}, nil
 }
 
@@ -135,4 +142,13 @@ func (c *Client) Close() error {
 	c.conn.SetWriteDeadline(time.Now().Add(time.Second))
 	c.conn.Write(protocol.CloseMessage)
 	return c.conn.Close()
+}
+
+// replyMaxMessage is the reply size cap: the option, or 1 GiB (a million
+// banned IPs in a status reply are ~40 MiB, beyond the request default).
+func replyMaxMessage(n int) int {
+	if n > 0 {
+		return n
+	}
+	return 1 << 30
 }
