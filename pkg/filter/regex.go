@@ -111,13 +111,21 @@ func CompileRegex(expr string, o RegexOptions) (*Regex, error) {
 	r.complex = newComplexNames(r.names)
 	r.asciiIdx = subexpIndex(r.ascii, r.names)
 	r.uniIdx = subexpIndex(r.uni, r.names)
-	r.literals = requiredLiterals(expr, o.Multiline)
+	// An invalid byte in a text decodes as U+FFFD, so a literal holding
+	// U+FFFD may match bytes that differ from its UTF-8 form: cut it off.
+	r.literals = slices.DeleteFunc(requiredLiterals(expr, o.Multiline), hasRuneError)
 	r.first = firstBytes(expr, o.Multiline)
-	if r.prefix = requiredPrefix(expr, o.Multiline); r.prefix != "" {
+	r.prefix = requiredPrefix(expr, o.Multiline)
+	if i := strings.IndexRune(r.prefix, utf8.RuneError); i >= 0 {
+		r.prefix = r.prefix[:i]
+	}
+	if r.prefix != "" {
 		r.literals = slices.DeleteFunc(r.literals, func(l string) bool { return strings.Contains(r.prefix, l) })
 	}
 	return r, nil
 }
+
+func hasRuneError(s string) bool { return strings.ContainsRune(s, utf8.RuneError) }
 
 // compileUnicode builds the any-text RE2 form; a non-empty result means
 // only regexp2 can handle non-ASCII text (the ASCII form stays RE2).
