@@ -14,6 +14,7 @@ import (
 // action ran (it is in the record file) must be in the database, and
 // must be banned again after the next start.
 func TestCrash_BansDurableBeforeActions(t *testing.T) {
+	t.Parallel()
 	if testing.Short() {
 		t.Skip("kills and restarts the server")
 	}

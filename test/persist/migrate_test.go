@@ -29,6 +29,7 @@ var (
 // resumes its log position, so lines written while switching are counted
 // exactly once and older ones not again.
 func TestMigrate_BothWays(t *testing.T) {
+	t.Parallel()
 	need(t, realServer, realClient)
 	if testing.Short() {
 		t.Skip("runs both servers")

@@ -77,6 +77,7 @@ var foundRE = regexp.MustCompile(`\[php-api\] Found (\S+) - `)
 // all runs, banned exactly once by the norestored action, re-banned by the
 // other action on each restore, and still banned with its first end time.
 func TestRestart_StreamNoLossNoDuplicate(t *testing.T) {
+	t.Parallel()
 	if testing.Short() {
 		t.Skip("starts the server several times")
 	}
@@ -163,6 +164,7 @@ func withTime(t *testing.T, e *env, ip string) string {
 // TestRestart_Rotation rotates the log while the server is down: the new
 // file (another first line) is read from its start, the old one not again.
 func TestRestart_Rotation(t *testing.T) {
+	t.Parallel()
 	if testing.Short() {
 		t.Skip("starts the server twice")
 	}
@@ -207,6 +209,7 @@ func TestRestart_Rotation(t *testing.T) {
 // unban, restarts, and bans it again: the history in the database makes
 // the second ban 30 times longer (bantime.multipliers = 1 30).
 func TestRestart_BanTimeIncrement(t *testing.T) {
+	t.Parallel()
 	if testing.Short() {
 		t.Skip("starts the server twice")
 	}

@@ -51,6 +51,7 @@ func scaleJail(dir string) string {
 // starts the server: all come back in memory and through the action, in
 // nft batches rather than one command per ban, and the database keeps them.
 func TestScale_Restore50k(t *testing.T) {
+	t.Parallel()
 	if testing.Short() {
 		t.Skip("50k bans")
 	}
