@@ -125,7 +125,7 @@ func (j *Jail) increase(ctx context.Context, e *banEntry, t Ticket) (Ticket, boo
 	}
 	fresh := t.Time.After(rec.Time)
 	if fresh {
-		j.logf(ctx, slog.LevelInfo, "[%s] IP %s is bad: %d # last %s - incr %s to %s", j.opts.Name, t,
+		logTo(ctx, j.olog, slog.LevelInfo, "[%s] IP %s is bad: %d # last %s - incr %s to %s", j.opts.Name, t,
 			rec.Count, rec.Time.Format(timeLayout), secondsString(base), secondsString(bt))
 	}
 	j.banMu.Lock()
@@ -139,7 +139,7 @@ func (j *Jail) increase(ctx context.Context, e *banEntry, t Ticket) (Ticket, boo
 		return t, false
 	}
 	if bt > base {
-		j.logf(ctx, levelNotice, "[%s] Increase Ban %s (%d # %s -> %s)", j.opts.Name, t,
+		logTo(ctx, j.olog, levelNotice, "[%s] Increase Ban %s (%d # %s -> %s)", j.opts.Name, t,
 			t.BanCount, secondsString(bt), t.End().Format(timeLayout))
 	}
 	return t, fresh

@@ -59,12 +59,12 @@ func (j *Jail) add(ctx context.Context, f Failure, count int, r ignoreRules, c *
 	t := Ticket{IP: k.ip, ID: k.id, Time: f.Time, Tags: f.Tags}
 	if checkIgnore {
 		if rule := j.isIgnored(ctx, r, &t); rule != "" {
-			j.logf(ctx, slog.LevelInfo, "[%s] Ignore %s by %s", j.opts.Name, t.String(), rule)
+			logTo(ctx, j.flog, slog.LevelInfo, "[%s] Ignore %s by %s", j.opts.Name, t.String(), rule)
 			return false
 		}
 	}
-	if j.log.Enabled(ctx, slog.LevelInfo) {
-		j.logf(ctx, slog.LevelInfo, "[%s] Found %s - %s", j.opts.Name, t.String(), f.Time.Format(timeLayout))
+	if j.flog.Enabled(ctx, slog.LevelInfo) {
+		logTo(ctx, j.flog, slog.LevelInfo, "[%s] Found %s - %s", j.opts.Name, t.String(), f.Time.Format(timeLayout))
 	}
 	banCount := 0
 	if observe && c.Increment && j.opts.Store != nil {
@@ -94,7 +94,7 @@ func (j *Jail) badIP(ctx context.Context, t *Ticket, count int) (int, int) {
 	if r <= 1 {
 		return count, rec.Count
 	}
-	j.logf(ctx, slog.LevelInfo, "[%s] Found %s, bad - %s, %d # -> %d", j.opts.Name, t.String(),
+	logTo(ctx, j.olog, slog.LevelInfo, "[%s] Found %s, bad - %s, %d # -> %d", j.opts.Name, t.String(),
 		t.Time.Format(timeLayout), rec.Count, r)
 	return count + r - 1, rec.Count
 }
@@ -129,9 +129,16 @@ func (j *Jail) Queued() int {
 	return len(j.queue)
 }
 
+// logf logs an actions message (fail2ban.actions).
 func (j *Jail) logf(ctx context.Context, level slog.Level, format string, args ...any) {
-	if !j.log.Enabled(ctx, level) {
+	logTo(ctx, j.log, level, format, args...)
+}
+
+// logTo formats only when l takes the level: the hot path logs Found per
+// failure.
+func logTo(ctx context.Context, l *slog.Logger, level slog.Level, format string, args ...any) {
+	if !l.Enabled(ctx, level) {
 		return
 	}
-	j.log.Log(ctx, level, fmt.Sprintf(format, args...))
+	l.Log(ctx, level, fmt.Sprintf(format, args...))
 }

@@ -21,7 +21,9 @@ var (
 // methods are safe for concurrent use.
 type Jail struct {
 	opts Options
-	log  *slog.Logger
+	log  *slog.Logger // actions messages and errors
+	flog *slog.Logger // Found and Ignore
+	olog *slog.Logger // bantime.increment observer
 	fm   *failManager
 
 	banMu     sync.RWMutex // guards bm
@@ -57,6 +59,8 @@ func New(opts Options) (*Jail, error) {
 	return &Jail{
 		opts:   opts,
 		log:    opts.Logger.With(logKeyJail, opts.Name),
+		flog:   opts.FilterLogger.With(logKeyJail, opts.Name),
+		olog:   opts.ObserverLogger.With(logKeyJail, opts.Name),
 		fm:     newFailManager(),
 		bm:     newBanManager(),
 		ignore: ignoreRules{self: true},

@@ -13,7 +13,16 @@ import (
 // with the setters, as "set <jail> …" does.
 type Options struct {
 	Name          string
-	Logger        *slog.Logger     // nil discards
+	// Logger receives the action messages (Ban, Unban, Restore Ban,
+	// already banned) and errors: fail2ban's "fail2ban.actions". nil
+	// discards.
+	Logger *slog.Logger
+	// FilterLogger receives Found and Ignore, fail2ban's
+	// "fail2ban.filter"; ObserverLogger receives the bantime.increment
+	// messages (IP … is bad, Increase Ban), "fail2ban.observer". nil
+	// means Logger.
+	FilterLogger   *slog.Logger
+	ObserverLogger *slog.Logger
 	Now           func() time.Time // default time.Now
 	Random        func() float64   // bantime.rndtime source; default math/rand/v2
 	Actions       Actions          // nil: bans are only recorded
@@ -33,6 +42,12 @@ type Options struct {
 func (o Options) withDefaults() Options {
 	if o.Logger == nil {
 		o.Logger = slog.New(slog.DiscardHandler)
+	}
+	if o.FilterLogger == nil {
+		o.FilterLogger = o.Logger
+	}
+	if o.ObserverLogger == nil {
+		o.ObserverLogger = o.Logger
 	}
 	if o.Now == nil {
 		o.Now = time.Now
