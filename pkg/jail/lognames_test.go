@@ -19,8 +19,8 @@ type msgLog struct {
 }
 
 func (m *msgLog) Enabled(context.Context, slog.Level) bool { return true }
-func (m *msgLog) WithAttrs([]slog.Attr) slog.Handler      { return m }
-func (m *msgLog) WithGroup(string) slog.Handler           { return m }
+func (m *msgLog) WithAttrs([]slog.Attr) slog.Handler       { return m }
+func (m *msgLog) WithGroup(string) slog.Handler            { return m }
 func (m *msgLog) Handle(_ context.Context, r slog.Record) error {
 	m.mu.Lock()
 	defer m.mu.Unlock()

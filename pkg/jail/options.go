@@ -12,7 +12,7 @@ import (
 // (findtime, bantime, …) start at fail2ban's defaults and are changed
 // with the setters, as "set <jail> …" does.
 type Options struct {
-	Name          string
+	Name string
 	// Logger receives the action messages (Ban, Unban, Restore Ban,
 	// already banned) and errors: fail2ban's "fail2ban.actions". nil
 	// discards.
@@ -23,13 +23,13 @@ type Options struct {
 	// means Logger.
 	FilterLogger   *slog.Logger
 	ObserverLogger *slog.Logger
-	Now           func() time.Time // default time.Now
-	Random        func() float64   // bantime.rndtime source; default math/rand/v2
-	Actions       Actions          // nil: bans are only recorded
-	Store         Store            // nil: no database
-	Resolver      ipaddr.Resolver  // ignoreip names, unbanip by name; nil: none
-	IgnoreCommand IgnoreCommand    // runs ignorecommand; nil: never ignores
-	Self          SelfFunc         // ignoreself addresses; nil: none
+	Now            func() time.Time // default time.Now
+	Random         func() float64   // bantime.rndtime source; default math/rand/v2
+	Actions        Actions          // nil: bans are only recorded
+	Store          Store            // nil: no database
+	Resolver       ipaddr.Resolver  // ignoreip names, unbanip by name; nil: none
+	IgnoreCommand  IgnoreCommand    // runs ignorecommand; nil: never ignores
+	Self           SelfFunc         // ignoreself addresses; nil: none
 	// AttemptSkipsIgnore selects fail2ban 1.0.2's "attempt", which
 	// neither applies the ignore rules (1.1 does and returns 0 when
 	// ignored) nor the bantime.increment bad-IP acceleration.
