@@ -53,6 +53,10 @@ func Listen(path string, force bool) (*net.UnixListener, error) {
 	return ln, nil
 }
 
+// shutdownWriteGrace is how long replies may still take to be written once
+// Serve's context has ended.
+const shutdownWriteGrace = 2 * time.Second
+
 // Serve accepts connections on ln until ctx is done, then closes ln and
 // waits for the open connections to finish their current request. Each
 // connection is served on its own goroutine, so one slow or hostile client
@@ -65,8 +69,12 @@ func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
 		ln.Close()
 		mu.Lock()
 		for c := range conns {
-			// Unblock readers; a request being executed finishes first.
+			// Unblock readers; a request being executed finishes first
+			// and its reply (that of `stop`, say) gets a grace period to
+			// be written. Without the write deadline a peer that never
+			// reads its replies would hold the shutdown forever.
 			c.SetReadDeadline(time.Now())
+			c.SetWriteDeadline(time.Now().Add(shutdownWriteGrace))
 		}
 		mu.Unlock()
 	})
