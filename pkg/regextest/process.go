@@ -3,6 +3,7 @@ package regextest
 import (
 	"context"
 	"fmt"
+	"net/netip"
 	"regexp"
 	"strings"
 	"time"
@@ -190,7 +191,7 @@ func (t *tester) account(line string, res *filter.Result, out func([]filter.Fail
 		}
 		return
 	}
-	t.countHits(res, ret)
+	t.countHits(line, res, ret)
 	t.countPref(line, res)
 	failed := len(ret)+res.Pending > 0
 	t.countBuffered(line, res)
@@ -218,7 +219,7 @@ func (t *tester) account(line string, res *filter.Result, out func([]filter.Fail
 
 // countHits increments the failregex counters: every match counts, but
 // a match dropped by an ignoreregex does not.
-func (t *tester) countHits(res *filter.Result, ret []filter.Failure) {
+func (t *tester) countHits(line string, res *filter.Result, ret []filter.Failure) {
 	if res.Ignored {
 		t.countIgnore(res)
 		if t.maxLines <= 1 {
@@ -230,7 +231,8 @@ func (t *tester) countHits(res *filter.Result, ret []filter.Failure) {
 		return
 	}
 	if t.checkAll() {
-		t.countAll(res)
+		t.countAll(line, res)
+		return
 	} else if len(ret) > 0 || res.Pending > 0 || len(res.Failures) > 0 {
 		t.fail[res.Hits[len(res.Hits)-1]].hits++
 	}
@@ -319,7 +321,7 @@ func (t *tester) countBuffered(line string, res *filter.Result) {
 // mlfid nofail or pending match, and not at all for a host name that
 // resolved to nothing. Result does not say which failure-less hit was
 // which, so the failure-less hits are credited in order.
-func (t *tester) countAll(res *filter.Result) {
+func (t *tester) countAll(line string, res *filter.Result) {
 	perIndex := map[int]int{}
 	nofail := 0
 	for _, f := range res.Failures {
@@ -329,15 +331,59 @@ func (t *tester) countAll(res *filter.Result) {
 		}
 	}
 	extra := res.NoFail - nofail + res.Pending
+	n := 0 // non-nofail entries so far (fail2ban's "multiple regex matched")
 	for _, i := range res.Hits {
-		if n, ok := perIndex[i]; ok {
-			t.fail[i].hits += n
+		if c, ok := perIndex[i]; ok {
+			t.fail[i].hits += c
 			delete(perIndex, i)
+			if t.o.Verbose > 0 {
+				for _, f := range res.Failures {
+					if f.FailRegexIndex == i {
+						t.fail[i].ips = append(t.fail[i].ips, hitInfo{id: f.ID.String(), t: f.Time, multi: n > 1})
+						if !f.NoFail {
+							n++
+						}
+					}
+				}
+			}
 		} else if extra > 0 {
 			t.fail[i].hits++
 			extra--
+			if t.o.Verbose > 0 {
+				t.fail[i].ips = append(t.fail[i].ips, hitInfo{id: t.sessionHitID(line, i), t: res.Time, multi: n > 1})
+			}
 		}
 	}
+}
+
+// sessionHitID finds the id of an mlfid session step (a nofail or pending
+// match, for which the filter reports no failure) by searching the line
+// again with that failregex: the address if there is one, else None.
+func (t *tester) sessionHitID(line string, i int) string {
+	text := line
+	if t.dates != nil && t.dates.ok {
+		text = line[:t.dates.last.Start] + line[t.dates.last.End:]
+	}
+	if pre := t.flt.PrefRegex(); pre != nil {
+		if m, _ := pre.Search(text + "\n"); m != nil {
+			if c, ok := m.Group("content"); ok && c != "" {
+				text = c
+			}
+		}
+	}
+	m, _ := t.flt.FailRegex()[i].Search(text + "\n")
+	if m == nil {
+		return "None"
+	}
+	for _, g := range []string{"ip4", "ip6", "dns", "fid"} {
+		if v, ok := m.Group(g); ok {
+			if a, err := netip.ParseAddr(v); err == nil {
+				return a.String()
+			}
+			return v
+		}
+	}
+	return "None"
 }
 
 // checkAll is fail2ban-regex's checkAllRegex: on unless --no-check-all or
