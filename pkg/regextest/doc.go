@@ -14,9 +14,9 @@
 // reader is injected (Env.Journal) so that the package needs no cgo.
 //
 // Known differences from fail2ban-regex 1.0.2:
-//   - -v lists the ids of failures only; matches that are an mlfid
-//     session's nofail/pending step are counted but not listed with an id
-//     (pkg/filter does not report their ids).
+//   - -v lists an mlfid session's nofail/pending steps with the address
+//     found in that line; fail2ban takes it from the merged session data,
+//     which differs when a session mixes IPv4 and IPv6 addresses.
 //   - --verbose-date prints the template names but not their weights and
 //     regexes; -l/-t/--full-traceback are accepted, but fail2ban's own log
 //     records are not reproduced (the default level, critical, prints none).

@@ -68,7 +68,11 @@ func (t *tester) printRegexes(title string, rs []*regexStat) {
 				if ip.multi {
 					multi = " (multiple regex matched)"
 				}
-				items = append(items, fmt.Sprintf("    %s  %s%s", ip.id, pyCtime(ip.t, t.env.Local), multi))
+				ts := ip.t
+				if ts.IsZero() {
+					ts = t.env.Now() // time.localtime(None) is now
+				}
+				items = append(items, fmt.Sprintf("    %s  %s%s", ip.id, pyCtime(ts, t.env.Local), multi))
 			}
 		}
 	}
