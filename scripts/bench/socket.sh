@@ -15,9 +15,9 @@ mkdir -p "$bin"
 go build -o "$bin/" ./cmd/f2b-server ./internal/loadgen/cmd/loadgen
 
 work=$(mktemp -d /tmp/f2bbench.XXXXXX)
-pid=
+pids=()
 cleanup() {
-  if [ -n "$pid" ]; then kill "$pid" 2>/dev/null || true; wait "$pid" 2>/dev/null || true; fi
+  for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; wait "$p" 2>/dev/null || true; done
   rm -rf "$work"
 }
 trap cleanup EXIT
@@ -54,49 +54,52 @@ CONF
   printf '[Definition]\nfailregex = ^never-matches <HOST>$\n' > "$d/conf/filter.d/stress.conf"
 }
 
-# start SERVER DIR: run the server in the foreground and wait for the jail.
+# start SERVER DIR: run the server in the foreground, wait for the jail;
+# sets $started to its pid.
 start() {
   "$1" -c "$2/conf" -xf start >"$2/server.out" 2>&1 &
-  pid=$!
+  started=$!
+  pids+=("$started")
   "$bin/loadgen" -s "$2/f2b.sock" -wait 60s -n 1000 >/dev/null
 }
 
-stop() {
-  kill "$pid"; wait "$pid" 2>/dev/null || true; pid=
-}
-
-# ticks: CPU time (user+system, clock ticks) the server has used so far.
-ticks() { awk '{print $14 + $15}' "/proc/$pid/stat"; }
+# ticks PID: CPU time (user+system, clock ticks) the process has used.
+ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
 hz=$(getconf CLK_TCK)
 
-# best DIR CLIENTS N: "<highest requests/s over $runs runs> <server CPU µs
-# per request over all runs>". CPU per request is the steadier figure on a
-# busy machine: throughput with one request in flight is mostly wake-up
-# latency.
-best() {
-  local b=0 r t0 t1
-  t0=$(ticks)
-  for _ in $(seq "$runs"); do
-    r=$("$bin/loadgen" -s "$1/f2b.sock" -c "$2" -n "$3" | awk '{print $3}')
-    [ "$r" -gt "$b" ] && b=$r
-  done
-  t1=$(ticks)
-  echo "$b $(awk -v t=$((t1 - t0)) -v hz="$hz" -v n=$(($2 * $3 * runs)) 'BEGIN{printf "%.1f", t / hz * 1e6 / n}')"
-}
+# run DIR CLIENTS N: requests/s of one loadgen run.
+run() { "$bin/loadgen" -s "$1/f2b.sock" -c "$2" -n "$3" | awk '{print $3}'; }
+
+# cpu_us TICKS REQUESTS: server CPU microseconds per request.
+cpu_us() { awk -v t="$1" -v hz="$hz" -v n="$2" 'BEGIN{printf "%.1f", t / hz * 1e6 / n}'; }
 
 config "$work/f2b"
 start "$bin/f2b-server" "$work/f2b"
-read -r ours ours_cpu < <(best "$work/f2b" 1 "$n")
-read -r many many_cpu < <(best "$work/f2b" 100 1000)
-stop
-
-theirs=
+f2b_pid=$started
+ref_pid=
 if [ -x /usr/bin/fail2ban-server ]; then
   config "$work/ref"
   start /usr/bin/fail2ban-server "$work/ref"
-  read -r theirs theirs_cpu < <(best "$work/ref" 1 "$nref")
-  stop
+  ref_pid=$started
 fi
+
+# Runs alternate between the servers so that both see the same machine
+# load; the best run of each is reported. CPU per request (summed over all
+# runs) is the steadier figure on a busy machine: one-in-flight throughput
+# is mostly wake-up latency.
+ours=0 theirs=0 ours_t=0 theirs_t=0
+for _ in $(seq "$runs"); do
+  t0=$(ticks "$f2b_pid"); r=$(run "$work/f2b" 1 "$n"); t1=$(ticks "$f2b_pid")
+  ours_t=$((ours_t + t1 - t0)); [ "$r" -gt "$ours" ] && ours=$r
+  if [ -n "$ref_pid" ]; then
+    t0=$(ticks "$ref_pid"); r=$(run "$work/ref" 1 "$nref"); t1=$(ticks "$ref_pid")
+    theirs_t=$((theirs_t + t1 - t0)); [ "$r" -gt "$theirs" ] && theirs=$r
+  fi
+done
+ours_cpu=$(cpu_us "$ours_t" $((n * runs)))
+[ -n "$ref_pid" ] && theirs_cpu=$(cpu_us "$theirs_t" $((nref * runs))) || theirs=
+t0=$(ticks "$f2b_pid"); many=$(run "$work/f2b" 100 1000); t1=$(ticks "$f2b_pid")
+many_cpu=$(cpu_us $((t1 - t0)) 100000)
 
 echo "### Socket: \`set <jail> attempt <ip> <msg>\`, one keep-alive connection"
 echo
@@ -109,10 +112,10 @@ if [ -n "$theirs" ]; then
 else
   echo "| f2b-server | ${ours} | — | ${ours_cpu} | — |"
 fi
-echo "| f2b-server, 100 clients × 1,000 requests | ${many} | | ${many_cpu} | |"
+echo "| f2b-server, 100 clients × 1,000 requests (one run) | ${many} | | ${many_cpu} | |"
 echo
 echo "Same Go client loop (\`internal/loadgen\`) against both servers on the same configuration;"
-echo "one request in flight per connection; best of ${runs} runs (${n} requests per run for f2b-server, ${nref} for fail2ban-server)."
+echo "one request in flight per connection; both servers up at once, runs alternating, best of ${runs} runs (${n} requests per run for f2b-server, ${nref} for fail2ban-server)."
 [ -n "$theirs" ] || echo "fail2ban-server is not installed: no side-by-side figure."
 echo "Each attempt is logged at INFO to a file by both servers, as in production."
 echo "Load average when the runs ended: $(cut -d' ' -f1-3 /proc/loadavg) on $(nproc) cores (one-in-flight throughput is wake-up latency bound and drops on a busy machine)."
