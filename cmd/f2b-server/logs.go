@@ -1,9 +1,7 @@
 package main
 
 import (
-	"context"
 	"log/slog"
-	"strings"
 	"sync"
 
 	"github.com/f2b/f2b/pkg/logging"
@@ -12,7 +10,9 @@ import (
 // logSetup owns the server's log output and lets the dispatcher change
 // level and target at run time (set loglevel/logtarget, flushlogs). Lines
 // are written in fail2ban's format by pkg/logging, so the stock recidive
-// jail can read our own log file.
+// jail can read our own log file. Each component names its logger
+// (pkg/server passes logging.Named loggers to the jails), so records are
+// printed under fail2ban's module names as they come.
 type logSetup struct {
 	mu      sync.Mutex
 	level   slog.LevelVar
@@ -30,7 +30,7 @@ func newLogSetup(target, level string) (*logSetup, error) {
 		return nil, err
 	}
 	l.handler = logging.New(t, logging.Options{Level: &l.level})
-	l.logger = slog.New(namer{next: l.handler})
+	l.logger = slog.New(l.handler)
 	return l, nil
 }
 
@@ -76,75 +76,4 @@ func (l *logSetup) Close() {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	l.handler.Target().Close()
-}
-
-// namer gives records that carry no logger name the fail2ban module name
-// their message belongs to. pkg/server and pkg/jail log through one
-// unnamed logger, while readers of fail2ban's log (above all the stock
-// recidive filter, which anchors on "fail2ban.actions [pid]: NOTICE")
-// need the names fail2ban uses.
-type namer struct {
-	next  slog.Handler
-	named bool // a logger name was attached with With
-}
-
-func (n namer) Enabled(ctx context.Context, l slog.Level) bool { return n.next.Enabled(ctx, l) }
-
-func (n namer) WithAttrs(as []slog.Attr) slog.Handler {
-	named := n.named
-	for _, a := range as {
-		named = named || a.Key == logging.KeyName
-	}
-	return namer{next: n.next.WithAttrs(as), named: named}
-}
-
-func (n namer) WithGroup(g string) slog.Handler {
-	return namer{next: n.next.WithGroup(g), named: n.named}
-}
-
-func (n namer) Handle(ctx context.Context, r slog.Record) error {
-	if !n.named {
-		if name := moduleOf(r.Message); name != "" {
-			r = r.Clone()
-			r.AddAttrs(slog.String(logging.KeyName, name))
-		}
-	}
-	return n.next.Handle(ctx, r)
-}
-
-// moduleOf returns the fail2ban logger name of a "[jail] …" message, or ""
-// when the message is not one of the jail messages fail2ban names.
-func moduleOf(msg string) string {
-	if !strings.HasPrefix(msg, "[") {
-		return ""
-	}
-	i := strings.Index(msg, "] ")
-	if i < 0 {
-		return ""
-	}
-	rest := msg[i+2:]
-	if strings.HasSuffix(rest, " already banned") {
-		return "fail2ban.actions"
-	}
-	for _, m := range jailModules {
-		if strings.HasPrefix(rest, m.prefix) {
-			return m.name
-		}
-	}
-	return ""
-}
-
-// jailModules maps the jail messages of spec §9 to their loggers.
-var jailModules = []struct{ prefix, name string }{
-	{"Ban ", "fail2ban.actions"},
-	{"Unban ", "fail2ban.actions"},
-	{"Restore Ban ", "fail2ban.actions"},
-	{"Reban ", "fail2ban.actions"},
-	{"Repeal Ban ", "fail2ban.actions"},
-	{"Flush ticket", "fail2ban.actions"},
-	{"Increase Ban ", "fail2ban.observer"},
-	{"IP ", "fail2ban.observer"},
-	{"Found ", "fail2ban.filter"},
-	{"Attempt ", "fail2ban.filter"},
-	{"Ignore ", "fail2ban.filter"},
 }

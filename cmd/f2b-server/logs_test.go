@@ -7,35 +7,13 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+
+	"github.com/f2b/f2b/pkg/logging"
 )
 
-func TestModuleOf(t *testing.T) {
-	tests := []struct {
-		name string
-		in   string
-		want string
-	}{
-		{name: "ban", in: "[sshd] Ban 192.0.2.1", want: "fail2ban.actions"},
-		{name: "restore", in: "[sshd] Restore Ban 192.0.2.1", want: "fail2ban.actions"},
-		{name: "unban", in: "[sshd] Unban 2001:db8::1", want: "fail2ban.actions"},
-		{name: "already", in: "[sshd] 192.0.2.1 already banned", want: "fail2ban.actions"},
-		{name: "increase", in: "[sshd] Increase Ban 192.0.2.1 (2 # 0:20:00 -> 2026-11-25 14:00:00)", want: "fail2ban.observer"},
-		{name: "found", in: "[sshd] Found 192.0.2.1 - 2026-11-25 14:00:00", want: "fail2ban.filter"},
-		{name: "jail started", in: "Jail 'sshd' started", want: ""},
-		{name: "bracket only", in: "[sshd]", want: ""},
-		{name: "other jail message", in: "[sshd] something else", want: ""},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			if got := moduleOf(tt.in); got != tt.want {
-				t.Errorf("moduleOf(%q) = %q, want %q", tt.in, got, tt.want)
-			}
-		})
-	}
-}
-
 // TestLogSetup_RecidiveFormat checks the line the stock recidive filter
-// anchors on, that an explicit logger name wins, and level filtering.
+// anchors on, that the logger name a component sets is printed, and
+// level filtering.
 func TestLogSetup_RecidiveFormat(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "f2b.log")
 	l, err := newLogSetup(path, "NOTICE")
@@ -43,9 +21,9 @@ func TestLogSetup_RecidiveFormat(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer l.Close()
-	jl := l.logger.With("jail", "sshd")
+	jl := logging.Named(l.logger, "fail2ban.actions").With("jail", "sshd")
 	jl.Log(t.Context(), slog.Level(2), "[sshd] Ban 192.0.2.1")
-	jl.Info("[sshd] Found 192.0.2.1 - 2026-11-25 14:00:00") // below NOTICE
+	logging.Named(l.logger, "fail2ban.filter").Info("[sshd] Found 192.0.2.1 - 2026-11-25 14:00:00") // below NOTICE
 	l.logger.With("logger", "fail2ban.server").Warn("[x] Ban 192.0.2.9")
 	if got, err := l.Reopen(); err != nil || got != "rolled over" {
 		t.Errorf("Reopen() = %q, %v; want rolled over", got, err)
@@ -96,22 +74,6 @@ func TestLogSetup_Errors(t *testing.T) {
 	}
 }
 
-func FuzzModuleOf(f *testing.F) {
-	for _, s := range []string{"[sshd] Ban 192.0.2.1", "[a] x already banned", "[", "] ", "[x] ", "Jail 'x' started", "[[]] Found ]"} {
-		f.Add(s)
-	}
-	f.Fuzz(func(t *testing.T, msg string) {
-		switch name := moduleOf(msg); name {
-		case "", "fail2ban.actions", "fail2ban.observer", "fail2ban.filter":
-			if name != "" && !strings.HasPrefix(msg, "[") {
-				t.Errorf("moduleOf(%q) = %q for a message without a jail", msg, name)
-			}
-		default:
-			t.Errorf("moduleOf(%q) = unexpected %q", msg, name)
-		}
-	})
-}
-
 // BenchmarkLogSetup_Ban is the cost of one Ban line in the log file, which
 // recidive reads; the jail writes one per ban.
 func BenchmarkLogSetup_Ban(b *testing.B) {
@@ -120,7 +82,7 @@ func BenchmarkLogSetup_Ban(b *testing.B) {
 		b.Fatal(err)
 	}
 	defer l.Close()
-	jl := l.logger.With("jail", "sshd")
+	jl := logging.Named(l.logger, "fail2ban.actions").With("jail", "sshd")
 	for b.Loop() {
 		jl.Log(b.Context(), slog.Level(2), "[sshd] Ban 192.0.2.1")
 	}

@@ -14,6 +14,7 @@ import (
 	"github.com/f2b/f2b/pkg/backend"
 	"github.com/f2b/f2b/pkg/filter"
 	"github.com/f2b/f2b/pkg/jail"
+	"github.com/f2b/f2b/pkg/logging"
 	"github.com/f2b/f2b/pkg/pyval"
 )
 
@@ -50,6 +51,7 @@ type Jail struct {
 
 	posMu     sync.Mutex
 	processed map[string]int64 // file -> offset past the last line handed to the core
+	posDirty  bool             // processed changed since the last savePositions
 }
 
 func (s *Server) newJail(name, backendSpec string) (*Jail, error) {
@@ -58,7 +60,7 @@ func (s *Server) newJail(name, backendSpec string) (*Jail, error) {
 		s:           s,
 		name:        name,
 		backendSpec: backendSpec,
-		log:         s.log.With("jail", name),
+		log:         logging.Named(s.log, "fail2ban.filter").With("jail", name),
 		actions:     &actionList{},
 		fopts:       filter.DefaultOptions(),
 		logencoding: defaultEncoding(),
@@ -71,12 +73,14 @@ func (s *Server) newJail(name, backendSpec string) (*Jail, error) {
 		st = storeAdapter{st: s.db, now: time.Now}
 	}
 	core, err := jail.New(jail.Options{
-		Name:          name,
-		Logger:        s.opts.Logger,
-		Actions:       j.actions,
-		Store:         st,
-		Resolver:      s.resolver,
-		IgnoreCommand: shellIgnore{runner: s.runner()},
+		Name:           name,
+		Logger:         logging.Named(s.log, "fail2ban.actions"),
+		FilterLogger:   logging.Named(s.log, "fail2ban.filter"),
+		ObserverLogger: logging.Named(s.log, "fail2ban.observer"),
+		Actions:        j.actions,
+		Store:          st,
+		Resolver:       s.resolver,
+		IgnoreCommand:  shellIgnore{runner: s.runner()},
 		Self: func(ctx context.Context) []netip.Addr {
 			return ipaddr.SelfAddrs(ctx, ipaddr.SelfOptions{Resolver: s.resolver})
 		},
@@ -90,7 +94,7 @@ func (s *Server) newJail(name, backendSpec string) (*Jail, error) {
 		return nil, pyval.NewException("ValueError", err.Error())
 	}
 	if fellBack {
-		j.log.Info("Could only initiated polling backend instead of " + pyval.Repr(kind))
+		logging.Named(j.log, "fail2ban.jail").Info("Could only initiated polling backend instead of " + pyval.Repr(kind))
 	}
 	j.kind = string(k)
 	if k == backend.KindSystemd {
@@ -171,7 +175,7 @@ func (j *Jail) start(ctx context.Context) error {
 	}
 	// The jail outlives the request that started it.
 	rctx, cancel := context.WithCancel(context.WithoutCancel(ctx))
-	lines := make(chan backend.Line, 1024)
+	lines := make(chan backend.Line, lineBuffer)
 	done := make(chan struct{})
 	var wg sync.WaitGroup
 	// core.Start registers the jail as running before it returns, so a
@@ -219,92 +223,7 @@ func (j *Jail) stop(ctx context.Context) {
 	if err := j.core.Stop(ctx); err != nil {
 		j.log.Error("stopping jail", "err", err)
 	}
-	j.savePositions()
-}
-
-// pipeline runs each line through the filter and hands failures to the
-// core. The filter is rebuilt when a filter setting changed.
-func (j *Jail) pipeline(ctx context.Context, lines <-chan backend.Line) {
-	var flt *filter.Filter
-	gen := int64(-1)
-	tick := time.NewTicker(time.Second)
-	defer tick.Stop()
-	for {
-		select {
-		case <-ctx.Done():
-			return
-		case <-tick.C:
-			j.savePositions()
-		case ln := <-lines:
-			if g := j.filterGen.Load(); g != gen || flt == nil {
-				f, err := j.buildFilter()
-				if err != nil {
-					j.log.Error("filter", "err", err)
-					gen = g
-					continue
-				}
-				flt, gen = f, g
-			}
-			var res filter.Result
-			if !ln.Time.IsZero() {
-				res = flt.ProcessLineAt(ln.Text, ln.Time)
-			} else {
-				res = flt.ProcessLine(ln.Text)
-			}
-			for _, f := range res.Failures {
-				j.core.AddFailure(ctx, toJailFailure(f))
-			}
-			if ln.File != "" {
-				j.posMu.Lock()
-				j.processed[ln.File] = ln.Pos
-				j.posMu.Unlock()
-			}
-		}
-	}
-}
-
-func toJailFailure(f filter.Failure) jail.Failure {
-	jf := jail.Failure{Time: f.Time, Matches: f.Matches, Tags: f.Data}
-	if f.ID.IsSingle() {
-		jf.IP = f.ID.IP()
-	} else {
-		jf.ID = f.ID.String()
-	}
-	return jf
-}
-
-func (j *Jail) buildFilter() (*filter.Filter, error) {
-	j.mu.Lock()
-	o := j.fopts
-	o.FailRegex = append([]string(nil), o.FailRegex...)
-	o.IgnoreRegex = append([]string(nil), o.IgnoreRegex...)
-	o.DatePattern = j.datepattern
-	if tz, ok := j.logtimezone.(string); ok {
-		o.LogTimezone = tz
-	}
-	o.Logger = j.log
-	j.mu.Unlock()
-	return filter.New(o)
-}
-
-func (j *Jail) savePositions() {
-	if j.s.db == nil || j.files == nil {
-		return
-	}
-	// Store what the filter has processed, not what the backend has read
-	// ahead: a restart must not skip lines still in the channel.
-	j.posMu.Lock()
-	defer j.posMu.Unlock()
-	for _, p := range j.files.Positions() {
-		done, ok := j.processed[p.File]
-		if !ok {
-			continue
-		}
-		if done < p.Pos {
-			p.Pos = done
-		}
-		j.s.dbUpdateLog(j.name, p)
-	}
+	j.savePositions(true)
 }
 
 func (j *Jail) beginReload() {

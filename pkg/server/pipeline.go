@@ -1,0 +1,184 @@
+package server
+
+import (
+	"context"
+	"time"
+
+	"github.com/f2b/f2b/pkg/backend"
+	"github.com/f2b/f2b/pkg/filter"
+	"github.com/f2b/f2b/pkg/jail"
+)
+
+// lineBuffer is the capacity of the backend → pipeline channel. A full
+// channel only makes the backend wait (it reads ahead by no more than
+// this), so a small buffer costs no lines; each slot is ~72 bytes and
+// every jail has one, which made the earlier 1024 the largest part of an
+// idle server's heap.
+const lineBuffer = 128
+
+// maxBatch bounds how many lines the pipeline takes from the channel
+// without blocking before it handles them: the filter-generation check and
+// the position bookkeeping are then paid once per batch, not per line.
+// Lines are never held back waiting for a batch to fill.
+const maxBatch = 64
+
+// positionSaveInterval is how often the processed positions go to the
+// database while lines are flowing.
+const positionSaveInterval = time.Second
+
+// pipe is the pipeline goroutine's state: the compiled filter and the
+// generation it was built from.
+type pipe struct {
+	j   *Jail
+	flt *filter.Filter
+	gen int64
+}
+
+// pipeline runs each line through the filter and hands failures to the
+// core, until ctx is done. The filter is rebuilt when a filter setting
+// changed.
+func (j *Jail) pipeline(ctx context.Context, lines <-chan backend.Line) {
+	p := &pipe{j: j, gen: -1}
+	tick := time.NewTicker(positionSaveInterval)
+	defer tick.Stop()
+	batch := make([]backend.Line, 0, maxBatch)
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-tick.C:
+			j.savePositions(false)
+		case ln := <-lines:
+			batch = drain(lines, append(batch, ln))
+			p.process(ctx, batch)
+			clear(batch) // drop the line texts before waiting again
+			batch = batch[:0]
+		}
+	}
+}
+
+// drain appends the lines already waiting in the channel, up to maxBatch.
+func drain(lines <-chan backend.Line, batch []backend.Line) []backend.Line {
+	for len(batch) < maxBatch {
+		select {
+		case ln := <-lines:
+			batch = append(batch, ln)
+		default:
+			return batch
+		}
+	}
+	return batch
+}
+
+// process filters a batch and records how far each file got.
+func (p *pipe) process(ctx context.Context, batch []backend.Line) {
+	if !p.ready() {
+		return
+	}
+	var file string
+	var pos int64
+	for i := range batch {
+		ln := &batch[i]
+		p.line(ctx, ln)
+		if ln.File == "" {
+			continue
+		}
+		if file != "" && ln.File != file {
+			p.j.markProcessed(file, pos)
+		}
+		file, pos = ln.File, ln.Pos
+	}
+	if file != "" {
+		p.j.markProcessed(file, pos)
+	}
+}
+
+// ready rebuilds the filter when its settings changed; false when the
+// current settings do not compile (the batch is dropped, as fail2ban
+// drops lines while a jail has no usable filter).
+func (p *pipe) ready() bool {
+	g := p.j.filterGen.Load()
+	if g == p.gen && p.flt != nil {
+		return true
+	}
+	f, err := p.j.buildFilter()
+	p.gen = g
+	if err != nil {
+		p.flt = nil
+		p.j.log.Error("filter", "err", err)
+		return false
+	}
+	p.flt = f
+	return true
+}
+
+func (p *pipe) line(ctx context.Context, ln *backend.Line) {
+	var res filter.Result
+	if !ln.Time.IsZero() {
+		res = p.flt.ProcessLineAt(ln.Text, ln.Time)
+	} else {
+		res = p.flt.ProcessLine(ln.Text)
+	}
+	for i := range res.Failures {
+		p.j.core.AddFailure(ctx, toJailFailure(&res.Failures[i]))
+	}
+}
+
+func toJailFailure(f *filter.Failure) jail.Failure {
+	jf := jail.Failure{Time: f.Time, Matches: f.Matches, Tags: f.Data}
+	if f.ID.IsSingle() {
+		jf.IP = f.ID.IP()
+	} else {
+		jf.ID = f.ID.String()
+	}
+	return jf
+}
+
+func (j *Jail) buildFilter() (*filter.Filter, error) {
+	j.mu.Lock()
+	o := j.fopts
+	o.FailRegex = append([]string(nil), o.FailRegex...)
+	o.IgnoreRegex = append([]string(nil), o.IgnoreRegex...)
+	o.DatePattern = j.datepattern
+	if tz, ok := j.logtimezone.(string); ok {
+		o.LogTimezone = tz
+	}
+	o.Logger = j.log
+	j.mu.Unlock()
+	return filter.New(o)
+}
+
+// markProcessed records that every line of file before pos reached the
+// core.
+func (j *Jail) markProcessed(file string, pos int64) {
+	j.posMu.Lock()
+	j.processed[file] = pos
+	j.posDirty = true
+	j.posMu.Unlock()
+}
+
+// savePositions stores what the filter has processed, not what the
+// backend has read ahead: a restart must not skip lines still in the
+// channel. Unless force, nothing is written when no line was processed
+// since the last call, so idle jails do not touch the database.
+func (j *Jail) savePositions(force bool) {
+	if j.s.db == nil || j.files == nil {
+		return
+	}
+	j.posMu.Lock()
+	defer j.posMu.Unlock()
+	if !force && !j.posDirty {
+		return
+	}
+	j.posDirty = false
+	for _, p := range j.files.Positions() {
+		done, ok := j.processed[p.File]
+		if !ok {
+			continue
+		}
+		if done < p.Pos {
+			p.Pos = done
+		}
+		j.s.dbUpdateLog(j.name, p)
+	}
+}
