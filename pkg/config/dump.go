@@ -43,10 +43,18 @@ func appendRepr(b []byte, v any) []byte {
 		if q, ok := simpleQuote(x); ok {
 			b = append(b, q)
 			for i := 0; i < len(x); i++ {
-				if x[i] == '\\' {
-					b = append(b, '\\')
+				switch c := x[i]; c {
+				case '\\':
+					b = append(b, '\\', '\\')
+				case '\n':
+					b = append(b, '\\', 'n')
+				case '\t':
+					b = append(b, '\\', 't')
+				case '\r':
+					b = append(b, '\\', 'r')
+				default:
+					b = append(b, c)
 				}
-				b = append(b, x[i])
 			}
 			return append(b, q)
 		}
@@ -64,11 +72,13 @@ func appendRepr(b []byte, v any) []byte {
 }
 
 // simpleQuote reports the quote Python's repr uses for s when s is
-// printable ASCII needing no escapes other than backslashes.
+// printable ASCII plus \n, \t and \r (multi-line regexes and commands),
+// needing no escapes other than those and backslashes.
 func simpleQuote(s string) (byte, bool) {
 	single, double := false, false
 	for i := 0; i < len(s); i++ {
 		switch c := s[i]; {
+		case c == '\n' || c == '\t' || c == '\r':
 		case c < 0x20 || c > 0x7e:
 			return 0, false
 		case c == '\'':

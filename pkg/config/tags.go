@@ -65,12 +65,21 @@ func substituteTags(tags *odict, ignore map[string]bool, addrepl func(string) (s
 	}
 }
 
+// substituteOne replaces the tags of one value the way fail2ban does: each
+// found tag is replaced everywhere in the value and the search resumes at
+// the replacement. To avoid copying the whole value on every replacement,
+// the text before the match moves to done and only the rest is rewritten;
+// that is exact whenever done and the text before the match hold no other
+// occurrence of the tag (checked each time, without allocating), and falls
+// back to rewriting the whole value otherwise.
 func substituteOne(tag, value string, tags *odict, ignore map[string]bool, rplc map[string]int,
 	addrepl func(string) (string, bool, error)) (string, map[string]int, error) {
-	rtag, start, end, ok := findTag(value, 0)
+	var done strings.Builder
+	rest := value
+	rtag, start, end, ok := findTag(rest, 0)
 	for ok {
 		if ignore[rtag] {
-			rtag, start, end, ok = findTag(value, end)
+			rtag, start, end, ok = findTag(rest, end)
 			continue
 		}
 		n, seen := rplc[rtag]
@@ -78,25 +87,68 @@ func substituteOne(tag, value string, tags *odict, ignore map[string]bool, rplc 
 			n = 1
 		}
 		if rtag == tag || n > maxTagReplace {
-			return "", nil, fmt.Errorf("properties contain self referencing definitions and cannot be resolved, fail tag: %s, found: %s, value: %s", tag, rtag, value)
+			return "", nil, fmt.Errorf("properties contain self referencing definitions and cannot be resolved, fail tag: %s, found: %s, value: %s", tag, rtag, done.String()+rest)
 		}
 		repl, found, err := tagValue(rtag, tags, addrepl)
 		if err != nil {
 			return "", nil, err
 		}
 		if !found {
-			rtag, start, end, ok = findTag(value, end)
+			rtag, start, end, ok = findTag(rest, end)
 			continue
 		}
-		// value[start:end] is "<rtag>": slicing it saves building the needle.
-		value = strings.ReplaceAll(value, value[start:end], repl)
+		from := 0
+		rest, from = replaceTag(&done, rest, start, end, repl)
 		if rplc == nil {
 			rplc = map[string]int{} // allocated on the first replacement only
 		}
 		rplc[rtag]++
-		rtag, start, end, ok = findTag(value, start)
+		rtag, start, end, ok = findTag(rest, from)
 	}
-	return value, rplc, nil
+	if done.Len() == 0 {
+		return rest, rplc, nil
+	}
+	done.WriteString(rest)
+	return done.String(), rplc, nil
+}
+
+// replaceTag replaces every occurrence of rest[start:end] ("<tag>") in
+// done+rest by repl and returns the new rest and where the search resumes.
+func replaceTag(done *strings.Builder, rest string, start, end int, repl string) (string, int) {
+	needle := rest[start:end]
+	if occursBefore(done.String(), rest[:start], needle) {
+		// rare: rewrite the whole value as the reference algorithm does
+		whole := done.String() + rest
+		from := done.Len() + start
+		done.Reset()
+		return strings.ReplaceAll(whole, needle, repl), from
+	}
+	if done.Len() == 0 {
+		done.Grow(len(rest) + len(repl))
+	}
+	done.WriteString(rest[:start])
+	tail := strings.ReplaceAll(rest[end:], needle, repl)
+	if strings.IndexByte(repl, '<') < 0 {
+		// no tag can start inside repl: it is final
+		done.WriteString(repl)
+		return tail, 0
+	}
+	return repl + tail, 0
+}
+
+// occursBefore reports whether needle (which holds one '<', first) occurs
+// in done+pre. Only the last '<' of done can start an occurrence that
+// crosses into pre.
+func occursBefore(done, pre, needle string) bool {
+	if strings.Contains(done, needle) || strings.Contains(pre, needle) {
+		return true
+	}
+	q := strings.LastIndexByte(done, '<')
+	if q < 0 || len(done)-q >= len(needle) {
+		return false
+	}
+	head := done[q:]
+	return strings.HasPrefix(needle, head) && strings.HasPrefix(pre, needle[len(head):])
 }
 
 func tagValue(rtag string, tags *odict, addrepl func(string) (string, bool, error)) (string, bool, error) {
