@@ -84,3 +84,32 @@ func BenchmarkNew(b *testing.B) {
 		})
 	}
 }
+
+// BenchmarkFindDistinct is BenchmarkFind with the seconds changing on every
+// line, so the conversion cache (which serves bursts of lines sharing a
+// timestamp) never hits.
+func BenchmarkFindDistinct(b *testing.B) {
+	now := time.Date(2026, 11, 25, 14, 0, 0, 0, time.UTC)
+	for _, bc := range benchCases[:4] {
+		b.Run(bc.name, func(b *testing.B) {
+			d, err := New(Options{Pattern: bc.pattern, Local: time.UTC, Now: func() time.Time { return now }})
+			if err != nil {
+				b.Fatal(err)
+			}
+			i := strings.Index(bc.line, ":02")
+			lines := make([]string, 60)
+			for s := range lines {
+				lines[s] = fmt.Sprintf("%s:%02d%s", bc.line[:i], s, bc.line[i+3:])
+				if m, ok := d.Find(lines[s]); !ok || m.Time.Second() != s {
+					b.Fatalf("no date or wrong second in %q: %v", lines[s], m.Time)
+				}
+			}
+			b.ReportAllocs()
+			n := 0
+			for b.Loop() {
+				d.Find(lines[n%60])
+				n++
+			}
+		})
+	}
+}

@@ -18,6 +18,25 @@ type clock struct {
 	now   time.Time      // current instant
 	local *time.Location // the process time zone (dates without a zone)
 	tz    *time.Location // logtimezone, nil if unset
+	lz    zoneCache      // periods of local
+	tzz   zoneCache      // periods of tz
+	today civilDay       // local date of now, cached by day
+}
+
+// civilDay caches the calendar date of one naive day number.
+type civilDay struct {
+	day            int64 // naive seconds / 86400
+	year, month, d int
+	ok             bool
+}
+
+// date returns the date of naive seconds now.
+func (c *civilDay) date(now int64) (y, m, d int) {
+	if day := floorDiv(now, 86400); !c.ok || day != c.day {
+		t := time.Unix(now, 0).UTC()
+		c.day, c.year, c.month, c.d, c.ok = day, t.Year(), int(t.Month()), t.Day(), true
+	}
+	return c.year, c.month, c.d
 }
 
 // fields collects the strptime values of one match.
@@ -34,14 +53,14 @@ type fields struct {
 // strptimeSeconds turns the named groups of a match into seconds since the
 // epoch following fail2ban's reGroupDictStrptime. ok is false where
 // fail2ban gets no date (it raises, or returns None).
-func strptimeSeconds(line string, loc []int, names []string, c clock) (int64, bool) {
+func strptimeSeconds(line string, loc []int, m *matcher, c *clock) (int64, bool) {
 	var f fields
-	for i, key := range names {
-		if key == "" || loc[2*i+2] < 0 {
+	for i, key := range m.keys {
+		if key == 0 || loc[2*i+2] < 0 {
 			continue
 		}
 		val := line[loc[2*i+2]:loc[2*i+3]]
-		if !f.set(key, val, line, loc, names) {
+		if !f.set(key, val, line, loc, m.names) {
 			return 0, false
 		}
 	}
@@ -62,66 +81,75 @@ func groupValue(line string, loc []int, names []string, key string) (val string,
 	return "", false, false
 }
 
-func (f *fields) set(key, val, line string, loc []int, names []string) bool {
+// fieldKey is the one-letter strptime group name a value is read from, 0
+// for groups the conversion ignores.
+func fieldKey(name string) byte {
+	if len(name) == 1 && strings.IndexByte("yYmbBdHMSIaAwjUWzZ", name[0]) >= 0 {
+		return name[0]
+	}
+	return 0
+}
+
+func (f *fields) set(key byte, val, line string, loc []int, names []string) bool {
 	var ok bool
 	switch key {
-	case "y", "Y":
+	case 'y', 'Y':
 		f.year, ok = pyInt(val)
-		if key == "y" && f.year <= 2000 {
+		if key == 'y' && f.year <= 2000 {
 			f.year += 2000
 		}
 		f.hasYear = true
-	case "m":
+	case 'm':
 		f.month, ok = pyInt(val)
 		f.hasMonth = true
-	case "b", "B":
+	case 'b', 'B':
 		list := monthAbbr
-		if key == "B" {
+		if key == 'B' {
 			list = monthFull
 		}
 		f.month, ok = index(list, val)
 		f.month++
 		f.hasMonth = true
-	case "d":
+	case 'd':
 		f.day, ok = pyInt(val)
 		f.hasDay = true
-	case "H":
+	case 'H':
 		f.hour, ok = pyInt(val)
-	case "M":
+	case 'M':
 		f.minute, ok = pyInt(val)
-	case "S":
+	case 'S':
 		f.second, ok = pyInt(val)
-	case "I":
+	case 'I':
 		f.hour, ok = pyInt(val)
 		ampm, exists, set := groupValue(line, loc, names, "p")
 		if exists && !set {
 			return false // fail2ban: None.lower() raises
 		}
 		ok = ok && f.applyAMPM(strings.ToLower(ampm))
-	case "a", "A":
+	case 'a', 'A':
 		list := dayAbbr
-		if key == "A" {
+		if key == 'A' {
 			list = dayFull
 		}
 		f.weekday, ok = index(list, val)
 		f.hasWeekday = true
-	case "w":
+	case 'w':
 		f.weekday, ok = pyInt(val)
 		if f.weekday--; f.weekday < 0 {
 			f.weekday = 6
 		}
 		f.hasWeekday = true
-	case "j":
+	case 'j':
 		f.julian, ok = pyInt(val)
 		f.hasJulian = true
-	case "U", "W":
+	case 'U', 'W':
 		f.week, ok = pyInt(val)
 		f.weekStart = 0
-		if key == "U" {
+		if key == 'U' {
 			f.weekStart = 6
 		}
 		f.hasWeek = true
-	case "z", "Z":
+	case 'z', 'Z':
 		f.hasTZ = true
 		if val == "Z" || val == "UTC" || val == "GMT" {
 			f.tzMin, ok = 0, true
@@ -210,20 +238,20 @@ func floorDiv(a, b int64) int64 {
 // seconds finishes the conversion with wall-clock arithmetic on "naive"
 // seconds (a date-time read as if it were UTC), as fail2ban compares naive
 // datetimes.
-func (f *fields) seconds(c clock) (int64, bool) {
-	_, nowOff := c.now.In(c.local).Zone()
-	now := c.now.Unix() + int64(nowOff)
+func (f *fields) seconds(c *clock) (int64, bool) {
+	now := c.now.Unix()
+	now += c.lz.offset(now)
+	ny, nm, nd := c.today.date(now)
 	assumeYear := !f.hasYear
 	if assumeYear {
-		f.year = int(time.Unix(now, 0).UTC().Year())
+		f.year = ny
 	}
 	if !f.hasMonth || !f.hasDay {
 		f.resolveJulian()
 	}
 	assumeToday := !f.hasMonth && !f.hasDay
 	if assumeToday {
-		_, m, d := time.Unix(now, 0).UTC().Date()
-		f.month, f.day, f.hasMonth, f.hasDay = int(m), d, true, true
+		f.month, f.day, f.hasMonth, f.hasDay = nm, nd, true, true
 	}
 	if !f.hasMonth || !f.hasDay || !validDate(f.year, f.month, f.day) ||
 		f.hour > 23 || f.minute > 59 || f.second > 59 || f.hour < 0 || f.minute < 0 || f.second < 0 {
@@ -232,8 +260,8 @@ func (f *fields) seconds(c clock) (int64, bool) {
 	tod := int64(f.hour*3600 + f.minute*60 + f.second)
 	dt := int64(daysFromCivil(f.year, f.month, f.day))*86400 + tod
 	if !f.hasTZ && c.tz != nil {
-		_, off := time.Date(f.year, time.Month(f.month), f.day, f.hour, f.minute, f.second, 0, c.tz).Zone()
-		f.tzMin, f.hasTZ = off/60, true
+		// the offset in force at the resolved instant, as time.Date's Zone()
+		f.tzMin, f.hasTZ = int(c.tzz.offset(c.tzz.fromWall(dt))/60), true
 	}
 	if f.hasTZ {
 		dt -= int64(f.tzMin) * 60
@@ -250,8 +278,7 @@ func (f *fields) seconds(c clock) (int64, bool) {
 	if f.hasTZ || c.local == time.UTC {
 		return dt, true
 	}
-	t := time.Unix(dt, 0).UTC()
-	return time.Date(t.Year(), t.Month(), t.Day(), t.Hour(), t.Minute(), t.Second(), 0, c.local).Unix(), true
+	return c.lz.fromWall(dt), true
 }
 
 // resolveJulian fills month and day from %j, or from week number and

@@ -71,6 +71,10 @@ type Detector struct {
 	clk      clock
 	now      func() time.Time
 
+	cur, cand hit       // match buffers of the running Find
+	nowT      time.Time // d.now() of the running Find
+	conv      convCache // last strptime conversion
+
 	lastPos, lastEnd posInfo
 	lastIdx          int
 	firstUnused      int
@@ -107,6 +111,7 @@ func New(opts Options) (*Detector, error) {
 	if d.clk.local == nil {
 		d.clk.local = time.Local
 	}
+	d.clk.lz.loc, d.clk.tzz.loc = d.clk.local, d.clk.tz
 	d.b.exY = yearRegex(opts.yearClock().In(d.clk.local))
 	d.lastPos = posInfo{pos: 1}
 	d.lastEnd = posInfo{pos: notSet}

@@ -113,10 +113,10 @@ func isAlnum(c string) bool {
 // Find returns the date of line, choosing the template as fail2ban's
 // DateDetector.matchTime does. ok is false when no template matched.
 func (d *Detector) Find(line string) (Match, bool) {
-	var cur, cand hit
 	d.mu.Lock()
-	e, h, ok := d.matchTime(line, &cur, &cand)
-	d.mu.Unlock()
+	defer d.mu.Unlock()
+	d.nowT = d.now()
+	e, h, ok := d.matchTime(line, &d.cur, &d.cand)
 	if !ok {
 		return Match{}, false
 	}
@@ -146,9 +146,13 @@ func (d *Detector) convert(t *template, line string, loc []int) (float64, time.T
 		}
 		return float64(v), time.Unix(v, 0)
 	}
-	c := d.clk
-	c.now = d.now()
-	sec, ok := strptimeSeconds(line, loc, t.m.names, c)
+	now := d.nowT.Unix()
+	sec, ok, cached := d.conv.lookup(t, line, loc, now)
+	if !cached {
+		d.clk.now = d.nowT
+		sec, ok = strptimeSeconds(line, loc, t.m, &d.clk)
+		d.conv.store(t, line, loc, now, sec, ok)
+	}
 	if !ok {
 		return 0, time.Time{}
 	}

@@ -22,7 +22,8 @@ const (
 
 // handFields are the capture names of each body, in Python group order
 // after the wrapping group 1.
-var handFields = map[handKind][]string{
+var handFields = [...][]string{
+	handNone:   nil,
 	handISO:    {"Y", "_sep", "m", "d", "H", "M", "S", "f", "z"},
 	handSyslog: {"a", "b", "d", "H", "M", "S", "f", "Y"},
 }
@@ -148,15 +149,15 @@ func candSecond(s string, i int) cands { // [0-5]?\d|6[0-1]
 
 // year matches 20[012]\d (the %ExY of this decade) and returns its end.
 func (m *matcher) year(s string, i int) int {
-	if i+3 > len(s) || s[i] != '2' || s[i+1] != '0' || strings.IndexByte(m.handCent, s[i+2]) < 0 {
+	if i+3 > len(s) || s[i] != '2' || s[i+1] != '0' || m.handCentSet&(1<<(s[i+2]&63)) == 0 || s[i+2] < '0' || s[i+2] > '9' {
 		return -1
 	}
 	return ndAt(s, i+3)
 }
 
-// fracTail matches (?:[seps](?P<f>[0-9]{1,6}))? greedily.
-func fracTail(s string, i int, seps string) (int, span) {
-	if i < len(s) && strings.IndexByte(seps, s[i]) >= 0 && inRange(s, i+1, '0', '9') {
+// fracTail matches (?:[.,](?P<f>[0-9]{1,6}))? greedily ([.] without comma).
+func fracTail(s string, i int, comma bool) (int, span) {
+	if i < len(s) && (s[i] == '.' || s[i] == ',' && comma) && inRange(s, i+1, '0', '9') {
 		j := i + 1
 		for j < len(s) && j < i+7 && s[j] >= '0' && s[j] <= '9' {
 			j++
@@ -174,6 +175,11 @@ var (
 // foldName matches one of names (lower-case ASCII) at i case-insensitively
 // as Go's (?i) does (which also folds U+017F into s) and returns its end.
 func foldName(s string, i int, names []string) int {
+	if len(names[0]) == 3 {
+		if e, ok := foldName3(s, i, names); ok {
+			return e
+		}
+	}
 	for _, n := range names {
 		j, ok := i, true
 		for k := 0; k < len(n) && ok; k++ {
@@ -193,19 +199,25 @@ func foldName(s string, i int, names []string) int {
 	return -1
 }
 
+func isDateSep(c byte) bool { return c == '-' || c == '/' || c == '.' }
+
 func byteAt(s string, i int, c byte) bool { return i < len(s) && s[i] == c }
 
 // matchISO matches the body of default template 1 at i.
 func (m *matcher) matchISO(s string, i int, st *handState) int {
+	if q := m.matchISOCanonical(s, i, st); q >= 0 {
+		q, st.caps[7] = fracTail(s, q, true)
+		return zoneTail(s, q, &st.caps[8])
+	}
 	y := m.year(s, i)
-	if y < 0 || y >= len(s) || strings.IndexByte("-/.", s[y]) < 0 {
+	if y < 0 || y >= len(s) || !isDateSep(s[y]) {
 		return -1
 	}
 	st.caps[0], st.caps[1] = span{i, y}, span{y, y + 1}
 	j := y + 1
 	cm := candMonthNum(s, j)
 	for _, e := range cm.e[:cm.n] {
-		if e >= len(s) || strings.IndexByte("-/.", s[e]) < 0 {
+		if e >= len(s) || !isDateSep(s[e]) {
 			continue
 		}
 		st.caps[2], st.caps[9] = span{j, e}, span{e, e + 1}
@@ -232,7 +244,7 @@ func (m *matcher) isoFromDay(s string, k int, st *handState) int {
 		}
 		for _, t := range ct.e[:ct.n] {
 			if q := hmsFrom(s, t, candHour24(s, t), st.caps[4:7]); q >= 0 {
-				q, st.caps[7] = fracTail(s, q, ".,")
+				q, st.caps[7] = fracTail(s, q, true)
 				return zoneTail(s, q, &st.caps[8])
 			}
 		}
@@ -320,6 +332,9 @@ func (m *matcher) matchSyslog(s string, i int, st *handState) int {
 }
 
 func (m *matcher) syslogFromDay(s string, k int, st *handState) int {
+	if q := syslogCanonical(s, k, st); q >= 0 {
+		return m.syslogTail(s, q, st)
+	}
 	cd := candDay(s, k)
 	for _, d := range cd.e[:cd.n] {
 		if !byteAt(s, d, ' ') {
@@ -333,19 +348,24 @@ func (m *matcher) syslogFromDay(s string, k int, st *handState) int {
 		ct.add(d + 1)
 		for _, t := range ct.e[:ct.n] {
 			if q := hmsFrom(s, t, candOptDigit(s, t, '0', '2'), st.caps[3:6]); q >= 0 {
-				q, st.caps[6] = fracTail(s, q, ".")
-				st.caps[7] = span{-1, -1}
-				if byteAt(s, q, ' ') {
-					if y := m.year(s, q+1); y >= 0 {
-						st.caps[7] = span{q + 1, y}
-						q = y
-					}
-				}
-				return q
+				return m.syslogTail(s, q, st)
 			}
 		}
 	}
 	return -1
+}
+
+// syslogTail matches the optional fraction and year after the seconds.
+func (m *matcher) syslogTail(s string, q int, st *handState) int {
+	q, st.caps[6] = fracTail(s, q, false)
+	st.caps[7] = span{-1, -1}
+	if byteAt(s, q, ' ') {
+		if y := m.year(s, q+1); y >= 0 {
+			st.caps[7] = span{q + 1, y}
+			q = y
+		}
+	}
+	return q
 }
 
 // handMatch runs the hand-written matcher on s (anchored at 0) and returns

@@ -19,31 +19,33 @@ const exactTimeout = 100 * time.Millisecond
 // matcher runs one template regex: the relaxed Go regex first, regexp2 when
 // a dropped condition fails or the Go form cannot express the pattern.
 type matcher struct {
-	fast      *regexp.Regexp // nil: exact only
-	exact     *regexp2.Regexp
-	exactOnce sync.Once // regexp2 is compiled on first use when fast exists
-	netExpr   string
-	needExact bool // every fast match must be confirmed by exact
-	caret     bool
-	dollar    bool
-	wordBegin bool // verify fail2ban's (?=^|\b|\W) prefix in code
-	wordEnd   bool // verify fail2ban's (?=\b|\W|$) suffix in code
-	npy       int  // number of Python groups
-	pyToGo    []int
-	backrefs  [][2]int       // Go subexp pairs that must capture equal text
-	netGroups []string       // Python group i+1 → regexp2 group name
-	names     []string       // Python group i+1 → Python name ("" unnamed)
-	width     int            // anchoredWidth of the fast regex (-1: search it all)
-	anch      *regexp.Regexp // ^(?:fast), tried at candidate starts
-	anchWidth int
-	first     firstSet
-	useFirst  bool     // scan candidate starts instead of searching
-	start     firstSet // anchored regexes: first byte of the body
-	startLN   bool     // body follows {^LN-BEG}'s ^(?:\W{0,2})?
-	useStart  bool
-	hand      handKind // hand-written body matcher, handNone if none
-	handLB    bool     // hand matcher: {^LN-BEG} (else plain ^) anchoring
-	handCent  string   // third digits %ExY accepts ("012")
+	fast        *regexp.Regexp // nil: exact only
+	exact       *regexp2.Regexp
+	exactOnce   sync.Once // regexp2 is compiled on first use when fast exists
+	netExpr     string
+	needExact   bool // every fast match must be confirmed by exact
+	caret       bool
+	dollar      bool
+	wordBegin   bool // verify fail2ban's (?=^|\b|\W) prefix in code
+	wordEnd     bool // verify fail2ban's (?=\b|\W|$) suffix in code
+	npy         int  // number of Python groups
+	pyToGo      []int
+	backrefs    [][2]int       // Go subexp pairs that must capture equal text
+	netGroups   []string       // Python group i+1 → regexp2 group name
+	names       []string       // Python group i+1 → Python name ("" unnamed)
+	keys        []byte         // Python group i+1 → fieldKey of its name
+	width       int            // anchoredWidth of the fast regex (-1: search it all)
+	anch        *regexp.Regexp // ^(?:fast), tried at candidate starts
+	anchWidth   int
+	first       firstSet
+	useFirst    bool     // scan candidate starts instead of searching
+	start       firstSet // anchored regexes: first byte of the body
+	startLN     bool     // body follows {^LN-BEG}'s ^(?:\W{0,2})?
+	useStart    bool
+	hand        handKind // hand-written body matcher, handNone if none
+	handLB      bool     // hand matcher: {^LN-BEG} (else plain ^) anchoring
+	handCent    string   // third digits %ExY accepts ("012")
+	handCentSet uint64   // handCent as a bit set of byte&63
 }
 
 // newMatcher compiles body (the regex without fail2ban's word boundaries,
@@ -65,9 +67,10 @@ func newMatcher(gf, body string, wordBegin, wordEnd bool) (*matcher, error) {
 	m.netGroups = net.groups
 	m.npy = len(net.groups)
 	m.names = make([]string, m.npy)
+	m.keys = make([]byte, m.npy)
 	for i, n := range net.groups {
 		if !strings.HasPrefix(n, "__g") {
-			m.names[i] = n
+			m.names[i], m.keys[i] = n, fieldKey(n)
 		}
 	}
 	if err := m.compileFast(gf + body); err != nil {

@@ -1,5 +1,7 @@
 package datedetect
 
+import "unicode/utf8"
+
 // candidate is a match kept while the scan looks for a better one; the
 // hit itself lives in the caller's buffer.
 type candidate struct {
@@ -95,13 +97,12 @@ func (d *Detector) scan(line string, ignore int, found *candidate, h *hit) (*ent
 // won updates the statistics of the winning template and moves it up.
 func (d *Detector) won(e *entry, h *hit, i int, line string) {
 	e.hits++
-	e.lastUsed = float64(d.now().UnixNano()) / 1e9
+	e.lastUsed = float64(d.nowT.UnixNano()) / 1e9
 	e.distance = h.start
 	if d.firstUnused == i {
 		d.firstUnused++
 	}
-	d.lastPos = posInfo{pos: h.start, before: charSlice(line, h.start-1), at: charAt(line, h.start)}
-	d.lastEnd = posInfo{pos: h.end, before: charAt(line, h.end-1), at: charSlice(line, h.end)}
+	d.setBounds(line, h)
 	if i != 0 && i != d.lastIdx {
 		i = d.reorder(i)
 	}
@@ -138,4 +139,28 @@ func (d *Detector) reorder(num int) int {
 		d.firstUnused++
 	}
 	return pos
+}
+
+// setBounds records the characters around the winning match, which the
+// next line's tryLast compares.
+func (d *Detector) setBounds(line string, h *hit) {
+	if b := h.loc()[1]; b == h.end && h.start < h.end {
+		// Every character before the match end is ASCII (rune offset ==
+		// byte offset), so the neighbours are single bytes except the one
+		// after the end.
+		at := ""
+		if b < len(line) {
+			_, n := utf8.DecodeRuneInString(line[b:])
+			at = line[b : b+n]
+		}
+		before := "" // Python's line[-1:0]
+		if h.start > 0 {
+			before = line[h.start-1 : h.start]
+		}
+		d.lastPos = posInfo{pos: h.start, before: before, at: line[h.start : h.start+1]}
+		d.lastEnd = posInfo{pos: h.end, before: line[b-1 : b], at: at}
+		return
+	}
+	d.lastPos = posInfo{pos: h.start, before: charSlice(line, h.start-1), at: charAt(line, h.start)}
+	d.lastEnd = posInfo{pos: h.end, before: charAt(line, h.end-1), at: charSlice(line, h.end)}
 }

@@ -162,6 +162,9 @@ func (b *builder) useHand(t *template) {
 		return
 	}
 	t.m.hand, t.m.handLB, t.m.handCent = kind, lb, sub[1]
+	for i := 0; i < len(sub[1]); i++ {
+		t.m.handCentSet |= 1 << (sub[1][i] & 63)
+	}
 }
 
 // hasAlphaDirective reports %a %A %b %B %p or %c not preceded by a %.

@@ -1,0 +1,88 @@
+package datedetect
+
+// The canonical ISO layout `YYYY-MM-DD[T ]HH:MM:SS` in ASCII digits is by
+// far the most common input of the ISO hand matcher. For it every
+// higher-priority candidate of the general matcher fails at its next
+// character (a digit where a separator is needed), so reading fixed
+// two-digit fields gives the same captures; anything else falls back to
+// the general candidate search.
+
+func isDigit(c byte) bool { return c >= '0' && c <= '9' }
+
+// twoDigits reports whether s[i:i+2] are ASCII digits with the first in
+// [lo, hi].
+func twoDigits(s string, i int, lo, hi byte) bool {
+	return i+1 < len(s) && s[i] >= lo && s[i] <= hi && isDigit(s[i+1])
+}
+
+// matchISOCanonical returns the end of the date-time part (before the
+// fraction) and fills caps 0-6 and 9, or -1 when the text is not in the
+// canonical layout (which does not mean there is no match).
+func (m *matcher) matchISOCanonical(s string, i int, st *handState) int {
+	if i+19 > len(s) || m.year(s, i) != i+4 || !isDateSep(s[i+4]) {
+		return -1
+	}
+	// month 0[1-9] | 1[0-2]
+	if !(s[i+5] == '0' && s[i+6] >= '1' && s[i+6] <= '9' || s[i+5] == '1' && s[i+6] >= '0' && s[i+6] <= '2') ||
+		!isDateSep(s[i+7]) {
+		return -1
+	}
+	// day [1-2]\d | 0[1-9] | 3[0-1]
+	d0, d1 := s[i+8], s[i+9]
+	if !((d0 == '1' || d0 == '2') && isDigit(d1) || d0 == '0' && d1 >= '1' && d1 <= '9' || d0 == '3' && (d1 == '0' || d1 == '1')) {
+		return -1
+	}
+	// 'T', or one space followed by a digit (two spaces would win)
+	if c := s[i+10]; c != 'T' && (c != ' ' || !isDigit(s[i+11])) {
+		return -1
+	}
+	// hour [0-1]\d | 2[0-3]; minute [0-5]\d; second [0-5]\d
+	h := i + 11
+	if !(twoDigits(s, h, '0', '1') || s[h] == '2' && s[h+1] >= '0' && s[h+1] <= '3') || s[h+2] != ':' ||
+		!twoDigits(s, h+3, '0', '5') || s[h+5] != ':' || !twoDigits(s, h+6, '0', '5') {
+		return -1
+	}
+	st.caps[0], st.caps[1], st.caps[2], st.caps[9] = span{i, i + 4}, span{i + 4, i + 5}, span{i + 5, i + 7}, span{i + 7, i + 8}
+	st.caps[3], st.caps[4], st.caps[5], st.caps[6] = span{i + 8, i + 10}, span{h, h + 2}, span{h + 3, h + 5}, span{h + 6, h + 8}
+	return h + 8
+}
+
+// foldName3 is foldName for three-letter names when s[i:i+3] is ASCII
+// (where U+017F cannot occur); ok is false when the general loop must
+// decide.
+func foldName3(s string, i int, names []string) (end int, ok bool) {
+	if i+3 > len(s) || s[i]|s[i+1]|s[i+2] >= 0x80 {
+		return -1, false
+	}
+	a, b, c := s[i], s[i+1], s[i+2]
+	if a < 'A' || b < 'A' || c < 'A' {
+		return -1, true
+	}
+	a, b, c = a|0x20, b|0x20, c|0x20
+	for _, n := range names {
+		if n[0] == a && n[1] == b && n[2] == c {
+			return i + 3, true
+		}
+	}
+	return -1, true
+}
+
+// syslogCanonical matches `DD HH:MM:SS` (day 2 characters, one space
+// before the hour, ASCII digits) at k, filling caps 2-5, or returns -1.
+func syslogCanonical(s string, k int, st *handState) int {
+	if k+11 > len(s) {
+		return -1
+	}
+	d0, d1 := s[k], s[k+1]
+	if !((d0 == '1' || d0 == '2') && isDigit(d1) || (d0 == '0' || d0 == ' ') && d1 >= '1' && d1 <= '9' ||
+		d0 == '3' && (d1 == '0' || d1 == '1')) || s[k+2] != ' ' {
+		return -1
+	}
+	h := k + 3
+	if !twoDigits(s, h, '0', '2') || s[h+2] != ':' || !twoDigits(s, h+3, '0', '5') || s[h+5] != ':' ||
+		!twoDigits(s, h+6, '0', '5') {
+		return -1
+	}
+	st.caps[2], st.caps[3], st.caps[4], st.caps[5] = span{k, k + 2}, span{h, h + 2}, span{h + 3, h + 5}, span{h + 6, h + 8}
+	return h + 8
+}
