@@ -26,7 +26,7 @@ func ParseFile(name string) (*File, error) {
 		return nil, err
 	}
 	defer f.Close()
-	data, err := io.ReadAll(io.LimitReader(f, MaxFileSize+1))
+	data, err := readCapped(f)
 	if err != nil {
 		return nil, fmt.Errorf("reading %q: %w", name, err)
 	}
@@ -34,6 +34,31 @@ func ParseFile(name string) (*File, error) {
 		return nil, fmt.Errorf("reading %q: larger than %d bytes", name, MaxFileSize)
 	}
 	return ParseBytes(name, data)
+}
+
+// readCapped reads f to its end or to just past MaxFileSize. It sizes the
+// buffer from fstat, so a config file costs one read plus the EOF read
+// (io.ReadAll starts at 512 bytes and grows).
+func readCapped(f *os.File) ([]byte, error) {
+	size := 512
+	if st, err := f.Stat(); err == nil && st.Size() > 0 && st.Size() <= MaxFileSize {
+		size = int(st.Size()) + 1 // +1: EOF shows without a second buffer
+	}
+	data := make([]byte, 0, size)
+	for len(data) <= MaxFileSize {
+		if len(data) == cap(data) {
+			data = append(data, 0)[:len(data)]
+		}
+		n, err := f.Read(data[len(data):cap(data)])
+		data = data[:len(data)+n]
+		if err == io.EOF {
+			return data, nil
+		}
+		if err != nil {
+			return nil, err
+		}
+	}
+	return data, nil
 }
 
 // Parse parses one INI file read from r; name is used in positions.
