@@ -261,3 +261,33 @@ func TestHandler_SetTarget(t *testing.T) {
 		t.Errorf("a=%q b=%q", a.String(), b.String())
 	}
 }
+
+// TestTarget_FlushDelay: buffered lines reach the file within the delay,
+// and at once on Close.
+func TestTarget_FlushDelay(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "f2b.log")
+	tg, err := OpenTarget(path, TargetOptions{FlushDelay: 20 * time.Millisecond})
+	if err != nil {
+		t.Fatal(err)
+	}
+	l := slog.New(New(tg, Options{}))
+	l.Info("first")
+	deadline := time.Now().Add(5 * time.Second)
+	for {
+		b, _ := os.ReadFile(path)
+		if strings.Contains(string(b), "first") {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatal("buffered line never written")
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+	l.Info("second")
+	if err := tg.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if b, _ := os.ReadFile(path); !strings.Contains(string(b), "second") {
+		t.Errorf("Close did not flush: %q", b)
+	}
+}
