@@ -84,4 +84,3 @@ func TestRegexExitCodes(t *testing.T) {
 		})
 	}
 }
-
