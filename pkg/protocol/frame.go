@@ -124,7 +124,9 @@ func (r *Reader) fill() error {
 
 func (r *Reader) grow() {
 	pending := len(r.buf) - r.start
-	size := max(4096, 2*pending)
+	// Never beyond what one message of the maximum size needs: doubling
+	// past it held ~96 MiB for a 64 MiB message that is refused anyway.
+	size := min(max(4096, 2*pending), max(r.max+len(End), pending+4096))
 	if r.start > 0 && pending <= cap(r.buf)/2 {
 		size = cap(r.buf)
 	}
