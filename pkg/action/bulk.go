@@ -36,7 +36,8 @@ var batchers = []struct {
 	perLine int
 }{
 	{ // nftables*.conf: <nftables> add element <family> <table> <set> \{ <ip> \}
-		re:   regexp.MustCompile(`^([\w./-]*nft) add element ([\w.-]+) ([\w.-]+) ([\w.-]+) \\\{ <ip> \\\}$`),
+		// (the backslashes are optional: the shell reads a lone { } the same)
+		re:   regexp.MustCompile(`^([\w./-]*nft) add element ([\w.-]+) ([\w.-]+) ([\w.-]+) \\?\{ <ip> \\?\}$`),
 		head: func(m []string) string { return m[1] + " -f - <<'F2B_EOF'\n" },
 		line: func(m []string, ips []string) string {
 			return fmt.Sprintf("add element %s %s %s { %s }\n", m[2], m[3], m[4], strings.Join(ips, ", "))

@@ -39,6 +39,8 @@ func TestBanMany(t *testing.T) {
 	}{
 		{name: "nft batches per family", in: nftProps(), n4: 300, n6: 20, wantCmds: 3, // inet6 start is the same command: run once
 			wantStart: []string{"nft add table inet f2b-table", "nft -f - <<'F2B_EOF'\nadd element inet f2b-table addr-set-sshd { 198.51.100.0, "}},
+		{name: "nft without backslashes batches", in: props("actionban", "nft add element inet f2b-table addr-set-x { <ip> }", "actionunban", "nft delete element inet f2b-table addr-set-x { <ip> }"), n4: 300, wantCmds: 1,
+			wantStart: []string{"nft -f - <<'F2B_EOF'\nadd element inet f2b-table addr-set-x { 198.51.100.0, "}},
 		{name: "nft splits long batches", in: nftProps(), n6: 10000, wantCmds: 1 + 2},
 		{name: "ipset restore", in: props("actionban", "ipset -exist add <ipmset> <ip> timeout <t>", "actionunban", "ipset del <ipmset> <ip>", "ipmset", "f2b-x", "t", "0"), n4: 3, wantCmds: 1,
 			wantStart: []string{"ipset -exist restore <<'F2B_EOF'\nadd f2b-x 198.51.100.0 timeout 0\nadd f2b-x 198.51.100.1 timeout 0\n"}},
