@@ -194,19 +194,23 @@ func TestFastPathEquivalent(t *testing.T) {
 		for _, l := range sampleLines(t, name) {
 			lines = append(lines, firstByteMisses(l)...)
 		}
-		for _, checkAll := range []bool{false, true} {
+		// always: the failregex precheck on every search, not only
+		// where the adaptive policy picks it
+		for _, mode := range [][2]bool{{false, false}, {true, false}, {false, true}} {
+			checkAll, always := mode[0], mode[1]
 			fast, err1 := New(fpOptions(def, checkAll))
 			ref, err2 := New(fpOptions(def, checkAll))
 			if err1 != nil || err2 != nil {
 				continue
 			}
+			fast.alwaysPrecheck = always
 			ref.reference()
 			for _, l := range lines {
 				got, want := fast.ProcessLine(l), ref.ProcessLine(l)
 				total++
 				failures += len(got.Failures)
 				if !reflect.DeepEqual(got, want) {
-					t.Errorf("%s (checkAll %v): fast and reference paths differ on %q\n  fast: %+v\n  ref:  %+v", name, checkAll, l, got, want)
+					t.Errorf("%s (checkAll %v, precheck %v): fast and reference paths differ on %q\n  fast: %+v\n  ref:  %+v", name, checkAll, always, l, got, want)
 				}
 			}
 		}

@@ -66,6 +66,10 @@ type Filter struct {
 	sc   scratch
 	// hitIdx[i] == i: Result.Hits of a single hit shares it
 	hitIdx []int
+	// prechk[i] is failregex i's recent hit rate (see precheck.go);
+	// alwaysPrecheck forces the precheck (tests).
+	prechk         []precheckStats
+	alwaysPrecheck bool
 }
 
 // line is one buffered log line split around its date text; full is

@@ -129,7 +129,7 @@ func (f *Filter) failRegexes(text string, org []line, pre *Match, noDate bool, r
 		if dirty {
 			text, dirty = joinText(f.buf), false
 		}
-		m, err := r.searchInto(text, f.matchBuf(&f.sc.fail))
+		m, err := f.failSearch(i, text)
 		f.noteErr(r, err, res)
 		if m == nil {
 			continue

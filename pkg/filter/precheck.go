@@ -1,0 +1,77 @@
+package filter
+
+// A failregex usually fails: a line is checked against every failregex
+// whose prefilters pass, and at most one of them matches. Go's regexp
+// answers "is there a match" (MatchString, no capture bookkeeping) more
+// cheaply than it finds the submatches, so a failregex that mostly fails
+// is first asked MatchString and searched for groups only on a real
+// match. A failregex that mostly matches (php-api, where every line that
+// passes the literal prefilter is a failure) would pay twice, so the
+// choice adapts to each regex's recent hit rate.
+//
+// The precheck cannot change a result: MatchString reports a match
+// exactly when FindStringSubmatchIndex returns one (same program, same
+// text), so the policy only moves cost.
+
+// precheckStats counts recent engine searches of one failregex.
+type precheckStats struct{ hits, misses uint32 }
+
+// precheckDecay halves the counts once this many searches were seen, so
+// the choice follows the log's current mix.
+const precheckDecay = 1024
+
+// use reports whether the next search should run the precheck: when
+// misses clearly dominate (MatchString costs roughly half a submatch
+// search, so it pays off above about two misses in three).
+func (s *precheckStats) use() bool { return s.misses > 3*s.hits }
+
+// note records the outcome of one engine search.
+func (s *precheckStats) note(matched bool) {
+	if matched {
+		s.hits++
+	} else {
+		s.misses++
+	}
+	if s.hits+s.misses >= precheckDecay {
+		s.hits, s.misses = s.hits/2, s.misses/2
+	}
+}
+
+// failSearch runs failregex i on text, with the adaptive precheck on the
+// fast path.
+func (f *Filter) failSearch(i int, text string) (*Match, error) {
+	r := f.fail[i]
+	if f.slow {
+		return r.searchInto(text, nil)
+	}
+	if !r.mayMatch(text) {
+		return nil, nil
+	}
+	if len(f.prechk) != len(f.fail) {
+		f.prechk = make([]precheckStats, len(f.fail))
+	}
+	s := &f.prechk[i]
+	if (s.use() || f.alwaysPrecheck) && !r.quickMatch(text) {
+		s.note(false)
+		return nil, nil
+	}
+	m, err := r.engineInto(text, &f.sc.fail)
+	s.note(m != nil)
+	return m, err
+}
+
+// quickMatch is a capture-free check: false means engineInto finds no
+// match. Only the RE2 forms have one; texts that go to regexp2 pass.
+func (r *Regex) quickMatch(text string) bool {
+	ascii := isASCII(text)
+	if r.dollar && r.bt != nil && innerNewline(text) {
+		return true
+	}
+	switch {
+	case ascii && r.ascii != nil:
+		return r.ascii.MatchString(text)
+	case !ascii && r.uni != nil:
+		return r.uni.MatchString(text)
+	}
+	return true
+}
