@@ -89,14 +89,31 @@ func (q CurrentQuery) correct(b *Ban, now float64) bool {
 // CurrentBans returns the bans in effect now, after the writes queued so
 // far have been committed.
 func (s *Store) CurrentBans(ctx context.Context, q CurrentQuery) ([]Ban, error) {
-	if err := s.Flush(ctx); err != nil {
+	var out []Ban
+	err := s.CurrentBansFunc(ctx, q, func(bans []Ban) error {
+		out = append(out, bans...)
+		return nil
+	})
+	if err != nil {
 		return nil, err
+	}
+	return out, nil
+}
+
+// CurrentBansFunc is CurrentBans in chunks: fn receives the bans in row
+// order, a chunk at a time, while later rows are still being read and
+// decoded, so a restore of a million bans overlaps reading the database
+// with banning. fn must not keep the slice. An error from fn stops the
+// read and is returned.
+func (s *Store) CurrentBansFunc(ctx context.Context, q CurrentQuery, fn func([]Ban) error) error {
+	if err := s.Flush(ctx); err != nil {
+		return err
 	}
 	now := float64(s.opts.Now().UnixNano()) / 1e9
 	query, args := q.sql(now)
 	rows, err := s.rdb.QueryContext(ctx, query, args...)
 	if err != nil {
-		return nil, fmt.Errorf("current bans of jail %q: %w", q.Jail, err)
+		return fmt.Errorf("current bans of jail %q: %w", q.Jail, err)
 	}
 	defer rows.Close()
 	maxm := q.MaxMatches
@@ -110,17 +127,21 @@ func (s *Store) CurrentBans(ctx context.Context, q CurrentQuery) ([]Ban, error) 
 		b.Data.Matches = lastMatches(b.Data.Matches, maxm)
 		return true
 	}, s.opts.Logger)
-	for rows.Next() {
+	err = d.stream(func() (pendingBan, bool, error) {
+		if !rows.Next() {
+			return pendingBan{}, false, rows.Err()
+		}
 		var p pendingBan
 		if err := scanPending(rows, &p); err != nil {
-			d.wait()
-			return nil, fmt.Errorf("current bans of jail %q: %w", q.Jail, err)
+			return p, false, err
 		}
 		p.ban.Jail = q.Jail
-		d.add(p)
+		return p, true, nil
+	}, fn)
+	if err != nil {
+		return fmt.Errorf("current bans of jail %q: %w", q.Jail, err)
 	}
-	out := d.wait()
-	return out, rows.Err()
+	return nil
 }
 
 func lastMatches(m []Match, n int) []Match {

@@ -7,7 +7,6 @@ import (
 	"runtime"
 	"strconv"
 	"strings"
-	"sync"
 	"time"
 )
 
@@ -62,60 +61,93 @@ func number(v any) float64 {
 
 // decoder decodes chunks of rows in parallel and keeps their order.
 type decoder struct {
-	keep    func(*Ban) bool
-	log     *slog.Logger
-	cur     []pendingBan
-	results []*[]Ban // one slot per chunk, filled by its goroutine
-	sem     chan struct{}
-	wg      sync.WaitGroup
+	keep func(*Ban) bool
+	log  *slog.Logger
+	// ahead is how many chunks may be read or decoded before fn takes
+	// them; it bounds the memory of a restore of any size.
+	ahead int
 }
 
 func newDecoder(keep func(*Ban) bool, log *slog.Logger) *decoder {
-	return &decoder{keep: keep, log: log, sem: make(chan struct{}, max(1, runtime.GOMAXPROCS(0)))}
+	return &decoder{keep: keep, log: log, ahead: max(1, runtime.GOMAXPROCS(0)) + 1}
 }
 
-func (d *decoder) add(p pendingBan) {
-	d.cur = append(d.cur, p)
-	if len(d.cur) == decodeChunk {
-		d.dispatch()
-	}
-}
-
-func (d *decoder) dispatch() {
-	chunk, slot := d.cur, new([]Ban)
-	d.cur = make([]pendingBan, 0, decodeChunk)
-	d.results = append(d.results, slot)
-	d.sem <- struct{}{}
-	d.wg.Go(func() {
-		defer func() { <-d.sem }()
-		out := make([]Ban, 0, len(chunk))
-		for _, p := range chunk {
-			data, err := decodeData(p.raw)
-			if err != nil {
-				d.log.Debug("undecodable ban data", "ip", p.ban.IP, "err", err)
-			}
-			p.ban.Data = data
-			if d.keep(&p.ban) {
-				out = append(out, p.ban)
-			}
+// decode turns one chunk of rows into the bans kept.
+func (d *decoder) decode(chunk []pendingBan) []Ban {
+	out := make([]Ban, 0, len(chunk))
+	for _, p := range chunk {
+		data, err := decodeData(p.raw)
+		if err != nil {
+			d.log.Debug("undecodable ban data", "ip", p.ban.IP, "err", err)
 		}
-		*slot = out
-	})
-}
-
-// wait decodes what is left and returns all kept bans in row order.
-func (d *decoder) wait() []Ban {
-	if len(d.cur) > 0 {
-		d.dispatch()
-	}
-	d.wg.Wait()
-	n := 0
-	for _, r := range d.results {
-		n += len(*r)
-	}
-	out := make([]Ban, 0, n)
-	for _, r := range d.results {
-		out = append(out, *r...)
+		p.ban.Data = data
+		if d.keep(&p.ban) {
+			out = append(out, p.ban)
+		}
 	}
 	return out
+}
+
+// stream calls next on a helper goroutine until it reports the end,
+// decodes the rows in chunks in parallel and hands the kept bans to fn in
+// row order on the calling goroutine, so reading, decoding and the
+// caller's work overlap. An error from fn stops the reading.
+func (d *decoder) stream(next func() (pendingBan, bool, error), fn func([]Ban) error) error {
+	queue := make(chan chan []Ban, d.ahead)
+	stop := make(chan struct{})
+	done := make(chan struct{})
+	var readErr error
+	go func() {
+		defer close(done)
+		defer close(queue)
+		readErr = d.read(next, queue, stop)
+	}()
+	var fnErr error
+	for ch := range queue {
+		bans := <-ch
+		if fnErr != nil || len(bans) == 0 {
+			continue
+		}
+		if fnErr = fn(bans); fnErr != nil {
+			close(stop)
+		}
+	}
+	<-done
+	if fnErr != nil {
+		return fnErr
+	}
+	return readErr
+}
+
+// read gathers rows into chunks and queues one decoding per chunk.
+func (d *decoder) read(next func() (pendingBan, bool, error), queue chan<- chan []Ban, stop <-chan struct{}) error {
+	chunk := make([]pendingBan, 0, decodeChunk)
+	send := func() bool {
+		ch := make(chan []Ban, 1)
+		select {
+		case queue <- ch:
+		case <-stop:
+			return false
+		}
+		c := chunk
+		go func() { ch <- d.decode(c) }()
+		chunk = make([]pendingBan, 0, decodeChunk)
+		return true
+	}
+	for {
+		p, ok, err := next()
+		if err != nil {
+			return err
+		}
+		if !ok {
+			break
+		}
+		if chunk = append(chunk, p); len(chunk) == decodeChunk && !send() {
+			return nil
+		}
+	}
+	if len(chunk) > 0 {
+		send()
+	}
+	return nil
 }
