@@ -106,6 +106,7 @@ func serve(o *options) int {
 			log.Error("applying the configuration failed: " + err.Error())
 		}
 	}
+	trimFootprint(log)
 	handleSignals(ctx, sigs, cancel, srv, o, log)
 	<-ctx.Done()
 	log.Info("Shutdown in progress...")

@@ -4,6 +4,7 @@ import (
 	"flag"
 	"fmt"
 	"os"
+	"time"
 )
 
 func main() {
@@ -16,6 +17,7 @@ func main() {
 	flag.IntVar(&o.count, "count", 50, "latency: bans measured; bans: bans held")
 	flag.StringVar(&o.backend, "backend", "auto", "jail backend")
 	flag.StringVar(&o.dbfile, "dbfile", ":memory:", "fail2ban.conf dbfile (None disables the database)")
+	flag.DurationVar(&o.hold, "hold", 0, "idle: keep the server running this long after measuring (to inspect /proc/PID/smaps)")
 	flag.Parse()
 	if err := run(o); err != nil {
 		fmt.Fprintln(os.Stderr, "benchserver:", err)
@@ -27,6 +29,7 @@ type options struct {
 	server, client, scenario, stock, backend string
 	dbfile                                   string
 	lines, count                             int
+	hold                                     time.Duration
 }
 
 func run(o options) error {

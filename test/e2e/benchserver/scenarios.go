@@ -151,7 +151,15 @@ func idle(o options) error {
 	if err != nil {
 		return err
 	}
-	fmt.Printf("idle_rss_bytes %d\nidle_rss_anon_bytes %d\n", rss, anon)
+	file, err := e.procStatus("RssFile:")
+	if err != nil {
+		return err
+	}
+	fmt.Printf("idle_rss_bytes %d\nidle_rss_anon_bytes %d\nidle_rss_file_bytes %d\n", rss, anon, file)
+	if o.hold > 0 {
+		fmt.Fprintf(os.Stderr, "benchserver: holding server pid %d for %s\n", e.srv.Process.Pid, o.hold)
+		time.Sleep(o.hold)
+	}
 	return nil
 }
 
