@@ -42,6 +42,7 @@ func readJournal(ctx context.Context, args map[string]string, match []string, en
 	if err := jr.SeekHead(); err != nil {
 		return fmt.Errorf("systemd journal: %w", err)
 	}
+	er := backend.NewEntryReader(jr, dec)
 	for ctx.Err() == nil {
 		n, err := jr.Next()
 		if err != nil {
@@ -50,12 +51,11 @@ func readJournal(ctx context.Context, args map[string]string, match []string, en
 		if n == 0 {
 			return nil
 		}
-		e, err := jr.GetEntry()
+		text, tm, _, err := er.Read()
 		if err != nil {
 			continue // fail2ban-regex skips unreadable entries too
 		}
-		mono := time.Duration(e.MonotonicTimestamp) * time.Microsecond
-		emit(backend.FormatEntry(e.Fields, mono, dec), backend.EntryTime(e.Fields, e.RealtimeTimestamp))
+		emit(text, tm)
 	}
 	return ctx.Err()
 }

@@ -97,11 +97,13 @@ func (j *Journal) Run(ctx context.Context, out chan<- Line) error {
 
 // journalRun is the state of one Run.
 type journalRun struct {
-	j    *Journal
-	jr   *sdjournal.Journal
-	out  chan<- Line
-	gen  uint64 // match generation applied to jr
-	live bool   // caught up with the journal (fail2ban's in operation)
+	j     *Journal
+	jr    *sdjournal.Journal
+	out   chan<- Line
+	gen   uint64 // match generation applied to jr
+	live  bool   // caught up with the journal (fail2ban's in operation)
+	er    *EntryReader
+	erDec *Decoder // decoder er was built with
 }
 
 // seek positions the reader: after the last emitted entry on a restart,
@@ -174,30 +176,39 @@ func (r *journalRun) applyMatches() error {
 // emit turns the current entry into a Line and sends it; the entry the
 // previous Run stopped at (seen again after SeekCursor) is skipped.
 func (r *journalRun) emit(ctx context.Context) error {
-	e, err := r.jr.GetEntry()
+	cursor, err := r.jr.GetCursor()
 	if err != nil {
 		r.j.log.Warn("reading journal entry", logKeyErr, err)
 		return nil
 	}
-	if e.Cursor == r.j.lastCursor() {
+	if cursor == r.j.lastCursor() {
 		return nil
 	}
-	dec := *r.j.decoder.Load()
-	mono := time.Duration(e.MonotonicTimestamp) * time.Microsecond
-	line := Line{
-		Text: FormatEntry(e.Fields, mono, dec),
-		Time: EntryTime(e.Fields, e.RealtimeTimestamp),
-		Pos:  int64(e.RealtimeTimestamp),
+	text, tm, realtime, err := r.reader().Read()
+	if err != nil {
+		r.j.log.Warn("reading journal entry", logKeyErr, err)
+		return nil
 	}
+	line := Line{Text: text, Time: tm, Pos: int64(realtime)}
 	if !r.live && !line.Time.Before(r.j.opts.Now().Add(-time.Second)) {
 		r.live = true // reached "now"
 	}
 	line.Live = r.live
 	select {
 	case r.out <- line:
-		r.j.setLast(line.Time, e.Cursor)
+		r.j.setLast(line.Time, cursor)
 		return nil
 	case <-ctx.Done():
 		return errStopped
 	}
+}
+
+// reader returns the entry reader for the current decoder, rebuilt when
+// SetEncoding changed it.
+func (r *journalRun) reader() *EntryReader {
+	if dec := r.j.decoder.Load(); r.er == nil || r.erDec != dec {
+		r.erDec = dec
+		r.er = NewEntryReader(r.jr, *dec)
+	}
+	return r.er
 }
