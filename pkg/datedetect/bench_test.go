@@ -113,3 +113,23 @@ func BenchmarkFindDistinct(b *testing.B) {
 		})
 	}
 }
+
+// BenchmarkFindNoDate measures rejecting a line without a date.
+func BenchmarkFindNoDate(b *testing.B) {
+	const line = "host sshd[1234]: Failed password for root from 192.0.2.1 port 22 ssh2"
+	for _, p := range []string{"{^LN-BEG}", "^{DATE}", ""} {
+		b.Run(fmt.Sprintf("%q", p), func(b *testing.B) {
+			d, err := New(Options{Pattern: p, Local: time.UTC, Now: func() time.Time { return testNow }})
+			if err != nil {
+				b.Fatal(err)
+			}
+			if _, ok := d.Find(line); ok {
+				b.Fatalf("date found in %q", line)
+			}
+			b.ReportAllocs()
+			for b.Loop() {
+				d.Find(line)
+			}
+		})
+	}
+}

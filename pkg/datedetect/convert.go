@@ -179,6 +179,11 @@ func (f *fields) applyAMPM(ampm string) bool {
 }
 
 func index(list []string, val string) (int, bool) {
+	if len(list[0]) == 3 && len(val) == 3 {
+		if i, ok, sure := index3(list, val); sure {
+			return i, ok
+		}
+	}
 	for i := 0; i < len(val); i++ {
 		if val[i] >= 0x80 {
 			val = strings.ToLower(val) // fail2ban's str.lower()
@@ -317,4 +322,27 @@ func validDate(y, m, d int) bool {
 		n = 29
 	}
 	return d <= n
+}
+
+// index3 looks up a three-byte ASCII value in a list of three-letter
+// names with one packed comparison per name; sure is false for non-ASCII
+// input, which str.lower() may change in other ways.
+func index3(list []string, val string) (i int, ok, sure bool) {
+	if val[0]|val[1]|val[2] >= 0x80 {
+		return 0, false, false
+	}
+	key := uint32(lowerASCII(val[0]))<<16 | uint32(lowerASCII(val[1]))<<8 | uint32(lowerASCII(val[2]))
+	for i, n := range list {
+		if uint32(n[0])<<16|uint32(n[1])<<8|uint32(n[2]) == key {
+			return i, true, true
+		}
+	}
+	return 0, false, true
+}
+
+func lowerASCII(c byte) byte {
+	if c >= 'A' && c <= 'Z' {
+		return c + 'a' - 'A'
+	}
+	return c
 }

@@ -6,6 +6,15 @@
 // order, the hit-count reordering that decides which template wins, year
 // inference and fixed-offset time zones (`logtimezone`).
 //
+// Like fail2ban (strptime.py builds it once at start-up), the years %ExY
+// accepts come from the real clock (Options.YearClock), not from the
+// injectable "now" used for year inference: with a fixed test "now" in 2005
+// a 2026 process still reads dates of 2000-2029.
+//
+// Most lines of a burst share their timestamp, so a Detector remembers its
+// last conversion and its zone period; the canonical ISO and syslog layouts
+// skip the general candidate search of the hand-written matchers.
+//
 // It is a leaf package (stdlib plus the regexp2 fallback engine) so that
 // pkg/filter and the fail2ban-regex port share one implementation.
 //
