@@ -8,6 +8,15 @@ import (
 // legacyBanTime is the bantime -2 of rows upgraded from database v2.
 const legacyBanTime = -2 * time.Second
 
+// BanStreamer is optionally implemented by a Store: EachCurrentBan is
+// CurrentBans in chunks, handed to fn in row order while later rows are
+// still being read, so restoring a million bans overlaps the database read
+// with the ban list and the actions. fn must not keep the slice; an error
+// from fn stops the read and is returned.
+type BanStreamer interface {
+	EachCurrentBan(ctx context.Context, jail string, since time.Time, fn func([]Ticket) error) error
+}
+
 // restore queues the store's current bans of this jail, flagged restored
 // (fail2ban's restoreCurrentBans). With bantime.increment every row is
 // considered and capped at maxtime; without, only bans younger than
@@ -16,34 +25,67 @@ func (j *Jail) restore(ctx context.Context) {
 	if j.opts.Store == nil {
 		return
 	}
-	now := j.now()
-	limit := j.MaxBanTime()
+	r := j.newRestorer(ctx)
 	var since time.Time
 	if bt := j.BanTime(); !j.BanTimeExtra().Increment && bt > 0 {
-		since = now.Add(-bt)
+		since = r.now.Add(-bt)
 	}
-	rows, err := j.opts.Store.CurrentBans(ctx, j.opts.Name, since)
+	var err error
+	if s, ok := j.opts.Store.(BanStreamer); ok {
+		err = s.EachCurrentBan(ctx, j.opts.Name, since, func(rows []Ticket) error {
+			r.add(rows)
+			return nil
+		})
+	} else {
+		var rows []Ticket
+		if rows, err = j.opts.Store.CurrentBans(ctx, j.opts.Name, since); err == nil {
+			r.add(rows)
+		}
+	}
+	r.flush()
 	if err != nil {
 		j.log.Error("restoring bans", logKeyErr, err)
-		return
 	}
+}
+
+// restorer gathers restored tickets into batches for restoreChunk.
+type restorer struct {
+	j       *Jail
+	ctx     context.Context
+	now     time.Time
+	banTime time.Duration
+	limit   time.Duration
+	rules   ignoreRules
+	batch   []Ticket
+}
+
+func (j *Jail) newRestorer(ctx context.Context) *restorer {
 	_, rules, _ := j.snapshot()
-	batch := make([]Ticket, 0, min(len(rows), restoreBatch))
+	return &restorer{j: j, ctx: ctx, now: j.now(), banTime: j.BanTime(), limit: j.MaxBanTime(), rules: rules}
+}
+
+func (r *restorer) add(rows []Ticket) {
+	if r.batch == nil {
+		r.batch = make([]Ticket, 0, min(len(rows), restoreBatch))
+	}
 	for _, t := range rows {
-		t, ok := restoredTicket(t, j.BanTime(), limit, now)
+		t, ok := restoredTicket(t, r.banTime, r.limit, r.now)
 		if !ok {
 			continue
 		}
-		if rule := j.isIgnored(ctx, rules, &t); rule != "" {
-			j.logf(ctx, levelNotice, "[%s] Ignore %s by %s", j.opts.Name, t.String(), rule)
+		if rule := r.j.isIgnored(r.ctx, r.rules, &t); rule != "" {
+			r.j.logf(r.ctx, levelNotice, "[%s] Ignore %s by %s", r.j.opts.Name, t.String(), rule)
 			continue
 		}
-		if batch = append(batch, t); len(batch) == restoreBatch {
-			j.restoreChunk(ctx, batch)
-			batch = batch[:0]
+		if r.batch = append(r.batch, t); len(r.batch) == restoreBatch {
+			r.flush()
 		}
 	}
-	j.restoreChunk(ctx, batch)
+}
+
+func (r *restorer) flush() {
+	r.j.restoreChunk(r.ctx, r.batch)
+	r.batch = r.batch[:0]
 }
 
 // BulkActions is optionally implemented by Actions: BanMany bans many

@@ -163,6 +163,7 @@ func actionTicket(t jail.Ticket) *action.Ticket {
 var (
 	_ jail.BulkActions = (*actionList)(nil)
 	_ jail.Syncer      = storeAdapter{}
+	_ jail.BanStreamer = storeAdapter{}
 )
 
 // storeAdapter adapts pkg/store to the jail's small Store interface.
@@ -204,36 +205,61 @@ func (a storeAdapter) LastBan(ctx context.Context, jailName, id string, overall 
 	return jail.BanRecord{Count: h.Count, Time: h.Last, BanTime: time.Duration(h.BanTime) * time.Second}, true, nil
 }
 
-func (a storeAdapter) CurrentBans(ctx context.Context, jailName string, since time.Time) ([]jail.Ticket, error) {
+func (a storeAdapter) currentQuery(jailName string, since time.Time) store.CurrentQuery {
 	q := store.CurrentQuery{Jail: jailName}
 	if !since.IsZero() {
 		q.ForBanTime = int64(a.now().Sub(since) / time.Second)
 	}
-	bans, err := a.st.CurrentBans(ctx, q)
+	return q
+}
+
+func (a storeAdapter) CurrentBans(ctx context.Context, jailName string, since time.Time) ([]jail.Ticket, error) {
+	var out []jail.Ticket
+	err := a.EachCurrentBan(ctx, jailName, since, func(t []jail.Ticket) error {
+		out = append(out, t...)
+		return nil
+	})
 	if err != nil {
 		return nil, err
 	}
-	out := make([]jail.Ticket, 0, len(bans))
-	for _, b := range bans {
-		t := jail.Ticket{Time: b.Time, BanCount: b.BanCount, Failures: b.Data.Failures,
-			BanTime: time.Duration(b.BanTime) * time.Second}
-		if id := ipaddr.ParseID(b.IP); id.IsSingle() {
-			t.IP = id.IP()
-		} else {
-			t.ID = b.IP
+	return out, nil
+}
+
+// EachCurrentBan implements jail.BanStreamer: the store's rows reach the
+// jail chunk by chunk while later ones are still being read.
+func (a storeAdapter) EachCurrentBan(ctx context.Context, jailName string, since time.Time, fn func([]jail.Ticket) error) error {
+	var out []jail.Ticket
+	return a.st.CurrentBansFunc(ctx, a.currentQuery(jailName, since), func(bans []store.Ban) error {
+		out = out[:0]
+		for i := range bans {
+			out = append(out, restoredTicket(&bans[i]))
 		}
+		return fn(out)
+	})
+}
+
+// restoredTicket converts one stored ban for the jail.
+func restoredTicket(b *store.Ban) jail.Ticket {
+	t := jail.Ticket{Time: b.Time, BanCount: b.BanCount, Failures: b.Data.Failures,
+		BanTime: time.Duration(b.BanTime) * time.Second}
+	if id := ipaddr.ParseID(b.IP); id.IsSingle() {
+		t.IP = id.IP()
+	} else {
+		t.ID = b.IP
+	}
+	if len(b.Data.Matches) > 0 {
+		t.Matches = make([]string, 0, len(b.Data.Matches))
 		for _, m := range b.Data.Matches {
 			t.Matches = append(t.Matches, m.Line())
 		}
-		for _, f := range b.Data.Fields {
-			if s, ok := f.Value.(string); ok {
-				if t.Tags == nil {
-					t.Tags = map[string]string{}
-				}
-				t.Tags[f.Key] = s
-			}
-		}
-		out = append(out, t)
 	}
-	return out, nil
+	for _, f := range b.Data.Fields {
+		if s, ok := f.Value.(string); ok {
+			if t.Tags == nil {
+				t.Tags = map[string]string{}
+			}
+			t.Tags[f.Key] = s
+		}
+	}
+	return t
 }
