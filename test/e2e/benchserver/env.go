@@ -145,6 +145,27 @@ func (e *env) totalFailed(jail string) (int, error) {
 // rss returns the server's VmRSS in bytes.
 func (e *env) rss() (int64, error) { return e.procStatus("VmRSS:") }
 
+// cpuSeconds is the server's user plus system CPU time so far, from
+// /proc/PID/stat (fields 14 and 15, in clock ticks of 1/100 s on Linux).
+func (e *env) cpuSeconds() (float64, error) {
+	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", e.srv.Process.Pid))
+	if err != nil {
+		return 0, err
+	}
+	// The command name (field 2) may hold spaces; fields restart after ')'.
+	i := strings.LastIndexByte(string(b), ')')
+	f := strings.Fields(string(b[i+1:]))
+	if i < 0 || len(f) < 13 {
+		return 0, fmt.Errorf("short /proc/%d/stat", e.srv.Process.Pid)
+	}
+	ut, err1 := strconv.ParseFloat(f[11], 64)
+	st, err2 := strconv.ParseFloat(f[12], 64)
+	if err1 != nil || err2 != nil {
+		return 0, fmt.Errorf("bad /proc/%d/stat: %q", e.srv.Process.Pid, b)
+	}
+	return (ut + st) / 100, nil
+}
+
 // procStatus reads a kB field of /proc/PID/status in bytes.
 func (e *env) procStatus(field string) (int64, error) {
 	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/status", e.srv.Process.Pid))
