@@ -157,6 +157,7 @@ func reload(ctx context.Context, srv *server.Server, o *options, log *slog.Logge
 		return
 	}
 	log.Info("Reload finished.")
+	trimFootprint(log) // the reload compiled every filter again
 }
 
 func mainOptions(o *options) map[string]string {
