@@ -23,7 +23,10 @@
 // on ASCII; non-ASCII first bytes always pass). The searched text and the
 // Match values live in per-filter buffers reused from line to line, so a
 // line that matches nothing allocates nothing; only a reported failure
-// copies what it keeps. The differential tests (fastpath_test.go) run
+// copies what it keeps, and not even that when the groups are pieces of
+// the raw line. A failregex that mostly fails is first asked a
+// capture-free MatchString, and searched for its groups only on a real
+// match (precheck.go). The differential tests (fastpath_test.go) run
 // every stock filter's samples and near-misses through this path and a
 // reference path with all of it off, and require identical results.
 //

@@ -205,12 +205,20 @@ func TestFastPathEquivalent(t *testing.T) {
 			}
 			fast.alwaysPrecheck = always
 			ref.reference()
+			var kept, wants []Result
 			for _, l := range lines {
 				got, want := fast.ProcessLine(l), ref.ProcessLine(l)
 				total++
 				failures += len(got.Failures)
 				if !reflect.DeepEqual(got, want) {
 					t.Errorf("%s (checkAll %v, precheck %v): fast and reference paths differ on %q\n  fast: %+v\n  ref:  %+v", name, checkAll, always, l, got, want)
+				}
+				kept, wants = append(kept, got), append(wants, want)
+			}
+			// results must not share the reused buffers of later lines
+			for i := range kept {
+				if !reflect.DeepEqual(kept[i], wants[i]) {
+					t.Errorf("%s: result of %q changed by later lines\n  now: %+v\n  ref: %+v", name, lines[i], kept[i], wants[i])
 				}
 			}
 		}

@@ -150,8 +150,9 @@ func (f *Filter) failRegexes(text string, org []line, pre *Match, noDate bool, r
 			f.consume(org, unmatched, res)
 			dirty = true
 		}
-		f.own(pre)
-		f.own(m)
+		pb, fb := f.ownBases(org, pre)
+		f.ownIn(pre, pb)
+		f.ownIn(m, fb)
 		f.report(i, merge(pre, m), matched, res)
 		if !f.o.CheckAll {
 			return

@@ -90,3 +90,47 @@ func (f *Filter) contentLine(l line, start, end int, c string) line {
 	}
 	return line{post: f.owned(c)}
 }
+
+// ownIn is own without the copy when m's text is base+"\n" for a base
+// that does not live in the scratch buffers (the raw line, or the
+// prefregex content as a piece of it) and no group reaches the final
+// "\n": the groups are then the same bytes sliced from base. The byte
+// comparison makes any base safe to offer.
+func (f *Filter) ownIn(m *Match, base string) {
+	if m == nil {
+		return
+	}
+	t := m.text
+	if base != "" && len(t) == len(base)+1 && f.inScratch(t) && !f.inScratch(base) &&
+		t[:len(base)] == base && groupsWithin(m.loc[2:], len(base)) {
+		m.text = base
+		return
+	}
+	f.own(m)
+}
+
+// groupsWithin reports whether every group offset is at most n.
+func groupsWithin(loc []int, n int) bool {
+	for _, x := range loc {
+		if x > n {
+			return false
+		}
+	}
+	return true
+}
+
+// ownBases offers ownIn a base for the prefregex match and one for the
+// failregex match of a single buffered line: the line after its date
+// when nothing precedes the date, and the content piece of the line.
+func (f *Filter) ownBases(org []line, pre *Match) (preBase, failBase string) {
+	if len(org) != 1 || f.o.MaxLines > 1 {
+		return "", ""
+	}
+	if org[0].pre == "" {
+		preBase = org[0].post
+	}
+	if pre == nil {
+		return preBase, preBase
+	}
+	return preBase, f.sc.two[0].post
+}
