@@ -117,10 +117,9 @@ func BenchmarkJournal_EntryReader(b *testing.B) {
 	var er *EntryReader
 	dec, _ := NewDecoder("utf-8")
 	benchJournalPass(b, func(jr *sdjournal.Journal) (string, error) {
-		if er == nil {
+		if er == nil || er.jr != jr {
 			er = NewEntryReader(jr, dec)
 		}
-		er.jr = jr
 		text, _, _, err := er.Read()
 		return text, err
 	})

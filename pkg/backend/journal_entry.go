@@ -23,11 +23,12 @@ type EntryReader struct {
 	jr     *sdjournal.Journal
 	dec    Decoder
 	fields map[string]string
+	fast   *fastReader // nil: field by field through go-systemd
 }
 
 // NewEntryReader reads entries of jr, decoding non-UTF-8 fields with dec.
 func NewEntryReader(jr *sdjournal.Journal, dec Decoder) *EntryReader {
-	return &EntryReader{jr: jr, dec: dec, fields: make(map[string]string, 8)}
+	return &EntryReader{jr: jr, dec: dec, fields: make(map[string]string, 8), fast: newFastReader(jr)}
 }
 
 // Read formats the entry the last Next/Previous of the reader stopped at.
@@ -38,6 +39,12 @@ func (r *EntryReader) Read() (text string, t time.Time, realtime uint64, err err
 		return "", time.Time{}, 0, err
 	}
 	clear(r.fields)
+	if r.fast != nil {
+		if err := r.fast.read(r.fields); err != nil {
+			return "", time.Time{}, 0, err
+		}
+		return r.format(realtime)
+	}
 	r.get("_HOSTNAME")
 	ident := r.get("SYSLOG_IDENTIFIER")
 	if ident == "" {
@@ -56,6 +63,22 @@ func (r *EntryReader) Read() (text string, t time.Time, realtime uint64, err err
 	}
 	r.get("MESSAGE")
 	r.get("_SOURCE_REALTIME_TIMESTAMP")
+	return FormatEntry(r.fields, mono, r.dec), EntryTime(r.fields, realtime), realtime, nil
+}
+
+// format builds the line from r.fields; the monotonic stamp is read only
+// for "kernel:" lines, the only ones that print it.
+func (r *EntryReader) format(realtime uint64) (string, time.Time, uint64, error) {
+	var mono time.Duration
+	ident := r.fields["SYSLOG_IDENTIFIER"]
+	if ident == "" {
+		ident = r.fields["_COMM"]
+	}
+	if ident == "kernel" {
+		if us, err := r.jr.GetMonotonicUsec(); err == nil {
+			mono = time.Duration(us) * time.Microsecond
+		}
+	}
 	return FormatEntry(r.fields, mono, r.dec), EntryTime(r.fields, realtime), realtime, nil
 }
 

@@ -5,8 +5,11 @@ package backend
 import (
 	"math"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
+
+	"github.com/coreos/go-systemd/v22/sdjournal"
 )
 
 // The text and time of every entry match what fail2ban's own
@@ -25,6 +28,13 @@ func TestJournal_Python(t *testing.T) {
 		{rt: at(6), fields: [][2]string{{"_HOSTNAME", "h\xe9"}, {"_COMM", "c"}, {"MESSAGE", "multi\nline caf\xe9"}}},
 		{rt: at(7), fields: [][2]string{{"_SOURCE_REALTIME_TIMESTAMP", "1700000000654321"}, {"MESSAGE", "own time"}}},
 		{rt: at(8), fields: [][2]string{{"_COMM", "sshd"}, {"_PID", "12"}, {"MESSAGE", "unicode ünïcödé ✓"}}},
+		// Fields the fast path picks among: SYSLOG_* win over _COMM/_PID.
+		{rt: at(9), fields: [][2]string{{"_PID", "12"}, {"_COMM", "c"}, {"SYSLOG_PID", "34"}, {"SYSLOG_IDENTIFIER", "ident"}, {"MESSAGE", "both"}}},
+		{rt: at(10), fields: [][2]string{{"SYSLOG_IDENTIFIER", "kernel"}, {"_PID", "5"}, {"MESSAGE", "kernel with pid"}}},
+		{rt: at(11), fields: [][2]string{{"_HOSTNAME", "h"}, {"SYSLOG_IDENTIFIER", "noMessage"}}},
+		{rt: at(12), fields: [][2]string{{"_HOSTNAME", ""}, {"_COMM", "c"}, {"MESSAGE", "empty hostname\nand\n\nlines\n"}}},
+		{rt: at(13), fields: [][2]string{{"_COMM", "big"}, {"MESSAGE", strings.Repeat("long message \xff ", 1000)}}},
+		{rt: at(15), fields: [][2]string{{"SYSLOG_IDENTIFIER", "kernel"}, {"_SOURCE_MONOTONIC_TIMESTAMP", "1"}, {"MESSAGE", "\x00\x01 binary"}}},
 	}
 	file := filepath.Join(t.TempDir(), "system.journal")
 	writeJournal(t, file, entries)
@@ -44,6 +54,12 @@ for e in r:
 print(json.dumps(out))`
 	var want [][2]any
 	runPython(t, script, file, &want)
+	if jr, err := sdjournal.NewJournalFromFiles(file); err == nil {
+		if NewEntryReader(jr, nil).fast == nil {
+			t.Error("EntryReader fell back to the slow path (go-systemd's Journal layout changed?)")
+		}
+		jr.Close()
+	}
 	j := newTestJournal(t, JournalOptions{Files: []string{file}, Start: base.Add(-time.Minute), Encoding: "latin-1"})
 	got := collect(t, startJournal(t, j), len(entries))
 	if len(want) != len(entries) {

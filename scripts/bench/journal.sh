@@ -6,10 +6,11 @@ set -euo pipefail
 cd "$(dirname "$0")/../.."
 n=${JOURNAL_BENCH_ENTRIES:-100000}
 remote=/lib/systemd/systemd-journal-remote
+client=${F2B_CLIENT:-bin/f2b-client} # another build can be measured in place
 echo "## Journal: $n entries, stock sshd filter"
 echo
-if [ ! -x "$remote" ] || ! [ -x bin/f2b-client ]; then
-  echo "_skipped: needs $remote (systemd-journal-remote) and bin/f2b-client_"
+if [ ! -x "$remote" ] || ! [ -x "$client" ]; then
+  echo "_skipped: needs $remote (systemd-journal-remote) and ${client}_"
   exit 0
 fi
 dir=$(mktemp -d)
@@ -33,7 +34,7 @@ measure() { # prints "wall_seconds cpu_seconds maxrss_kib matched"
   matched=$(grep -oE '^Lines: [0-9]+ lines, [0-9]+ ignored, [0-9]+ matched' "$dir/out" | awk '{print $6}')
   tail -n1 "$dir/time" | awk -v m="${matched:-?}" '{ printf "%s %.2f %s %s\n", $1, $2 + $3, $4, m }'
 }
-read -r f2b_s f2b_cpu f2b_rss f2b_m < <(measure bin/f2b-client regex "$log" sshd)
+read -r f2b_s f2b_cpu f2b_rss f2b_m < <(measure "$client" regex "$log" sshd)
 echo "| tool | wall s | CPU s | entries/CPU-s | peak RSS (MiB) | matched |"
 echo "| --- | ---: | ---: | ---: | ---: | ---: |"
 rate() { awk -v n="$n" -v s="$1" 'BEGIN { if (s > 0) printf "%.0f", n / s; else print "-" }'; }
