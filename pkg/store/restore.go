@@ -1,13 +1,13 @@
 package store
 
 import (
-	"database/sql"
 	"fmt"
 	"log/slog"
 	"runtime"
 	"strconv"
 	"strings"
 	"time"
+	"unsafe"
 )
 
 // A restore reads up to a million rows; SQLite steps through them on one
@@ -23,14 +23,29 @@ type pendingBan struct {
 func scanPending(r scanner, p *pendingBan) error {
 	// Scanning into any skips database/sql's conversions, which were a
 	// large part of a restore's cost.
-	var ip, tob, bt, count any
-	var raw sql.RawBytes
-	if err := r.Scan(&ip, &tob, &bt, &count, &raw); err != nil {
+	// The data column arrives as a fresh string (TEXT) or a cloned []byte
+	// (BLOB) owned by this row, so it is kept without another copy.
+	var ip, tob, bt, count, data any
+	if err := r.Scan(&ip, &tob, &bt, &count, &data); err != nil {
 		return err
 	}
 	p.ban = Ban{IP: text(ip), Time: time.Unix(int64(number(tob)), 0), BanTime: int64(number(bt)), BanCount: int(number(count))}
-	p.raw = append([]byte(nil), raw...)
+	p.raw = rawData(data)
 	return nil
+}
+
+// rawData views a scanned data value as bytes without copying; decodeData
+// only reads it and copies what it keeps.
+func rawData(v any) []byte {
+	switch x := v.(type) {
+	case []byte:
+		return x
+	case string:
+		return unsafe.Slice(unsafe.StringData(x), len(x))
+	case nil:
+		return nil
+	}
+	return []byte(fmt.Sprint(v))
 }
 
 // text and number read SQLite values of any storage class.
