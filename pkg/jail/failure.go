@@ -31,7 +31,7 @@ func (j *Jail) AddFailure(ctx context.Context, f Failure) bool {
 	if idle {
 		return false
 	}
-	return j.add(ctx, f, 1, r, c, true, true)
+	return j.add(ctx, f, "Found", 1, r, c, true, true)
 }
 
 // Attempt is "set <jail> attempt <id> [<msg>…]": a failure at the current
@@ -47,14 +47,16 @@ func (j *Jail) Attempt(ctx context.Context, id string, msgs ...string) int {
 		f.ID = id
 	}
 	v11 := !j.opts.AttemptSkipsIgnore
-	if !j.add(ctx, f, max(len(msgs), 1), r, c, v11, v11) {
+	if !j.add(ctx, f, "Attempt", max(len(msgs), 1), r, c, v11, v11) {
 		return 0
 	}
 	return 1
 }
 
 // add is the common path; it returns false only when the id was ignored.
-func (j *Jail) add(ctx context.Context, f Failure, count int, r ignoreRules, c *banCalc, checkIgnore, observe bool) bool {
+// verb is how the failure is logged: "Found" for log lines, "Attempt"
+// for `set <jail> attempt`, as fail2ban words them.
+func (j *Jail) add(ctx context.Context, f Failure, verb string, count int, r ignoreRules, c *banCalc, checkIgnore, observe bool) bool {
 	k := makeKey(f.IP, f.ID)
 	t := Ticket{IP: k.ip, ID: k.id, Time: f.Time, Tags: f.Tags}
 	if checkIgnore {
@@ -64,7 +66,7 @@ func (j *Jail) add(ctx context.Context, f Failure, count int, r ignoreRules, c *
 		}
 	}
 	if j.flog.Enabled(ctx, slog.LevelInfo) {
-		logTo(ctx, j.flog, slog.LevelInfo, "[%s] Found %s - %s", j.opts.Name, t.String(), f.Time.Format(timeLayout))
+		logTo(ctx, j.flog, slog.LevelInfo, "[%s] %s %s - %s", j.opts.Name, verb, t.String(), f.Time.Format(timeLayout))
 	}
 	banCount := 0
 	if observe && c.Increment && j.opts.Store != nil {
