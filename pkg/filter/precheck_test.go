@@ -78,3 +78,30 @@ func FuzzPrecheck(f *testing.F) {
 		}
 	})
 }
+
+// BenchmarkPrecheck compares a failing submatch search with the
+// capture-free precheck on a text that passes the prefilters.
+func BenchmarkPrecheck(b *testing.B) {
+	r, err := CompileRegex(ExpandTags(`^[iI](?:llegal|nvalid) user <F-USER>.*?</F-USER> from <HOST>(?: (?:port \d+|on \S+|\[preauth\])){0,3}\s*$`, UseDNSWarn), RegexOptions{})
+	if err != nil {
+		b.Fatal(err)
+	}
+	text := "Invalid user admin from gateway.example port 41234 ssh2 [preauth] extra\n"
+	if !r.mayMatch(text) {
+		b.Fatal("prefilter rejects the text; nothing to measure")
+	}
+	b.Run("submatch", func(b *testing.B) {
+		for b.Loop() {
+			if m, _ := r.engineSearch(text); m != nil {
+				b.Fatal("match")
+			}
+		}
+	})
+	b.Run("precheck", func(b *testing.B) {
+		for b.Loop() {
+			if r.quickMatch(text) {
+				b.Fatal("match")
+			}
+		}
+	})
+}
