@@ -9,16 +9,16 @@ import (
 )
 
 // EntryReader turns the current entry of a journal reader into fail2ban's
-// text and failure time. It asks libsystemd for the few fields
-// FormatEntry and EntryTime read, one sd_journal_get_data each, instead of
-// enumerating every field of the entry as sdjournal's GetEntry does (an
-// sshd entry carries 20-30 fields, each a cgo call and two allocations).
-// The field map is reused between entries, so an EntryReader belongs to one
-// goroutine.
+// text and failure time, reading only the fields FormatEntry and EntryTime
+// use. sdjournal's GetEntry instead copies every field of the entry (an
+// sshd entry carries 10-30), each a cgo call and allocations. The fast path
+// (journal_fast.go) walks the entry once inside C; if it is unavailable,
+// the fields are asked for one sd_journal_get_data at a time. Buffers are
+// reused between entries, so an EntryReader belongs to one goroutine.
 //
 // Limit, shared with the GetEntry path it replaces: a field repeated in one
-// entry yields one value (libsystemd's first), where python-systemd gives
-// fail2ban a list and fail2ban joins repeated MESSAGE values with spaces.
+// entry yields one value (the first), where python-systemd gives fail2ban a
+// list and fail2ban joins repeated MESSAGE values with spaces.
 type EntryReader struct {
 	jr     *sdjournal.Journal
 	dec    Decoder
