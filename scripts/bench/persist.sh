@@ -72,10 +72,12 @@ restore() {
   restore_s=$(echo "$end - $start" | bc)
   banned=$(grep -c 'Restore Ban' "$dir/server.log" || true)
   rss_mb=$(awk '/VmRSS/ {print int($2 / 1024)}' "/proc/$srv_pid/status" 2>/dev/null || echo -)
+  # CPU time too: on the shared machine wall time mostly measures the load.
+  cpu_s=$(awk -v hz="$(getconf CLK_TCK)" '{print ($14 + $15) / hz}' "/proc/$srv_pid/stat" 2>/dev/null || echo -)
   "$dir/f2b-client" -c "$dir/conf" stop > /dev/null 2>&1 || kill "$srv_pid"
   wait "$srv_pid" 2>/dev/null || true
   srv_pid=
-  rows+=("| $label: server start → $banned bans restored | ${restore_s} s (RSS ${rss_mb} MB) |")
+  rows+=("| $label: server start → $banned bans restored | ${restore_s} s (CPU ${cpu_s} s, RSS ${rss_mb} MB) |")
 }
 fake_done() {
   local lines
