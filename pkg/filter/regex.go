@@ -64,7 +64,8 @@ type Regex struct {
 	prefix   string   // text every match starts with at offset 0
 	first    *byteSet // bytes a match at offset 0 can start with (nil: any)
 	complex  *complexNames
-	dollar   bool // RE2 forms approximate a single-line $ (see Search)
+	dollar   bool         // RE2 forms approximate a single-line $ (see Search)
+	host     *hostMatcher // placeholder form for ASCII text (nil: none)
 	// noPrefilter turns the cheap checks off (the reference path of the
 	// differential tests).
 	noPrefilter bool
@@ -110,6 +111,9 @@ func CompileRegex(expr string, o RegexOptions) (*Regex, error) {
 	r.names = namedGroups(expr)
 	r.complex = newComplexNames(r.names)
 	r.asciiIdx = subexpIndex(r.ascii, r.names)
+	if r.ascii != nil {
+		r.host = newHostMatcher(expr, r.names, o.Multiline)
+	}
 	r.uniIdx = subexpIndex(r.uni, r.names)
 	// An invalid byte in a text decodes as U+FFFD, so a literal holding
 	// U+FFFD may match bytes that differ from its UTF-8 form: cut it off.
@@ -251,11 +255,32 @@ func (r *Regex) engineInto(text string, dst *Match) (*Match, error) {
 	}
 	switch {
 	case ascii && r.ascii != nil:
+		if m, ok := r.hostSearch(text, dst); ok {
+			return m, nil
+		}
 		return r.goSearch(r.ascii, r.asciiIdx, text, dst), nil
 	case !ascii && r.uni != nil:
 		return r.goSearch(r.uni, r.uniIdx, text, dst), nil
 	}
 	return r.btSearch(text, ascii)
+}
+
+// hostSearch searches ASCII text with the host matcher; ok false means
+// the full regex must decide (no matcher, reference path, or a run the
+// tag does not accept whole).
+func (r *Regex) hostSearch(text string, dst *Match) (m *Match, ok bool) {
+	if r.host == nil || r.noPrefilter {
+		return nil, false
+	}
+	loc, done := r.host.search(text)
+	if !done || loc == nil {
+		return nil, done
+	}
+	if dst == nil {
+		dst = new(Match)
+	}
+	*dst = Match{text: text, loc: loc, idx: r.host.idx, names: r.names, complex: r.complex}
+	return dst, true
 }
 
 // mayMatch runs the cheap prefilters: false means text cannot match.
