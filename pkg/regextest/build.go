@@ -5,6 +5,7 @@ import (
 	"regexp"
 	"slices"
 	"strings"
+	"time"
 
 	"github.com/f2b/f2b/pkg/filter"
 	"github.com/f2b/f2b/pkg/pyval"
@@ -63,6 +64,10 @@ func (t *tester) build(journal bool) error {
 		CheckAll:    t.checkAll(),
 		Logger:      t.env.Logger,
 		Now:         t.env.Now,
+		// fail2ban-regex has no match timeout; the server's guard against
+		// catastrophic backtracking would turn a slow but real match on a
+		// long line (or a loaded machine) into a miss here.
+		MatchTimeout: testerMatchTimeout,
 	})
 	if err != nil {
 		return err
@@ -70,6 +75,10 @@ func (t *tester) build(journal bool) error {
 	t.flt = flt
 	return nil
 }
+
+// testerMatchTimeout bounds one regexp2 search in the tester: long enough
+// that only a truly runaway pattern is cut off.
+const testerMatchTimeout = 30 * time.Second
 
 // dnsPolicy folds -r into the usedns value the filter understands.
 func (t *tester) dnsPolicy() string {
