@@ -200,7 +200,10 @@ func (st *store) getEx(sec, opt string, vars map[string]string) (string, error) 
 		return st.get(sec, opt, vars)
 	}
 	key := sec + "\x00" + opt
-	if v, ok := st.exCache[key]; ok {
+	st.exMu.Lock()
+	v, ok := st.exCache[key]
+	st.exMu.Unlock()
+	if ok {
 		return v, nil
 	}
 	if secName, optName, ok := splitSectionOpt(opt); ok {
@@ -217,10 +220,12 @@ func (st *store) getEx(sec, opt string, vars map[string]string) (string, error) 
 			v, err := st.get(s, optName, nil)
 			if err == nil {
 				// Without vars the result depends on the store alone.
+				st.exMu.Lock()
 				if st.exCache == nil {
 					st.exCache = map[string]string{}
 				}
 				st.exCache[key] = v
+				st.exMu.Unlock()
 				return v, nil
 			}
 			if !errors.Is(err, errNoSection) && !errors.Is(err, errNoOption) {

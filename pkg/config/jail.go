@@ -43,6 +43,7 @@ type jail struct {
 	filter  *defReader
 	actions []any // *defReader or a ready python-action command
 	cfgErr  string
+	prep    *prepared // set by prepare once the jail is read
 }
 
 func (j *jail) enabled() bool {

@@ -2,6 +2,7 @@ package config
 
 import (
 	"strings"
+	"sync"
 
 	"github.com/f2b/f2b/pkg/ini"
 )
@@ -83,7 +84,12 @@ type store struct {
 	secs     map[string]*section
 	files    []string
 	top      []string // the logical name's own files, before includes
-	exCache  map[string]string
+	// exCache holds resolved section-qualified look-ups; exMu guards it
+	// because jails sharing a filter or action file are prepared on
+	// another goroutine while later jails are read (the rest of a store
+	// is read-only once built).
+	exMu    sync.Mutex
+	exCache map[string]string
 }
 
 func newStore() *store {

@@ -78,14 +78,16 @@ func (l *loader) jailStream(j *jail) ([][]any, error) {
 	if j.cfgErr != "" {
 		return [][]any{{"config-error", fmt.Sprintf("Jail '%s' skipped, because of wrong configuration: %s", j.name, j.cfgErr)}}, nil
 	}
+	if j.prep == nil {
+		j.prepare()
+	}
+	if j.prep.filterErr != nil {
+		return nil, j.prep.filterErr
+	}
 	var out [][]any
 	var err error
-	if j.filter != nil {
-		comb, err := j.filter.combined(nil)
-		if err != nil {
-			return nil, err
-		}
-		if out, err = fillStream(out, comb, j.name); err != nil {
+	if j.prep.filter != nil {
+		if out, err = fillStream(out, j.prep.filter, j.name); err != nil {
 			return nil, err
 		}
 	}
@@ -111,16 +113,15 @@ func (l *loader) jailStream(j *jail) ([][]any, error) {
 		}
 	}
 	out = append(out, logs...)
-	for _, a := range j.actions {
+	for i, a := range j.actions {
 		switch a := a.(type) {
 		case []any:
 			out = append(out, a)
 		case *defReader:
-			s, err := actionStream(a)
-			if err != nil {
+			if err := j.prep.actionErrs[i]; err != nil {
 				return nil, err
 			}
-			out = append(out, s...)
+			out = append(out, j.prep.actions[i]...)
 		}
 	}
 	return append([][]any{{"add", j.name, backend}}, out...), nil

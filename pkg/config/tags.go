@@ -35,34 +35,71 @@ func findTag(s string, from int) (name string, start, end int, ok bool) {
 // are not keys of the dict.
 func substituteTags(tags *odict, ignore map[string]bool, addrepl func(string) (string, bool, error)) (*odict, error) {
 	tags = tags.Copy()
-	done := map[string]bool{}
-	counts := map[string]map[string]int{}
+	// Keys never change during substitution, so per-key state is indexed
+	// by position instead of kept in maps.
+	done := make([]bool, len(tags.keys))
+	counts := make([]*replCounts, len(tags.keys))
 	for {
 		again := false
-		for _, tag := range tags.keys {
-			if ignore[tag] || done[tag] {
+		for i, tag := range tags.keys {
+			if ignore[tag] || done[i] {
 				continue
 			}
 			orig := pyval.Str(tags.m[tag])
-			value, rplc, err := substituteOne(tag, orig, tags, ignore, counts[tag], addrepl)
+			value, rplc, err := substituteOne(tag, orig, tags, ignore, counts[i], addrepl)
 			if err != nil {
 				return nil, err
 			}
 			if value != orig {
 				if _, _, _, ok := findTag(value, 0); ok {
-					counts[tag] = rplc
+					counts[i] = rplc
 					again = true
 				}
 				tags.m[tag] = value
 			}
 			if !strings.Contains(value, "<") {
-				done[tag] = true
+				done[i] = true
 			}
 		}
 		if !again {
 			return tags, nil
 		}
 	}
+}
+
+// replCounts counts the replacements of each tag inside one option. A
+// value references few distinct tags, so a slice beats a map; it is
+// shared through a pointer the way fail2ban shares its dict.
+type replCounts []replCount
+
+type replCount struct {
+	tag string
+	n   int
+}
+
+// get is the count for tag; seen is false when it was never replaced.
+func (c *replCounts) get(tag string) (n int, seen bool) {
+	if c == nil {
+		return 0, false
+	}
+	for _, e := range *c {
+		if e.tag == tag {
+			return e.n, true
+		}
+	}
+	return 0, false
+}
+
+// inc adds one to tag's count (a new tag counts 1, like incrementing a
+// missing dict entry that reads as 0).
+func (c *replCounts) inc(tag string) {
+	for i := range *c {
+		if (*c)[i].tag == tag {
+			(*c)[i].n++
+			return
+		}
+	}
+	*c = append(*c, replCount{tag, 1})
 }
 
 // substituteOne replaces the tags of one value the way fail2ban does: each
@@ -72,8 +109,8 @@ func substituteTags(tags *odict, ignore map[string]bool, addrepl func(string) (s
 // that is exact whenever done and the text before the match hold no other
 // occurrence of the tag (checked each time, without allocating), and falls
 // back to rewriting the whole value otherwise.
-func substituteOne(tag, value string, tags *odict, ignore map[string]bool, rplc map[string]int,
-	addrepl func(string) (string, bool, error)) (string, map[string]int, error) {
+func substituteOne(tag, value string, tags *odict, ignore map[string]bool, rplc *replCounts,
+	addrepl func(string) (string, bool, error)) (string, *replCounts, error) {
 	var done strings.Builder
 	rest := value
 	rtag, start, end, ok := findTag(rest, 0)
@@ -82,7 +119,7 @@ func substituteOne(tag, value string, tags *odict, ignore map[string]bool, rplc 
 			rtag, start, end, ok = findTag(rest, end)
 			continue
 		}
-		n, seen := rplc[rtag]
+		n, seen := rplc.get(rtag)
 		if !seen {
 			n = 1
 		}
@@ -100,9 +137,9 @@ func substituteOne(tag, value string, tags *odict, ignore map[string]bool, rplc 
 		from := 0
 		rest, from = replaceTag(&done, rest, start, end, repl)
 		if rplc == nil {
-			rplc = map[string]int{} // allocated on the first replacement only
+			rplc = &replCounts{} // allocated on the first replacement only
 		}
-		rplc[rtag]++
+		rplc.inc(rtag)
 		rtag, start, end, ok = findTag(rest, from)
 	}
 	if done.Len() == 0 {
