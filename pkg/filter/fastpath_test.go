@@ -184,7 +184,7 @@ func filterTexts(f *Filter, lines []string) []string {
 // fail2ban-regex (CheckAll) mode.
 func TestFastPathEquivalent(t *testing.T) {
 	needCorpus(t)
-	total, failures := 0, 0
+	total, failures, hostRegexes := 0, 0, 0
 	for _, name := range stockFilters(t) {
 		def, err := config.LoadFilter(fpConfDir, name, nil)
 		if err != nil {
@@ -195,15 +195,21 @@ func TestFastPathEquivalent(t *testing.T) {
 			lines = append(lines, firstByteMisses(l)...)
 		}
 		// always: the failregex precheck on every search, not only
-		// where the adaptive policy picks it
-		for _, mode := range [][2]bool{{false, false}, {true, false}, {false, true}} {
+		// where the adaptive policy picks it; addr: usedns no, so <HOST>
+		// is <ADDR> and the host matcher gets the other expansion
+		for _, mode := range [][3]bool{{false, false, false}, {true, false, false}, {false, true, false}, {false, false, true}} {
 			checkAll, always := mode[0], mode[1]
-			fast, err1 := New(fpOptions(def, checkAll))
-			ref, err2 := New(fpOptions(def, checkAll))
+			o := fpOptions(def, checkAll)
+			if mode[2] {
+				o.UseDNS = UseDNSNo
+			}
+			fast, err1 := New(o)
+			ref, err2 := New(o)
 			if err1 != nil || err2 != nil {
 				continue
 			}
 			fast.alwaysPrecheck = always
+			hostRegexes += countHost(fast)
 			ref.reference()
 			var kept, wants []Result
 			for _, l := range lines {
@@ -223,8 +229,22 @@ func TestFastPathEquivalent(t *testing.T) {
 			}
 		}
 	}
-	t.Logf("%d lines compared, %d failures found", total, failures)
+	t.Logf("%d lines compared, %d failures found, %d regexes with a host matcher", total, failures, hostRegexes)
 	if failures == 0 {
 		t.Fatal("no failure found: the match path was not exercised")
 	}
+	if hostRegexes == 0 {
+		t.Fatal("no regex got a host matcher: that path was not exercised")
+	}
+}
+
+// countHost counts the regexes of f that use the host matcher.
+func countHost(f *Filter) int {
+	n := 0
+	for _, r := range append(append([]*Regex{f.pref}, f.fail...), f.ignore...) {
+		if r != nil && r.host != nil {
+			n++
+		}
+	}
+	return n
 }

@@ -34,6 +34,7 @@ type hostMatcher struct {
 	ip6   int
 	dns   int // -1 for <ADDR>
 	hosts bool
+	seq   *seqMatcher // the same search without a regex engine (nil: none)
 }
 
 // hostRunName names the placeholder group; no fail2ban tag produces it.
@@ -61,7 +62,7 @@ func newHostMatcher(expr string, names []string, multiline bool) *hostMatcher {
 		return nil
 	}
 	h := &hostMatcher{re: re, run: re.SubexpIndex(hostRunName), ip4: re.SubexpIndex("ip4"),
-		ip6: re.SubexpIndex("ip6"), dns: re.SubexpIndex("dns"), hosts: tag == tagHOST}
+		ip6: re.SubexpIndex("ip6"), dns: re.SubexpIndex("dns"), hosts: tag == tagHOST, seq: newSeqMatcher(src)}
 	h.idx = make([]int, len(names))
 	for k, n := range names {
 		if h.idx[k] = re.SubexpIndex(n); h.idx[k] < 0 {
@@ -75,7 +76,7 @@ func newHostMatcher(expr string, names []string, multiline bool) *hostMatcher {
 // full engine must decide; otherwise loc is the real regex's match (nil:
 // none), laid out by h.idx.
 func (h *hostMatcher) search(text string) (loc []int, done bool) {
-	loc = h.re.FindStringSubmatchIndex(text)
+	loc = h.find(text)
 	if loc == nil {
 		return nil, true
 	}
@@ -116,4 +117,30 @@ func (h *hostMatcher) scan(run string) (g, s, e int) {
 		return h.dns, 0, len(run)
 	}
 	return -1, 0, 0
+}
+
+// find is the placeholder regex's FindStringSubmatchIndex, by the walk
+// when there is one.
+func (h *hostMatcher) find(text string) []int {
+	if h.seq == nil {
+		return h.re.FindStringSubmatchIndex(text)
+	}
+	var buf [2 * (seqMaxCap + 1)]int
+	loc := buf[:2*(h.seq.ncap+1)]
+	for i := range loc {
+		loc[i] = -1
+	}
+	if !h.seq.match(text, loc) {
+		return nil
+	}
+	return append([]int(nil), loc...)
+}
+
+// matchString is the placeholder regex's MatchString.
+func (h *hostMatcher) matchString(text string) bool {
+	if h.seq == nil {
+		return h.re.MatchString(text)
+	}
+	var buf [2 * (seqMaxCap + 1)]int
+	return h.seq.match(text, buf[:2*(h.seq.ncap+1)])
 }

@@ -69,7 +69,7 @@ func (r *Regex) quickMatch(text string) bool {
 	}
 	switch {
 	case ascii && r.host != nil && !r.noPrefilter:
-		return r.host.re.MatchString(text) // a superset: false is final
+		return r.host.matchString(text) // a superset: false is final
 	case ascii && r.ascii != nil:
 		return r.ascii.MatchString(text)
 	case !ascii && r.uni != nil:

@@ -1,0 +1,208 @@
+package filter
+
+import (
+	"regexp/syntax"
+	"strings"
+)
+
+// Once <ADDR> is a plain byte run, many failregexes (php-api's among
+// them) are a start-anchored sequence of literals and character-class
+// runs in which every run is followed by something that cannot begin with
+// a byte of the run. Such a pattern has at most one way to match, found
+// by a single left-to-right walk that takes each run whole: stopping a
+// run early would leave a run byte where the next element cannot start.
+// The seqMatcher is that walk, for ASCII text; for anything else it is
+// not built and Go's regexp runs.
+
+type seqOp uint8
+
+const (
+	seqLit seqOp = iota + 1
+	seqRun
+	seqCapStart
+	seqCapEnd
+	seqEndText
+	seqEndLine
+)
+
+// seqElem is one step of the walk.
+type seqElem struct {
+	op       seqOp
+	lit      string
+	set      byteSet
+	min, max int // run length bounds; max -1: unbounded
+	capIdx   int
+}
+
+// seqMaxCap bounds the capture groups a seqMatcher fills (a stack array).
+const seqMaxCap = 15
+
+// seqMatcher walks a deterministic start-anchored sequence.
+type seqMatcher struct {
+	elems []seqElem
+	ncap  int
+}
+
+// newSeqMatcher returns the walk for src (Go syntax, as compiled), or nil
+// when src is not such a sequence.
+func newSeqMatcher(src string) *seqMatcher {
+	re, err := syntax.Parse(src, syntax.Perl)
+	if err != nil || re.Op != syntax.OpConcat || len(re.Sub) < 2 || re.Sub[0].Op != syntax.OpBeginText {
+		return nil
+	}
+	s := &seqMatcher{ncap: re.MaxCap()}
+	if s.ncap > seqMaxCap {
+		return nil
+	}
+	for _, sub := range re.Sub[1:] {
+		if !s.add(sub) {
+			return nil
+		}
+	}
+	for i := range s.elems {
+		if !s.deterministic(i) {
+			return nil
+		}
+	}
+	return s
+}
+
+// add appends the steps for re; false if re is not supported.
+func (s *seqMatcher) add(re *syntax.Regexp) bool {
+	if re.Flags&syntax.FoldCase != 0 {
+		return false
+	}
+	switch re.Op {
+	case syntax.OpEmptyMatch:
+		return true
+	case syntax.OpLiteral:
+		lit := string(re.Rune)
+		if !isASCII(lit) {
+			return false
+		}
+		s.elems = append(s.elems, seqElem{op: seqLit, lit: lit})
+		return true
+	case syntax.OpCapture:
+		s.elems = append(s.elems, seqElem{op: seqCapStart, capIdx: re.Cap})
+		if !s.add(re.Sub[0]) {
+			return false
+		}
+		s.elems = append(s.elems, seqElem{op: seqCapEnd, capIdx: re.Cap})
+		return true
+	case syntax.OpConcat:
+		for _, sub := range re.Sub {
+			if !s.add(sub) {
+				return false
+			}
+		}
+		return true
+	case syntax.OpEndText:
+		s.elems = append(s.elems, seqElem{op: seqEndText})
+		return true
+	case syntax.OpEndLine:
+		s.elems = append(s.elems, seqElem{op: seqEndLine})
+		return true
+	case syntax.OpCharClass, syntax.OpAnyChar, syntax.OpAnyCharNotNL:
+		return s.addRun(re, 1, 1)
+	case syntax.OpStar:
+		return s.addRun(re.Sub[0], 0, -1) && re.Flags&syntax.NonGreedy == 0
+	case syntax.OpPlus:
+		return s.addRun(re.Sub[0], 1, -1) && re.Flags&syntax.NonGreedy == 0
+	case syntax.OpQuest:
+		return s.addRun(re.Sub[0], 0, 1) && re.Flags&syntax.NonGreedy == 0
+	case syntax.OpRepeat:
+		return s.addRun(re.Sub[0], re.Min, re.Max) && re.Flags&syntax.NonGreedy == 0
+	}
+	return false
+}
+
+// addRun appends a run of bytes matched by the single-character re.
+func (s *seqMatcher) addRun(re *syntax.Regexp, lo, hi int) bool {
+	var set byteSet
+	switch {
+	case re.Flags&syntax.FoldCase != 0:
+		return false
+	case re.Op == syntax.OpCharClass:
+		for i := 0; i+1 < len(re.Rune); i += 2 {
+			addByteRange(&set, int(re.Rune[i]), int(min(re.Rune[i+1], 0x7f)))
+		}
+	case re.Op == syntax.OpLiteral && len(re.Rune) == 1 && re.Rune[0] < 0x80:
+		set.add(byte(re.Rune[0]))
+	case re.Op == syntax.OpAnyChar:
+		addByteRange(&set, 0, 0x7f)
+	case re.Op == syntax.OpAnyCharNotNL:
+		addByteRange(&set, 0, 0x7f)
+		set[0] &^= 1 << '\n'
+	default:
+		return false
+	}
+	s.elems = append(s.elems, seqElem{op: seqRun, set: set, min: lo, max: hi})
+	return true
+}
+
+// deterministic checks that a variable-length run at i cannot be cut
+// short: no byte it takes can start what follows.
+func (s *seqMatcher) deterministic(i int) bool {
+	e := &s.elems[i]
+	if e.op != seqRun || e.min == e.max {
+		return true
+	}
+	var follow byteSet
+	for _, n := range s.elems[i+1:] {
+		switch n.op {
+		case seqLit:
+			follow.add(n.lit[0])
+		case seqRun:
+			follow.union(&n.set)
+		case seqEndLine:
+			follow.add('\n')
+		}
+		if n.op == seqLit || n.op == seqRun && n.min > 0 {
+			break
+		}
+	}
+	for k := range follow {
+		if follow[k]&e.set[k] != 0 {
+			return false
+		}
+	}
+	return true
+}
+
+// match walks text (ASCII) and fills loc (2*(ncap+1) entries) on success.
+func (s *seqMatcher) match(text string, loc []int) bool {
+	pos := 0
+	for i := range s.elems {
+		e := &s.elems[i]
+		switch e.op {
+		case seqLit:
+			if !strings.HasPrefix(text[pos:], e.lit) {
+				return false
+			}
+			pos += len(e.lit)
+		case seqRun:
+			n := 0
+			for pos+n < len(text) && n != e.max && e.set.has(text[pos+n]) {
+				n++
+			}
+			if n < e.min {
+				return false
+			}
+			pos += n
+		case seqCapStart:
+			loc[2*e.capIdx] = pos
+		case seqCapEnd:
+			loc[2*e.capIdx+1] = pos
+		case seqEndText:
+			if pos != len(text) {
+				return false
+			}
+		case seqEndLine:
+			if pos != len(text) && text[pos] != '\n' {
+				return false
+			}
+		}
+	}
+	loc[0], loc[1] = 0, pos
+	return true
+}
