@@ -35,10 +35,15 @@ func TestRestart_ResumesLogAndRestoresBans(t *testing.T) {
 		out, _ := e.client("status", "php-api")
 		return strings.Contains(out, "Total failed:\t5")
 	})
-	out, _ := e.client("status", "php-api")
-	if !strings.Contains(out, "Banned IP list:\t192.0.2.20") {
-		t.Errorf("ban not restored after restart:\n%s", out)
-	}
+	// Restoring runs in the jail's own goroutine after start: wait for it.
+	var out string
+	eventually(t, "ban restored after restart", func() bool {
+		out, _ = e.client("status", "php-api")
+		return strings.Contains(out, "Banned IP list:\t192.0.2.20")
+	})
+	eventually(t, "actionban re-run once for the restored ban", func() bool {
+		return strings.Count("\n"+e.readFile("bans"), "\nban 192.0.2.20\n") >= 2
+	})
 	if n := strings.Count("\n"+e.readFile("bans"), "\nban 192.0.2.20\n"); n != 2 {
 		t.Errorf("restored ban should re-run actionban once more: %d ban lines\n%s", n, e.readFile("bans"))
 	}

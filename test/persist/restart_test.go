@@ -109,10 +109,16 @@ func TestRestart_StreamNoLossNoDuplicate(t *testing.T) {
 	if got := withTime(t, e, ipN(0)); got != first {
 		t.Errorf("restored ban of %s changed end:\n got %q\nwant %q", ipN(0), got, first)
 	}
+	// The server writes its log in batches (at most 50 ms apart): wait
+	// until every address's Found line is there.
 	found := map[string]int{}
-	for _, m := range foundRE.FindAllStringSubmatch(e.readFile("server.log"), -1) {
-		found[m[1]]++
-	}
+	eventually(t, "every Found line in the log", func() bool {
+		found = map[string]int{}
+		for _, m := range foundRE.FindAllStringSubmatch(e.readFile("server.log"), -1) {
+			found[m[1]]++
+		}
+		return len(found) >= total
+	})
 	// Restored bans enter the ban list before their actions run: wait
 	// until the record action has caught up with the logged restores.
 	var rec string
@@ -200,7 +206,13 @@ func TestRestart_Rotation(t *testing.T) {
 		out, _ := e.client("status", "php-api")
 		return statusField(out, "Total failed") == "5"
 	})
-	if n := len(foundRE.FindAllString(e.readFile("server.log"), -1)); n != 12 {
+	// The log is written in batches at most 50 ms apart.
+	n := 0
+	eventually(t, "7 + 5 Found lines", func() bool {
+		n = len(foundRE.FindAllString(e.readFile("server.log"), -1))
+		return n >= 12
+	})
+	if n != 12 {
 		t.Errorf("found %d failures over both runs, want 7 + 5", n)
 	}
 }
@@ -231,9 +243,9 @@ func TestRestart_BanTimeIncrement(t *testing.T) {
 	if got := withTime(t, e, ip); !strings.Contains(got, "+ 60 =") {
 		t.Errorf("second ban after restart = %q, want bantime 60 (2 × 30)", got)
 	}
-	if !strings.Contains(e.readFile("server.log"), "Increase Ban "+ip) {
-		t.Error("no Increase Ban logged")
-	}
+	eventually(t, "Increase Ban logged", func() bool {
+		return strings.Contains(e.readFile("server.log"), "Increase Ban "+ip)
+	})
 }
 
 // missing lists the first addresses below total absent from status output.
