@@ -75,8 +75,8 @@ func newHostMatcher(expr string, names []string, multiline bool) *hostMatcher {
 // search runs the placeholder regex on ASCII text. done false means the
 // full engine must decide; otherwise loc is the real regex's match (nil:
 // none), laid out by h.idx.
-func (h *hostMatcher) search(text string) (loc []int, done bool) {
-	loc = h.find(text)
+func (h *hostMatcher) search(text string, buf []int) (loc []int, done bool) {
+	loc = h.find(text, buf)
 	if loc == nil {
 		return nil, true
 	}
@@ -120,18 +120,22 @@ func (h *hostMatcher) scan(run string) (g, s, e int) {
 }
 
 // find is the placeholder regex's FindStringSubmatchIndex, by the walk
-// when there is one.
-func (h *hostMatcher) find(text string) []int {
+// when there is one; the walk's result lives in buf when it is large
+// enough.
+func (h *hostMatcher) find(text string, buf []int) []int {
 	if h.seq == nil {
 		return h.re.FindStringSubmatchIndex(text)
 	}
-	var buf [2 * (seqMaxCap + 1)]int
-	loc := buf[:2*(h.seq.ncap+1)]
+	var tmp [2 * (seqMaxCap + 1)]int
+	loc := tmp[:2*(h.seq.ncap+1)]
 	for i := range loc {
 		loc[i] = -1
 	}
 	if !h.seq.match(text, loc) {
 		return nil
+	}
+	if len(buf) >= len(loc) {
+		return buf[:copy(buf, loc)]
 	}
 	return append([]int(nil), loc...)
 }

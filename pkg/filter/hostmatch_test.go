@@ -241,3 +241,24 @@ func FuzzHostMatch(f *testing.F) {
 		}
 	})
 }
+
+// BenchmarkHostMatcher compares one php-api search by the full regex and
+// by the host matcher (walk and scanner).
+func BenchmarkHostMatcher(b *testing.B) {
+	r, err := CompileRegex(ExpandTags(hostPatterns[0], UseDNSWarn), RegexOptions{})
+	if err != nil || r.host == nil || r.host.seq == nil {
+		b.Fatalf("no host walk for %q (err %v)", hostPatterns[0], err)
+	}
+	text := " 192.0.2.1 - Incorrect token used. (more info here ...)\n"
+	var m Match
+	b.Run("full", func(b *testing.B) {
+		for b.Loop() {
+			r.goSearch(r.ascii, r.asciiIdx, text, &m)
+		}
+	})
+	b.Run("host", func(b *testing.B) {
+		for b.Loop() {
+			r.hostSearch(text, &m)
+		}
+	})
+}

@@ -272,14 +272,19 @@ func (r *Regex) hostSearch(text string, dst *Match) (m *Match, ok bool) {
 	if r.host == nil || r.noPrefilter {
 		return nil, false
 	}
-	loc, done := r.host.search(text)
+	var buf []int
+	if dst != nil {
+		buf = dst.hostLoc[:]
+	}
+	loc, done := r.host.search(text, buf)
 	if !done || loc == nil {
 		return nil, done
 	}
 	if dst == nil {
 		dst = new(Match)
 	}
-	*dst = Match{text: text, loc: loc, idx: r.host.idx, names: r.names, complex: r.complex}
+	// field by field: dst.hostLoc may hold loc
+	dst.text, dst.loc, dst.idx, dst.names, dst.complex = text, loc, r.host.idx, r.names, r.complex
 	return dst, true
 }
 
@@ -386,6 +391,9 @@ type Match struct {
 	names []string
 	// complex is the regex's alt_/tuple_ groups (nil if none).
 	complex *complexNames
+	// hostLoc backs loc for the host matcher's walk when the Match is
+	// a reused per-filter buffer (no allocation per line).
+	hostLoc [2 * (seqMaxCap + 1)]int
 }
 
 // Start and End give the byte span of the whole match.
