@@ -66,11 +66,12 @@ func (r *defReader) getOptions(pOpts *odict, all bool) error {
 		pOpts = newODict()
 	}
 	pOpts = pOpts.merged(r.init)
-	opts, err := r.st.getOptions("Definition", r.specs, pOpts, false, false)
+	vars := varsOf(pOpts)
+	opts, err := r.st.getOptionsVars("Definition", r.specs, pOpts, vars, false, false)
 	if err != nil {
 		return err
 	}
-	r.opts, r.pOpts, r.vars = opts, pOpts, varsOf(pOpts)
+	r.opts, r.pOpts, r.vars = opts, pOpts, vars
 	if init := r.st.section("Init"); init != nil {
 		if err := r.readInit(init); err != nil {
 			return err
@@ -127,6 +128,9 @@ func (r *defReader) combined(ignore []string) (*odict, error) {
 	comb := r.opts.merged(r.init)
 	if comb.Len() == 0 {
 		return newODict(), nil
+	}
+	if comb == r.opts {
+		comb = comb.Copy() // substituteTags rewrites its dict in place
 	}
 	ign := map[string]bool{}
 	for _, k := range ignore {

@@ -116,8 +116,6 @@ func (l *loader) load(c *Config, opts Options) error {
 	if opts.Jail != "" {
 		names = []string{opts.Jail}
 	}
-	prep := newPreparer(len(names))
-	defer prep.wait() // also on an early error: the goroutine must end
 	for _, n := range names {
 		if n == "INCLUDES" {
 			continue
@@ -135,10 +133,9 @@ func (l *loader) load(c *Config, opts Options) error {
 		l.validateJail(j)
 		if j.cfgErr != "" || j.enabled() {
 			c.jails = append(c.jails, j)
-			prep.add(j)
 		}
 	}
-	prep.wait()
+	prepareAll(c.jails)
 	stream, err := l.stream(c)
 	if err != nil {
 		return err

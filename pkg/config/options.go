@@ -35,8 +35,12 @@ func varsOf(d *odict) map[string]string {
 // ConfigReaderUnshared.getOptions): options given in pOpts are skipped,
 // missing ones take their default, conversion errors fall back to it.
 func (st *store) getOptions(sec string, specs []optSpec, pOpts *odict, shouldExist, convert bool) (*odict, error) {
-	out := newODict()
-	vars := varsOf(pOpts)
+	return st.getOptionsVars(sec, specs, pOpts, varsOf(pOpts), shouldExist, convert)
+}
+
+// getOptionsVars is getOptions with pOpts already turned into vars.
+func (st *store) getOptionsVars(sec string, specs []optSpec, pOpts *odict, vars map[string]string, shouldExist, convert bool) (*odict, error) {
+	out := &odict{keys: make([]string, 0, len(specs)), m: make(map[string]any, len(specs))}
 	for _, o := range specs {
 		if pOpts.Has(o.name) {
 			continue

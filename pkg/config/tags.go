@@ -32,9 +32,8 @@ func findTag(s string, from int) (name string, start, end int, ok bool) {
 // substituteTags resolves <tag> references among the values of tags
 // recursively (spec §1.5). Unknown tags stay verbatim; keys in ignore are
 // neither substituted nor used as replacements. addrepl resolves tags that
-// are not keys of the dict.
+// are not keys of the dict. It rewrites tags in place and returns it.
 func substituteTags(tags *odict, ignore map[string]bool, addrepl func(string) (string, bool, error)) (*odict, error) {
-	tags = tags.Copy()
 	// Keys never change during substitution, so per-key state is indexed
 	// by position instead of kept in maps.
 	done := make([]bool, len(tags.keys))

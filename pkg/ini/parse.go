@@ -2,9 +2,10 @@ package ini
 
 import (
 	"bytes"
+	"errors"
 	"fmt"
 	"io"
-	"os"
+	"io/fs"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -21,44 +22,18 @@ var ErrNotUTF8 = fmt.Errorf("not valid UTF-8")
 // ParseFile reads and parses the named file, refusing files larger than
 // MaxFileSize.
 func ParseFile(name string) (*File, error) {
-	f, err := os.Open(name)
+	data, err := readFile(name)
 	if err != nil {
-		return nil, err
-	}
-	defer f.Close()
-	data, err := readCapped(f)
-	if err != nil {
+		var pe *fs.PathError
+		if errors.As(err, &pe) && pe.Op == "open" {
+			return nil, err
+		}
 		return nil, fmt.Errorf("reading %q: %w", name, err)
 	}
 	if len(data) > MaxFileSize {
 		return nil, fmt.Errorf("reading %q: larger than %d bytes", name, MaxFileSize)
 	}
 	return ParseBytes(name, data)
-}
-
-// readCapped reads f to its end or to just past MaxFileSize. It sizes the
-// buffer from fstat, so a config file costs one read plus the EOF read
-// (io.ReadAll starts at 512 bytes and grows).
-func readCapped(f *os.File) ([]byte, error) {
-	size := 512
-	if st, err := f.Stat(); err == nil && st.Size() > 0 && st.Size() <= MaxFileSize {
-		size = int(st.Size()) + 1 // +1: EOF shows without a second buffer
-	}
-	data := make([]byte, 0, size)
-	for len(data) <= MaxFileSize {
-		if len(data) == cap(data) {
-			data = append(data, 0)[:len(data)]
-		}
-		n, err := f.Read(data[len(data):cap(data)])
-		data = data[:len(data)+n]
-		if err == io.EOF {
-			return data, nil
-		}
-		if err != nil {
-			return nil, err
-		}
-	}
-	return data, nil
 }
 
 // Parse parses one INI file read from r; name is used in positions.
