@@ -11,15 +11,29 @@ import (
 	"github.com/f2b/f2b/pkg/ipaddr"
 )
 
+// oneFailure holds the common outcome of a line, one failure of one
+// line, in a single allocation instead of two.
+type oneFailure struct {
+	fail [1]Failure
+	line [1]string
+}
+
 // report turns merged groups into failures (the tail of fail2ban's
 // findFailure): mlfid sessions, then the failure id.
 func (f *Filter) report(idx int, g map[string]string, matched []line, res *Result) {
-	lines := make([]string, len(matched))
+	mlfid, hasMLF := g["mlfid"]
+	var one *oneFailure
+	var lines []string
+	if len(matched) == 1 && !hasMLF && res.Failures == nil {
+		one = new(oneFailure)
+		lines = one.line[:]
+	} else {
+		lines = make([]string, len(matched))
+	}
 	for i, l := range matched {
 		lines[i] = l.orig()
 	}
 	var d *failData
-	mlfid, hasMLF := g["mlfid"]
 	if hasMLF {
 		d = f.mergeSession(mlfid, &failData{groups: g}, lines)
 		if d.groups["nofail"] != "" {
@@ -51,6 +65,11 @@ func (f *Filter) report(idx int, g map[string]string, matched []line, res *Resul
 		if hasMLF || len(ids) > 1 {
 			// session data lives on; callers get their own copy
 			fl.Matches, fl.Data, fl.Users = slices.Clone(d.matches), maps.Clone(d.groups), slices.Clone(d.users)
+		}
+		if one != nil && len(ids) == 1 {
+			one.fail[0] = fl
+			res.Failures = one.fail[:]
+			continue
 		}
 		res.Failures = append(res.Failures, fl)
 	}

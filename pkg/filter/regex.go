@@ -274,7 +274,10 @@ func (r *Regex) hostSearch(text string, dst *Match) (m *Match, ok bool) {
 	}
 	var buf []int
 	if dst != nil {
-		buf = dst.hostLoc[:]
+		if dst.hostLoc == nil {
+			dst.hostLoc = make([]int, 2*(seqMaxCap+1))
+		}
+		buf = dst.hostLoc
 	}
 	loc, done := r.host.search(text, buf)
 	if !done || loc == nil {
@@ -315,7 +318,7 @@ func (r *Regex) goSearch(re *regexp.Regexp, idx []int, text string, dst *Match) 
 	if dst == nil {
 		dst = new(Match)
 	}
-	*dst = Match{text: text, loc: loc, idx: idx, names: r.names, complex: r.complex}
+	*dst = Match{text: text, loc: loc, idx: idx, names: r.names, complex: r.complex, hostLoc: dst.hostLoc}
 	return dst
 }
 
@@ -393,7 +396,7 @@ type Match struct {
 	complex *complexNames
 	// hostLoc backs loc for the host matcher's walk when the Match is
 	// a reused per-filter buffer (no allocation per line).
-	hostLoc [2 * (seqMaxCap + 1)]int
+	hostLoc []int
 }
 
 // Start and End give the byte span of the whole match.
