@@ -67,9 +67,13 @@ func isPathError(err error) bool {
 // ".local", ".d/*.local"), keeping only those that exist.
 func (l *loader) candidates(base string) []string {
 	list := []string{base + ".conf"}
-	list = append(list, dirGlob(base+".d", ".conf")...)
+	var confs, locals []string
+	if l.mayExist(base + ".d") {
+		confs, locals = dirGlob(base+".d", ".conf"), dirGlob(base+".d", ".local")
+	}
+	list = append(list, confs...)
 	list = append(list, base+".local")
-	list = append(list, dirGlob(base+".d", ".local")...)
+	list = append(list, locals...)
 	out := list[:0]
 	for _, f := range list {
 		if l.stat(f).exists {
@@ -88,7 +92,9 @@ func (l *loader) stat(name string) statResult {
 		return r
 	}
 	var r statResult
-	if st, err := os.Stat(name); err == nil {
+	if !l.mayExist(name) {
+		// known absent: no system call
+	} else if st, err := os.Stat(name); err == nil {
 		r = statResult{exists: true, regular: st.Mode().IsRegular()}
 	}
 	if l.stats == nil {
@@ -96,6 +102,45 @@ func (l *loader) stat(name string) statResult {
 	}
 	l.stats[name] = r
 	return r
+}
+
+// mayExist is false when name is certainly absent: its directory was
+// listed and holds no such entry. Most probed names (sshd.local,
+// sshd.d/, ...) do not exist, and one listing per directory replaces a
+// failing system call for each of them. A listed name may still be a
+// dangling link, so true only means "ask the file system".
+func (l *loader) mayExist(name string) bool {
+	dir, base := filepath.Split(name)
+	names, ok := l.dirs[dir]
+	if !ok {
+		names = listDir(dir)
+		if l.dirs == nil {
+			l.dirs = map[string]map[string]bool{}
+		}
+		l.dirs[dir] = names
+	}
+	return names == nil || names[base]
+}
+
+// listDir returns the entry names of dir, nil when it cannot be listed.
+func listDir(dir string) map[string]bool {
+	if dir == "" {
+		dir = "."
+	}
+	d, err := os.Open(dir)
+	if err != nil {
+		return nil
+	}
+	defer d.Close()
+	list, err := d.Readdirnames(-1)
+	if err != nil {
+		return nil
+	}
+	names := make(map[string]bool, len(list))
+	for _, n := range list {
+		names[n] = true
+	}
+	return names
 }
 
 // dirGlob is Python's sorted(glob("dir/*ext")): hidden names never match.

@@ -48,6 +48,7 @@ type loader struct {
 	errs   ini.ErrorList
 	noLogs []string // enabled jails whose logpath matched no file
 	stats  map[string]statResult
+	dirs   map[string]map[string]bool // listings for mayExist; nil value: unlistable
 }
 
 func newLoader(opts Options) *loader {
