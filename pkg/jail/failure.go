@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
+	"time"
 
 	"github.com/f2b/f2b/pkg/ipaddr"
 )
@@ -66,7 +67,7 @@ func (j *Jail) add(ctx context.Context, f Failure, verb string, count int, r ign
 		}
 	}
 	if j.flog.Enabled(ctx, slog.LevelInfo) {
-		logTo(ctx, j.flog, slog.LevelInfo, "[%s] %s %s - %s", j.opts.Name, verb, t.String(), f.Time.Format(timeLayout))
+		j.flog.Log(ctx, slog.LevelInfo, failureLine(j.opts.Name, verb, t.String(), f.Time))
 	}
 	banCount := 0
 	if observe && c.Increment && j.opts.Store != nil {
@@ -78,6 +79,22 @@ func (j *Jail) add(ctx context.Context, f Failure, verb string, count int, r ign
 		j.enqueue(bt)
 	}
 	return true
+}
+
+// failureLine is "[<jail>] <verb> <id> - <time>", built in one buffer:
+// it is logged once per failure and per socket attempt, where
+// fmt.Sprintf's boxing and reflection were a visible share of the CPU.
+func failureLine(jail, verb, id string, at time.Time) string {
+	b := make([]byte, 0, len(jail)+len(verb)+len(id)+len(timeLayout)+8)
+	b = append(b, '[')
+	b = append(b, jail...)
+	b = append(b, "] "...)
+	b = append(b, verb...)
+	b = append(b, ' ')
+	b = append(b, id...)
+	b = append(b, " - "...)
+	b = at.AppendFormat(b, timeLayout)
+	return string(b)
 }
 
 // badIP is the bantime.increment acceleration: an id with previous bans
