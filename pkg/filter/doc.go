@@ -26,7 +26,14 @@
 // copies what it keeps, and not even that when the groups are pieces of
 // the raw line. A failregex that mostly fails is first asked a
 // capture-free MatchString, and searched for its groups only on a real
-// match (precheck.go). The differential tests (fastpath_test.go) run
+// match (precheck.go). Where the context of an expanded <ADDR> or <HOST>
+// pins its span to a maximal run of address bytes, ASCII text is searched
+// with the tag replaced by such a run, and the run is checked by
+// hand-written address scanners; a start-anchored result made only of
+// literals and runs that cannot be cut short is matched by a single
+// left-to-right walk, without a regex engine (hostmatch.go, hostctx.go,
+// seqmatch.go). A run the tag rejects sends the line to the full regex.
+// The differential tests (fastpath_test.go) run
 // every stock filter's samples and near-misses through this path and a
 // reference path with all of it off, and require identical results.
 //

@@ -262,3 +262,23 @@ func BenchmarkHostMatcher(b *testing.B) {
 		}
 	})
 }
+
+// FuzzHostPattern: for any pattern around a host tag that gets a host
+// matcher, the matcher agrees with the full regex on any ASCII text.
+func FuzzHostPattern(f *testing.F) {
+	texts := []string{"from 1.2.3.4 port 22\n", " ::1 - Incorrect token used.\n", "a [2001:db8::1] x\n", "from h-1.example port 2\n"}
+	for i, p := range append(append([]string{}, hostPatterns...), `^\(<ADDR>\) x`, `x \s*<ADDR>\s`, `from<ADDR> x`, `^<HOST>$`) {
+		f.Add(p, texts[i%len(texts)])
+	}
+	f.Fuzz(func(t *testing.T, expr, text string) {
+		if len(expr) > 200 || len(text) > 300 {
+			return
+		}
+		for _, dns := range []string{UseDNSWarn, UseDNSNo} {
+			r, err := CompileRegex(ExpandTags(expr, dns), RegexOptions{Timeout: time.Second})
+			if err == nil {
+				checkHost(t, r, text)
+			}
+		}
+	})
+}
