@@ -19,4 +19,10 @@
 // config-error entries fail2ban emits, and every problem (with file:line)
 // is collected for f2b-client -t. Only the server package turns the
 // stream's strings into typed settings.
+//
+// Speed: jails are read in order on one goroutine (reading mutates shared
+// stores and decides the first fatal error); the tag substitution of the
+// read jails, which only reads them, is then split over two goroutines and
+// the stream is assembled in jail order, so the output and the reported
+// error do not depend on it.
 package config
