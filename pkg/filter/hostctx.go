@@ -1,6 +1,9 @@
 package filter
 
-import "strings"
+import (
+	"regexp/syntax"
+	"strings"
+)
 
 // This file decides, from the Python source around an expanded <ADDR> or
 // <HOST>, whether the host matcher (hostmatch.go) may stand in for the
@@ -19,7 +22,7 @@ const (
 // top level, after text start or a byte outside the run set, before a
 // byte outside it. It returns the tag's offset, its expansion and the
 // run set, or ok false.
-func hostTag(expr string) (at int, tag, chars string, ok bool) {
+func hostTag(expr string, multiline bool) (at int, tag, chars string, ok bool) {
 	if hasFlag(expr) {
 		return 0, "", "", false
 	}
@@ -38,7 +41,9 @@ func hostTag(expr string) (at int, tag, chars string, ok bool) {
 		strings.Contains(before+after, "(?P<dns>") {
 		return 0, "", "", false
 	}
-	if !topLevel(before) || !boundedBefore(before, tag == tagHOST) || !boundedAfter(after, tag == tagHOST) {
+	host := tag == tagHOST
+	if !topLevel(before) || !boundedBefore(before, host) ||
+		!boundedAfter(after, host) && !boundedAfterRE(after, host, multiline) {
 		return 0, "", "", false
 	}
 	return at, tag, chars, true
@@ -173,4 +178,61 @@ func backslashesBefore(s string, i int) int {
 		n++
 	}
 	return n
+}
+
+// boundedAfterRE is boundedAfter for any suffix: the bytes a match of the
+// suffix can start with (pattern end counting as a newline, since $ and
+// \Z only hold before a newline or at the end) must be outside the run
+// set, and the suffix must not match the empty string.
+func boundedAfterRE(after string, host, multiline bool) bool {
+	src, _, err := translate(after, targetASCII, multiline)
+	if err != nil {
+		return false
+	}
+	re, err := syntax.Parse(src, syntax.Perl)
+	if err != nil {
+		return false
+	}
+	endsAsNewline(re)
+	var first byteSet
+	if firstOf(re, &first) {
+		return false
+	}
+	run := runSet(host)
+	for k := range first {
+		if first[k]&run[k] != 0 {
+			return false
+		}
+	}
+	return true
+}
+
+// endsAsNewline turns the end-of-line and end-of-text assertions of re
+// into a literal newline, for first-byte purposes only.
+func endsAsNewline(re *syntax.Regexp) {
+	if re.Op == syntax.OpEndLine || re.Op == syntax.OpEndText {
+		re.Op, re.Rune, re.Flags = syntax.OpLiteral, []rune{'\n'}, 0
+	}
+	for _, sub := range re.Sub {
+		endsAsNewline(sub)
+	}
+}
+
+// runSet is the byte set of hostCharsADDR or hostCharsHOST.
+func runSet(host bool) byteSet {
+	var s byteSet
+	addByteRange(&s, '0', '9')
+	addByteRange(&s, 'A', 'F')
+	addByteRange(&s, 'a', 'f')
+	for _, c := range []byte(":.[]") {
+		s.add(c)
+	}
+	if host {
+		addByteRange(&s, 'A', 'Z')
+		addByteRange(&s, 'a', 'z')
+		for _, c := range []byte("_-^") {
+			s.add(c)
+		}
+	}
+	return s
 }

@@ -44,7 +44,7 @@ const hostRunName = "f2bhostrun"
 // tag's context is not one hostTag proves safe or the result does not
 // compile with RE2.
 func newHostMatcher(expr string, names []string, multiline bool) *hostMatcher {
-	at, tag, chars, ok := hostTag(expr)
+	at, tag, chars, ok := hostTag(expr, multiline)
 	if !ok {
 		return nil
 	}

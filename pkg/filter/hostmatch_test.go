@@ -37,14 +37,21 @@ func TestHostTag(t *testing.T) {
 		{name: "host escaped hyphen after", in: `from <HOST>\-x`, want: false},
 		{name: "addr escaped hyphen after", in: `from <ADDR>\-x`, want: true},
 		{name: "alternation before", in: `a|<ADDR> x`, want: false},
-		{name: "bar after", in: `x <ADDR> |y`, want: false},
+		{name: "bar after space", in: `x <ADDR> |y`, want: true},
+		{name: "bar right after", in: `x <ADDR>|y`, want: false},
 		{name: "escaped backslash then s", in: `x\\s<ADDR> x`, want: true},
 		{name: "escaped s", in: `x\\\s*<ADDR> x`, want: false},
 		{name: "ip4 tag only", in: `from <IP4> x`, want: false},
+		{name: "optional groups then end", in: `from <HOST>( via \S+)?(?: (?:port \d+|on \S+)){0,3}\s*$`, want: true},
+		{name: "optional group then letter", in: `from <HOST>(?: port \d+)?x`, want: false},
+		{name: "addr optional s then letter", in: `from <ADDR>\s*x`, want: true},
+		{name: "alternation of space or end", in: `from <HOST>(?:\s|$)`, want: true},
+		{name: "word boundary then colon", in: `from <ADDR>\b:`, want: false},
+		{name: "nullable suffix", in: `from <HOST>(?: x)?`, want: false},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			_, _, _, got := hostTag(ExpandTags(tt.in, UseDNSWarn))
+			_, _, _, got := hostTag(ExpandTags(tt.in, UseDNSWarn), false)
 			if got != tt.want {
 				t.Errorf("hostTag(%q) = %v, want %v", tt.in, got, tt.want)
 			}
@@ -107,6 +114,8 @@ var hostPatterns = []string{
 	`^(?P<x>\S+) from <HOST>$`,
 	`user <F-USER>\S+</F-USER> from <ADDR> x`,
 	`(?:a|b) <HOST>\s+(?P<y>c)?`,
+	`^Failed \S+ for (?P<user>.*) from <HOST>( via \S+)?(?: (?:port \d+|on \S+)){0,3}\s*$`,
+	`by <ADDR>(?:\s|$)`,
 }
 
 // checkHost compares the host matcher with the full ASCII regex on text
