@@ -45,6 +45,14 @@ func FuzzSubstituteTags(f *testing.F) {
 	f.Add("<a-<b>>", "b", "<c>")
 	f.Add("<self>", "<a>", "<b>")
 	f.Fuzz(func(t *testing.T, a, b, c string) {
+		// Keep the references acyclic (a may use b and self, self may use
+		// b, b nothing, even through tags formed across boundaries): a
+		// cycle that duplicates tags grows the value exponentially up to
+		// the replace limit, as in fail2ban, and one such input outlasts
+		// a short fuzzing run (CI saw "context deadline exceeded").
+		if strings.ContainsAny(b, "abs") || strings.ContainsAny(c, "as") {
+			t.Skip()
+		}
 		d := newODict()
 		d.Set("a", a)
 		d.Set("b", b)
