@@ -9,56 +9,28 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
-	"runtime"
 	"strings"
-	"sync"
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/f2b/f2b/internal/testutil"
 )
 
 // stockConf is Debian's configuration tree, copied for every test.
 const stockConf = "/etc/fail2ban"
 
-var (
-	binOnce sync.Once
-	binDir  string
-	binErr  error
-)
-
 // binaries builds f2b-server and f2b-client once per test run.
 func binaries(t testing.TB) string {
 	t.Helper()
-	binOnce.Do(func() {
-		dir, err := os.MkdirTemp("", "f2b-e2e-bin-")
-		if err != nil {
-			binErr = err
-			return
-		}
-		_, file, _, _ := runtime.Caller(0)
-		cmd := exec.Command("go", "build", "-o", dir+"/", "./cmd/f2b-server", "./cmd/f2b-client")
-		cmd.Dir = filepath.Join(filepath.Dir(file), "..", "..")
-		if out, err := cmd.CombinedOutput(); err != nil {
-			os.RemoveAll(dir)
-			binErr = fmt.Errorf("go build: %v\n%s", err, out)
-			return
-		}
-		binDir = dir
-	})
-	if binErr != nil {
-		t.Fatal(binErr)
-	}
-	return binDir
+	return testutil.Binaries(t)
 }
 
 // skipOrFail skips locally and fails under CI=true, where every
 // prerequisite is installed on purpose.
 func skipOrFail(t testing.TB, format string, args ...any) {
 	t.Helper()
-	if os.Getenv("CI") == "true" {
-		t.Fatalf(format, args...)
-	}
-	t.Skipf(format, args...)
+	testutil.SkipOrFail(t, format, args...)
 }
 
 // requireStock skips unless the stock fail2ban configuration is present.

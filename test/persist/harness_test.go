@@ -8,55 +8,24 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
-	"runtime"
 	"strings"
-	"sync"
 	"syscall"
 	"testing"
 	"time"
-)
 
-var (
-	binOnce sync.Once
-	binDir  string
-	binErr  error
+	"github.com/f2b/f2b/internal/testutil"
 )
 
 // binaries builds f2b-server and f2b-client once per test run.
 func binaries(t testing.TB) string {
 	t.Helper()
-	binOnce.Do(func() {
-		dir, err := os.MkdirTemp("", "f2b-persist-bin-")
-		if err != nil {
-			binErr = err
-			return
-		}
-		_, file, _, _ := runtime.Caller(0)
-		cmd := exec.Command("go", "build", "-o", dir+"/", "./cmd/f2b-server", "./cmd/f2b-client")
-		cmd.Dir = filepath.Join(filepath.Dir(file), "..", "..")
-		if out, err := cmd.CombinedOutput(); err != nil {
-			binErr = fmt.Errorf("go build: %v\n%s", err, out)
-			return
-		}
-		binDir = dir
-	})
-	if binErr != nil {
-		t.Fatal(binErr)
-	}
-	return binDir
+	return testutil.Binaries(t)
 }
 
 // need skips (locally) or fails (CI) when a tool is missing.
 func need(t testing.TB, paths ...string) {
 	t.Helper()
-	for _, p := range paths {
-		if _, err := exec.LookPath(p); err != nil {
-			if os.Getenv("CI") == "true" {
-				t.Fatalf("%s is required in CI: %v", p, err)
-			}
-			t.Skipf("%s not installed: %v", p, err)
-		}
-	}
+	testutil.Need(t, paths...)
 }
 
 const (

@@ -9,7 +9,6 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
-	"runtime"
 	"strconv"
 	"strings"
 	"sync"
@@ -17,18 +16,14 @@ import (
 	"testing"
 	"time"
 
+	"github.com/f2b/f2b/internal/testutil"
+
 	"github.com/f2b/f2b/internal/loadgen"
 	"github.com/f2b/f2b/pkg/protocol"
 	"github.com/f2b/f2b/pkg/pyval"
 )
 
 const jailName = "stress"
-
-var (
-	binOnce sync.Once
-	binDir  string
-	binErr  error
-)
 
 // binaries builds f2b-server and f2b-client once per test run, into a
 // directory every user may read, so that tests can run the client as
@@ -38,27 +33,7 @@ func binaries(t testing.TB) string {
 	if testing.Short() {
 		t.Skip("builds and runs f2b-server; skipped with -short")
 	}
-	binOnce.Do(func() {
-		dir, err := os.MkdirTemp("", "f2b-sockbin-")
-		if err != nil {
-			binErr = err
-			return
-		}
-		os.Chmod(dir, 0o755)
-		_, file, _, _ := runtime.Caller(0)
-		root := filepath.Join(filepath.Dir(file), "..", "..")
-		cmd := exec.Command("go", "build", "-o", dir+"/", "./cmd/f2b-server", "./cmd/f2b-client")
-		cmd.Dir = root
-		if out, err := cmd.CombinedOutput(); err != nil {
-			binErr = fmt.Errorf("go build: %v\n%s", err, out)
-			return
-		}
-		binDir = dir
-	})
-	if binErr != nil {
-		t.Fatal(binErr)
-	}
-	return binDir
+	return testutil.Binaries(t)
 }
 
 // env is a temporary configuration with one jail, "stress", whose filter
