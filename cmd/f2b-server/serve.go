@@ -67,6 +67,7 @@ func serve(o *options) int {
 	}
 	defer logs.Close()
 	log := logs.logger.With("logger", "fail2ban.server")
+	defer startProfile(log)()
 
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
