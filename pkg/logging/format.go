@@ -104,11 +104,30 @@ func parseDirective(s string) (directive, int, bool) {
 		return directive{}, 0, false
 	}
 	d := directive{key: m[1], left: m[2] == "-", prec: -1, conv: m[5][0]}
-	d.width, _ = strconv.Atoi(m[3])
+	// A width or precision from a logtarget's format= option is clamped:
+	// "%(x)10000000000000000000s" would otherwise pad every line with an
+	// allocation of that size (found by FuzzFormat).
+	d.width = min(atoiClamped(m[3]), maxFieldWidth)
 	if m[4] != "" {
-		d.prec, _ = strconv.Atoi(m[4])
+		d.prec = min(atoiClamped(m[4]), maxFieldWidth)
 	}
 	return d, len(m[0]), true
+}
+
+// maxFieldWidth bounds the width and precision of one format directive.
+const maxFieldWidth = 4096
+
+// atoiClamped is strconv.Atoi for the digits of a directive; values too
+// large for an int come back as maxFieldWidth (Atoi would return MaxInt).
+func atoiClamped(digits string) int {
+	n, err := strconv.Atoi(digits)
+	if err != nil && n == 0 {
+		return 0
+	}
+	if err != nil {
+		return maxFieldWidth
+	}
+	return n
 }
 
 func (f format) render(b *strings.Builder, v *fields) {
