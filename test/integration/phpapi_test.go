@@ -54,7 +54,7 @@ func TestPHPAPI_AttemptFromPHP(t *testing.T) {
 	e.jails = 1
 	e.appendLines("php-api.log")
 	e.start()
-	script, _ := filepath.Abs("testdata/attempt.php")
+	script, _ := filepath.Abs("../../pkg/protocol/testdata/attempt.php")
 	for i := range 10 {
 		args := []string{script, e.sock, "php-api", "203.0.113.7", "Incorrect token used"}
 		if i%2 == 1 {
