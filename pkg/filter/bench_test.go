@@ -160,3 +160,30 @@ func BenchmarkEngines(b *testing.B) {
 		})
 	}
 }
+
+// BenchmarkSSHDPipeline is BenchmarkSSHD through a Pipeline with
+// GOMAXPROCS workers: lines/s is the wall-clock rate on all cores.
+func BenchmarkSSHDPipeline(b *testing.B) {
+	f, err := filter.New(sshdDef(b))
+	if err != nil {
+		b.Fatal(err)
+	}
+	lines := authLogMix(b)
+	n := 0
+	p := filter.NewPipeline(f, 0, func(_ string, _ struct{}, res *filter.Result) { n += len(res.Failures) })
+	b.ReportAllocs()
+	b.ResetTimer()
+	cpu0 := cpuTime()
+	for i := 0; b.Loop(); i++ {
+		p.Add(lines[i%len(lines)], struct{}{})
+	}
+	p.Close()
+	cpu := cpuTime() - cpu0
+	b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "lines/s")
+	if cpu > 0 {
+		b.ReportMetric(float64(b.N)/cpu.Seconds(), "lines/cpu-s")
+	}
+	if b.N >= len(lines) && n == 0 {
+		b.Fatal("no failures through the pipeline")
+	}
+}

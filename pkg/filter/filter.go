@@ -43,6 +43,10 @@ type Result struct {
 	Pending int      // matches with only an mlfid (no id yet)
 	Lines   []string // multi-line: buffered lines consumed by matches
 	Errors  []error  // regex timeouts
+	// PrefChecked is set when the prefregex was searched for this line
+	// (not when an early ignoreregex dropped it first, nor without a
+	// prefregex); PrefMatched says whether it matched.
+	PrefChecked, PrefMatched bool
 }
 
 // Filter is one jail's filter. It is not safe for concurrent use: like

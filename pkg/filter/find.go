@@ -11,6 +11,16 @@ import (
 // find is fail2ban's findFailure: buffer, early ignoreregex, prefregex,
 // then the failregexes in order.
 func (f *Filter) find(tl line, noDate bool, res *Result) {
+	f.findWith(tl, noDate, res, nil)
+}
+
+// findWith is find with the searches of a pipeline worker (h, see
+// pipeline.go) standing in for the prefregex search and the failregex
+// searches up to the first match; nil h searches everything here.
+func (f *Filter) findWith(tl line, noDate bool, res *Result, h *hint) {
+	if h != nil && f.pref != nil {
+		res.PrefChecked, res.PrefMatched = true, h.preOK
+	}
 	if f.o.MaxLines > 1 {
 		f.buf = append(f.buf, tl)
 		if n := len(f.buf) - f.o.MaxLines; n > 0 {
@@ -27,7 +37,7 @@ func (f *Filter) find(tl line, noDate bool, res *Result) {
 			return
 		}
 	}
-	pre, ok := f.prefilter(text, res)
+	pre, ok := f.prefilter(text, res, h)
 	if !ok {
 		return
 	}
@@ -37,7 +47,7 @@ func (f *Filter) find(tl line, noDate bool, res *Result) {
 			text = f.contentText(c)
 		}
 	}
-	f.failRegexes(text, org, pre, noDate, res)
+	f.failRegexes(text, org, pre, noDate, res, h)
 }
 
 // cutContent replaces the buffer by the prefregex content line. With a
@@ -98,12 +108,22 @@ func (f *Filter) noteErr(r *Regex, err error, res *Result) {
 	}
 }
 
-func (f *Filter) prefilter(text string, res *Result) (*Match, bool) {
+func (f *Filter) prefilter(text string, res *Result, h *hint) (*Match, bool) {
 	if f.pref == nil {
 		return nil, true
 	}
-	m, err := f.pref.searchInto(text, f.matchBuf(&f.sc.pre))
+	var m *Match
+	var err error
+	if h != nil {
+		err = h.preErr
+		if h.preOK {
+			m = h.pre.into(&f.sc.pre, text)
+		}
+	} else {
+		m, err = f.pref.searchInto(text, f.matchBuf(&f.sc.pre))
+	}
 	f.noteErr(f.pref, err, res)
+	res.PrefChecked, res.PrefMatched = true, m != nil
 	if m == nil {
 		return nil, false
 	}
@@ -123,13 +143,24 @@ func (f *Filter) ignored(text string, res *Result) bool {
 	return false
 }
 
-func (f *Filter) failRegexes(text string, org []line, pre *Match, noDate bool, res *Result) {
+func (f *Filter) failRegexes(text string, org []line, pre *Match, noDate bool, res *Result, h *hint) {
 	dirty := false
 	for i, r := range f.fail {
 		if dirty {
 			text, dirty = joinText(f.buf), false
 		}
-		m, err := f.failSearch(i, text)
+		var m *Match
+		var err error
+		if h != nil && i <= h.first {
+			// the worker searched this text: nothing before first
+			// matched, and nothing changed the text before first
+			err = h.failErr(i)
+			if i == h.first {
+				m = h.fail.into(&f.sc.fail, text)
+			}
+		} else {
+			m, err = f.failSearch(i, text)
+		}
 		f.noteErr(r, err, res)
 		if m == nil {
 			continue

@@ -1,0 +1,126 @@
+package filter
+
+import (
+	"reflect"
+	"testing"
+	"time"
+
+	"github.com/f2b/f2b/pkg/config"
+)
+
+// TestPipelineEquivalent runs every stock filter over its sample log
+// (and near-misses of each line) once line by line with ProcessLine and
+// once through a Pipeline with several workers: the results must be
+// identical and in the same order, in server and in fail2ban-regex
+// (CheckAll) mode, for single-line and multi-line filters.
+func TestPipelineEquivalent(t *testing.T) {
+	needCorpus(t)
+	total, failures, aided := 0, 0, 0
+	for _, name := range stockFilters(t) {
+		def, err := config.LoadFilter(fpConfDir, name, nil)
+		if err != nil {
+			continue
+		}
+		var lines []string
+		for _, l := range sampleLines(t, name) {
+			lines = append(lines, firstByteMisses(l)...)
+		}
+		for _, checkAll := range []bool{false, true} {
+			o := fpOptions(def, checkAll)
+			seq, err1 := New(o)
+			par, err2 := New(o)
+			if err1 != nil || err2 != nil {
+				continue
+			}
+			var got []Result
+			var raws []string
+			p := NewPipeline(par, 3, func(raw string, _ int, res *Result) {
+				raws = append(raws, raw)
+				got = append(got, *res)
+			})
+			if p.aided {
+				aided++
+			}
+			for _, l := range lines {
+				p.Add(l, 0)
+			}
+			p.Close()
+			if len(got) != len(lines) {
+				t.Fatalf("%s: %d lines in, %d results out", name, len(lines), len(got))
+			}
+			for i, l := range lines {
+				want := seq.ProcessLine(l)
+				g := got[i]
+				if !want.PrefChecked { // an early ignoreregex came first: the worker still knows
+					g.PrefChecked, g.PrefMatched = false, false
+				}
+				total++
+				failures += len(want.Failures)
+				if raws[i] != l || !reflect.DeepEqual(g, want) {
+					t.Errorf("%s (checkAll %v): pipeline and ProcessLine differ on line %d %q\n  pipeline: %+v\n  line:     %+v", name, checkAll, i, l, g, want)
+				}
+			}
+		}
+	}
+	t.Logf("%d lines compared, %d failures found, %d filter runs aided by workers", total, failures, aided)
+	if failures == 0 || aided == 0 {
+		t.Fatal("the match path or the workers were not exercised")
+	}
+}
+
+// TestPipelineAddAt: lines with known times (journal entries) give what
+// ProcessLineAt gives, and the filter works line by line again after
+// Close, with the state the pipeline left.
+func TestPipelineAddAt(t *testing.T) {
+	o := Options{
+		PrefRegex: `^\s*<F-MLFID>\S+ sshd\[\d+\]:</F-MLFID> <F-CONTENT>.+</F-CONTENT>$`,
+		FailRegex: []string{`^Failed \S+ for <F-USER>\S+</F-USER> from <HOST>`, `^<F-NOFAIL>Accepted</F-NOFAIL> \S+ for \S+ from <HOST>`},
+		Now:       func() time.Time { return time.Date(2026, 11, 25, 13, 0, 0, 0, time.UTC) },
+	}
+	seq, err1 := New(o)
+	par, err2 := New(o)
+	if err1 != nil || err2 != nil {
+		t.Fatal(err1, err2)
+	}
+	base := time.Date(2026, 11, 25, 12, 0, 0, 0, time.UTC)
+	msgs := []string{
+		"h sshd[1]: Failed password for root from 192.0.2.10 port 22 ssh2",
+		"h sshd[2]: Accepted password for git from 192.0.2.11 port 22 ssh2",
+		"h cron[3]: nothing to see",
+		"h sshd[1]: Failed publickey for admin from 2001:db8::5 port 22 ssh2",
+	}
+	var got []Result
+	var tags []int
+	p := NewPipeline(par, 2, func(_ string, tag int, res *Result) { got, tags = append(got, *res), append(tags, tag) })
+	for k := range 600 { // several chunks
+		p.AddAt(msgs[k%len(msgs)], base.Add(time.Duration(k)*time.Second), k)
+		if k == 300 {
+			p.Flush()
+			if len(got) != 301 {
+				t.Fatalf("Flush after 301 entries: %d emitted", len(got))
+			}
+		}
+	}
+	p.Close()
+	for k, tag := range tags {
+		if tag != k {
+			t.Fatalf("entry %d emitted with tag %d", k, tag)
+		}
+	}
+	n := 0
+	for k := range 600 {
+		want := seq.ProcessLineAt(msgs[k%len(msgs)], base.Add(time.Duration(k)*time.Second))
+		n += len(want.Failures)
+		if !reflect.DeepEqual(got[k], want) {
+			t.Fatalf("entry %d: pipeline %+v, ProcessLineAt %+v", k, got[k], want)
+		}
+	}
+	if n != 300 {
+		t.Fatalf("%d failures, want 300", n)
+	}
+	a, b := par.ProcessLine("Nov 25 12:00:00 h sshd[9]: Failed password for x from 192.0.2.12 port 1 ssh2"),
+		seq.ProcessLine("Nov 25 12:00:00 h sshd[9]: Failed password for x from 192.0.2.12 port 1 ssh2")
+	if !reflect.DeepEqual(a, b) || len(a.Failures) != 1 {
+		t.Fatalf("after Close: %+v, line by line: %+v", a, b)
+	}
+}
