@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net/netip"
 	"regexp"
+	"runtime"
 	"strings"
 	"time"
 
@@ -122,8 +123,9 @@ func (t *tester) process(src func(fn func(string, *dateResult)) error) error {
 	if t.o.Out != "" {
 		out = t.outFunc()
 	}
-	if pre := t.flt.PrefRegex(); pre != nil && t.o.Verbose == 0 && t.o.Out == "" {
-		t.prefAsync = newPrefWorker(pre)
+	var p *filter.Pipeline[struct{}]
+	if t.parallel() {
+		p = filter.NewPipeline(t.flt, 0, func(line string, _ struct{}, res *filter.Result) { t.account(line, res, nil) })
 	}
 	err := src(func(line string, dr *dateResult) {
 		line = strings.TrimRight(line, "\r\n")
@@ -133,15 +135,27 @@ func (t *tester) process(src func(fn func(string, *dateResult)) error) error {
 		if t.dates != nil {
 			t.dates.pending = dr
 		}
+		if p != nil {
+			p.Add(line, struct{}{})
+			return
+		}
 		res := t.flt.ProcessLine(line)
 		t.account(line, &res, out)
 	})
-	if t.prefAsync != nil {
-		t.pref.matched += t.prefAsync.wait()
-		t.prefAsync = nil
+	if p != nil {
+		p.Close()
 	}
 	t.elapsed = t.env.Elapsed(t0)
 	return err
+}
+
+// parallel reports whether lines go through a filter.Pipeline: with more
+// than one core, for the plain statistics of a single-line filter. The
+// per-line listings of -v and the -o output read the date detector's
+// state of the current line, so they stay line by line; and so do
+// multi-line filters, which gain nothing from the workers.
+func (t *tester) parallel() bool {
+	return runtime.GOMAXPROCS(0) > 1 && t.o.Verbose == 0 && t.o.Out == "" && t.maxLines <= 1
 }
 
 // processJournal is process for entries whose time is known.
@@ -266,13 +280,15 @@ func (t *tester) countPref(line string, res *filter.Result) {
 		t.pref.matched++
 		return
 	}
+	if res.PrefChecked && t.o.Verbose == 0 {
+		if res.PrefMatched {
+			t.pref.matched++
+		}
+		return
+	}
 	text := line
 	if t.dates != nil && t.dates.ok {
 		text = line[:t.dates.last.Start] + line[t.dates.last.End:]
-	}
-	if t.prefAsync != nil {
-		t.prefAsync.add(text + "\n")
-		return
 	}
 	m, _ := pre.Search(text + "\n")
 	if m == nil {

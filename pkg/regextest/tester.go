@@ -51,8 +51,6 @@ type tester struct {
 	dates *recDates
 	stats lineStats
 	pref  prefStats
-	// prefAsync counts prefregex matches off the filter's goroutine.
-	prefAsync *prefWorker
 
 	elapsed time.Duration
 	done    bool // report printed by start (-o) or nothing to print
