@@ -2,6 +2,7 @@ package server
 
 import (
 	"context"
+	"runtime"
 	"time"
 
 	"github.com/f2b/f2b/pkg/backend"
@@ -26,12 +27,27 @@ const maxBatch = 64
 // database while lines are flowing.
 const positionSaveInterval = time.Second
 
+// parallelBatch is the batch length from which the lines go through a
+// filter.Pipeline: a backlog (a burst, a log read from the start) is
+// matched on every core, while lines arriving one at a time skip the
+// hand-offs between goroutines.
+const parallelBatch = 32
+
 // pipe is the pipeline goroutine's state: the compiled filter and the
 // generation it was built from.
 type pipe struct {
 	j   *Jail
 	flt *filter.Filter
 	gen int64
+	// par is the parallel filter while a backlog flows; settle closes it
+	// once the backend has nothing more waiting.
+	par *filter.Pipeline[linePos]
+}
+
+// linePos is where a line ends in its file ("" for journal entries).
+type linePos struct {
+	file string
+	pos  int64
 }
 
 // pipeline runs each line through the filter and hands failures to the
@@ -45,6 +61,7 @@ func (j *Jail) pipeline(ctx context.Context, lines <-chan backend.Line) {
 	for {
 		select {
 		case <-ctx.Done():
+			p.settle()
 			return
 		case <-tick.C:
 			j.savePositions(false)
@@ -53,6 +70,9 @@ func (j *Jail) pipeline(ctx context.Context, lines <-chan backend.Line) {
 			p.process(ctx, batch)
 			clear(batch) // drop the line texts before waiting again
 			batch = batch[:0]
+			if len(lines) == 0 {
+				p.settle() // no backlog: every line reaches the core now
+			}
 		}
 	}
 }
@@ -73,6 +93,25 @@ func drain(lines <-chan backend.Line, batch []backend.Line) []backend.Line {
 // process filters a batch and records how far each file got.
 func (p *pipe) process(ctx context.Context, batch []backend.Line) {
 	if !p.ready() {
+		return
+	}
+	if p.par == nil && len(batch) >= parallelBatch && runtime.GOMAXPROCS(0) > 1 {
+		p.par = filter.NewPipeline(p.flt, 0, func(_ string, at linePos, res *filter.Result) {
+			p.failures(ctx, res)
+			if at.file != "" {
+				p.j.markProcessed(at.file, at.pos)
+			}
+		})
+	}
+	if p.par != nil {
+		for i := range batch {
+			ln := &batch[i]
+			if !ln.Time.IsZero() {
+				p.par.AddAt(ln.Text, ln.Time, linePos{ln.File, ln.Pos})
+			} else {
+				p.par.Add(ln.Text, linePos{ln.File, ln.Pos})
+			}
+		}
 		return
 	}
 	var file string
@@ -101,6 +140,7 @@ func (p *pipe) ready() bool {
 	if g == p.gen && p.flt != nil {
 		return true
 	}
+	p.settle() // lines already queued keep the filter they were read with
 	f, err := p.j.buildFilter()
 	p.gen = g
 	if err != nil {
@@ -112,6 +152,15 @@ func (p *pipe) ready() bool {
 	return true
 }
 
+// settle ends the parallel filter, if any, once its lines reached the
+// core.
+func (p *pipe) settle() {
+	if p.par != nil {
+		p.par.Close()
+		p.par = nil
+	}
+}
+
 func (p *pipe) line(ctx context.Context, ln *backend.Line) {
 	var res filter.Result
 	if !ln.Time.IsZero() {
@@ -119,6 +168,10 @@ func (p *pipe) line(ctx context.Context, ln *backend.Line) {
 	} else {
 		res = p.flt.ProcessLine(ln.Text)
 	}
+	p.failures(ctx, &res)
+}
+
+func (p *pipe) failures(ctx context.Context, res *filter.Result) {
 	for i := range res.Failures {
 		p.j.core.AddFailure(ctx, toJailFailure(&res.Failures[i]))
 	}

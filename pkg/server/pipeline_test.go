@@ -137,6 +137,51 @@ func TestPipeline_FilterRebuild(t *testing.T) {
 	}
 }
 
+// TestPipeline_Parallel sends batches long enough for the parallel filter
+// and checks that every failure reaches the core, in line order, and that
+// the positions end at the last line once the pipe settled.
+func TestPipeline_Parallel(t *testing.T) {
+	j, buf := newPipeJail(t)
+	j.core.SetMaxRetry(1 << 20)
+	if err := j.core.Start(t.Context()); err != nil {
+		t.Fatal(err)
+	}
+	p := &pipe{j: j, gen: -1}
+	var want []string
+	pos := int64(0)
+	for b := range 5 {
+		batch := make([]backend.Line, 3*parallelBatch)
+		for i := range batch {
+			text := "192.0.2.1 good"
+			if i%3 == 0 {
+				ip := fmt.Sprintf("198.51.100.%d", (b*len(batch)+i)%250+1)
+				text = ip + " bad"
+				want = append(want, ip)
+			}
+			pos += int64(len(text) + 1)
+			batch[i] = backend.Line{Text: text, File: "/var/log/auth.log", Pos: pos, Live: true}
+		}
+		p.process(t.Context(), batch)
+		if p.par == nil {
+			t.Fatalf("batch %d of %d lines did not use the parallel filter", b, len(batch))
+		}
+	}
+	p.settle()
+	if err := j.core.Stop(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, m := range regexp.MustCompile(`Found (\S+) - `).FindAllStringSubmatch(buf.String(), -1) {
+		got = append(got, m[1])
+	}
+	if strings.Join(got, ",") != strings.Join(want, ",") {
+		t.Errorf("found %d failures, want %d in line order:\n got %v\nwant %v", len(got), len(want), got, want)
+	}
+	if j.processed["/var/log/auth.log"] != pos {
+		t.Errorf("processed up to %d, want %d", j.processed["/var/log/auth.log"], pos)
+	}
+}
+
 // BenchmarkPipeline_Process is the server's share of ingestion around the
 // filter: one batch of sshd-like lines, a quarter of them failures from
 // distinct addresses.
