@@ -165,10 +165,23 @@ func (t *tester) processJournal(src func(emit func(string, time.Time)) error) er
 	if t.o.Out != "" {
 		out = t.outFunc()
 	}
+	var p *filter.Pipeline[time.Time]
+	if t.parallel() {
+		p = filter.NewPipeline(t.flt, 0, func(line string, ts time.Time, res *filter.Result) {
+			t.account(isoTime(ts, t.env.Local)+" "+line, res, nil)
+		})
+	}
 	err := src(func(line string, ts time.Time) {
+		if p != nil {
+			p.AddAt(line, ts, ts)
+			return
+		}
 		res := t.flt.ProcessLineAt(line, ts)
 		t.account(isoTime(ts, t.env.Local)+" "+line, &res, out)
 	})
+	if p != nil {
+		p.Close()
+	}
 	t.elapsed = t.env.Elapsed(t0)
 	return err
 }
