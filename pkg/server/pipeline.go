@@ -39,9 +39,11 @@ type pipe struct {
 	j   *Jail
 	flt *filter.Filter
 	gen int64
-	// par is the parallel filter while a backlog flows; settle closes it
-	// once the backend has nothing more waiting.
-	par *filter.Pipeline[linePos]
+	// par is the parallel filter once a backlog came; it is flushed
+	// whenever the backend has nothing more waiting, and closed after a
+	// tick without lines (used).
+	par  *filter.Pipeline[linePos]
+	used bool
 }
 
 // linePos is where a line ends in its file ("" for journal entries).
@@ -64,14 +66,18 @@ func (j *Jail) pipeline(ctx context.Context, lines <-chan backend.Line) {
 			p.settle()
 			return
 		case <-tick.C:
+			if !p.used {
+				p.settle() // a second without lines: free the workers
+			}
+			p.used = false
 			j.savePositions(false)
 		case ln := <-lines:
 			batch = drain(lines, append(batch, ln))
 			p.process(ctx, batch)
 			clear(batch) // drop the line texts before waiting again
 			batch = batch[:0]
-			if len(lines) == 0 {
-				p.settle() // no backlog: every line reaches the core now
+			if p.par != nil && len(lines) == 0 {
+				p.par.Flush() // no backlog: every line reaches the core now
 			}
 		}
 	}
@@ -95,6 +101,7 @@ func (p *pipe) process(ctx context.Context, batch []backend.Line) {
 	if !p.ready() {
 		return
 	}
+	p.used = true
 	if p.par == nil && len(batch) >= parallelBatch && runtime.GOMAXPROCS(0) > 1 {
 		p.par = filter.NewPipeline(p.flt, 0, func(_ string, at linePos, res *filter.Result) {
 			p.failures(ctx, res)
@@ -153,7 +160,7 @@ func (p *pipe) ready() bool {
 }
 
 // settle ends the parallel filter, if any, once its lines reached the
-// core.
+// core; the lines that follow go line by line until the next backlog.
 func (p *pipe) settle() {
 	if p.par != nil {
 		p.par.Close()
