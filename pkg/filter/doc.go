@@ -37,6 +37,12 @@
 // every stock filter's samples and near-misses through this path and a
 // reference path with all of it off, and require identical results.
 //
+// A Pipeline (pipeline.go) runs one filter over a stream of lines on
+// every core with the same results: the searches of a single-line filter
+// depend only on the line, so workers run them ahead, and the stateful
+// rest (dates, sessions, ids) stays in line order. TestPipelineEquivalent
+// compares it with ProcessLine on every stock filter's samples.
+//
 // Date detection is not skipped for lines the prefilters would reject:
 // the last date, and the detector's template order, depend on every line
 // (fail2ban's processLine always detects first).
