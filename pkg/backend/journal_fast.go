@@ -67,10 +67,6 @@ import (
 	"github.com/coreos/go-systemd/v22/sdjournal"
 )
 
-// entryFields are the fields FormatEntry and EntryTime read.
-var entryFields = [numEntryFields]string{"_HOSTNAME", "SYSLOG_IDENTIFIER", "_COMM", "SYSLOG_PID", "_PID",
-	"MESSAGE", "_SOURCE_REALTIME_TIMESTAMP", "_SOURCE_MONOTONIC_TIMESTAMP"}
-
 var (
 	fastInit  sync.Once
 	fastOK    bool
@@ -94,8 +90,6 @@ type fastReader struct {
 	offs [numEntryFields]C.long
 	lens [numEntryFields]C.long
 }
-
-const numEntryFields = 8
 
 func newFastReader(jr *sdjournal.Journal) *fastReader {
 	fastInit.Do(func() { fastOK = C.f2b_journal_init() == 0 })
