@@ -99,6 +99,9 @@ func (f *journalFile) readHeader() error {
 	}
 	copy(f.seqnumID[:], d[72:88])
 	f.nEntries = binary.LittleEndian.Uint64(d[152:])
+	if f.nEntries > uint64(len(d))/jEntryItemsOffset { // more than fit: a broken header or chain
+		return fmt.Errorf("%w: %d entries", errJournalCorrupt, f.nEntries)
+	}
 	f.arrays = binary.LittleEndian.Uint64(d[176:])
 	return nil
 }

@@ -104,6 +104,9 @@ func (r *JournalFileReader) Next() (text string, t time.Time, realtime uint64, e
 	defer debug.SetPanicOnFault(debug.SetPanicOnFault(true))
 	defer func() {
 		if p := recover(); p != nil {
+			if _, fault := p.(interface{ Addr() uintptr }); !fault {
+				panic(p) // a bug, not the file
+			}
 			err = r.restFallback(fmt.Errorf("%w: fault reading mapped file: %v", errJournalCorrupt, p))
 		}
 	}()

@@ -47,11 +47,6 @@ func writeBootJournal(t *testing.T, file string, entries []bootEntry) {
 	}
 }
 
-type readEntry struct {
-	text string
-	tm   time.Time
-}
-
 // readThroughLibsystemd is the reference: libsystemd's iteration and
 // matches with EntryReader, as the regex tester read before.
 func readThroughLibsystemd(t *testing.T, paths, match []string, dec Decoder) []readEntry {
