@@ -187,7 +187,9 @@ func (r *JournalFileReader) advance(h *fileHead) error {
 // scan reads h's entry items once: the fields fail2ban's line uses (the
 // first of a repeated field, as libsystemd's enumeration order gives it)
 // and whether the matches hold. An entry with compressed data is kept as a
-// candidate for libsystemd to judge and read.
+// candidate for libsystemd to judge and read. (Limit: such an entry that
+// then fails the matches still counted as the current location, which only
+// matters when several files disagree on the order of their entries.)
 func (r *JournalFileReader) scan(h *fileHead) (bool, error) {
 	f, e := h.f, &h.e
 	n := f.itemCount(e)
