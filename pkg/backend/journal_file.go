@@ -21,6 +21,7 @@ import (
 // The header is read once, at open: entries appended later are not seen,
 // which suits a reader that reads a journal to its current end.
 type journalFile struct {
+	path     string
 	data     []byte // the mapping; nil after close
 	compact  bool   // 32-bit offsets in entries and entry arrays
 	seqnumID [16]byte

@@ -21,6 +21,13 @@ import (
 // (that entry only), or a file structure it does not understand (the rest
 // of the journal). A JournalFileReader belongs to one goroutine.
 type JournalFileReader struct {
+	// ReadCompressed, if set, reads an entry with compressed data through
+	// libsystemd while its file's candidate is chosen: ok is false when the
+	// entry fails the matches. Unset, Next hands such an entry back as a
+	// *JournalFallbackError instead, judged only when it is its turn, which
+	// can disturb the order of several files (see scan).
+	ReadCompressed func(path, cursor string) (text string, t time.Time, ok bool, err error)
+
 	heads  []*fileHead
 	match  journalMatch
 	dec    Decoder
@@ -56,6 +63,10 @@ type fileHead struct {
 	fallback bool // the candidate has compressed data: libsystemd reads it
 	e        jEntry
 	vals     entryValues
+	// pre: the candidate was read through ReadCompressed already.
+	pre     bool
+	preText string
+	preTime time.Time
 }
 
 // OpenJournalFileReader maps the journal files at paths. match holds
@@ -78,6 +89,7 @@ func OpenJournalFileReader(paths []string, match []string, dec Decoder) (*Journa
 			r.Close()
 			return nil, err
 		}
+		f.path = p
 		r.heads = append(r.heads, &fileHead{f: f, it: entryIter{f: f}})
 	}
 	return r, nil
@@ -125,6 +137,9 @@ func (r *JournalFileReader) Next() (text string, t time.Time, realtime uint64, e
 	r.loc, r.locSeq, r.hasLoc = best.e, best.f.seqnumID, true
 	r.loc.items = nil // the location needs the stamps only
 	best.have = false
+	if best.pre {
+		return best.preText, best.preTime, best.e.realtime, nil
+	}
 	if best.fallback {
 		return "", time.Time{}, 0, &JournalFallbackError{Cursor: best.f.cursor(&best.e), Err: errJournalCompressed}
 	}
@@ -186,10 +201,11 @@ func (r *JournalFileReader) advance(h *fileHead) error {
 
 // scan reads h's entry items once: the fields fail2ban's line uses (the
 // first of a repeated field, as libsystemd's enumeration order gives it)
-// and whether the matches hold. An entry with compressed data is kept as a
-// candidate for libsystemd to judge and read. (Limit: such an entry that
-// then fails the matches still counted as the current location, which only
-// matters when several files disagree on the order of their entries.)
+// and whether the matches hold. An entry with compressed data is judged and
+// read through ReadCompressed. Without it, the entry is kept as a candidate
+// for the caller to judge and read through libsystemd; one that then fails
+// the matches still counted as the current location, which matters when
+// several files disagree on the order of their entries.
 func (r *JournalFileReader) scan(h *fileHead) (bool, error) {
 	f, e := h.f, &h.e
 	n := f.itemCount(e)
@@ -197,15 +213,14 @@ func (r *JournalFileReader) scan(h *fileHead) (bool, error) {
 		return false, fmt.Errorf("%w: entry at %d", errJournalCorrupt, e.off)
 	}
 	h.vals = entryValues{}
-	h.fallback = false
+	h.fallback, h.pre, h.preText = false, false, ""
 	var seen [numEntryFields]bool
 	r.state = r.match.start(r.state)
 	state := r.state
 	for i := range n {
 		p, err := f.payload(f.item(e, i))
-		if errors.Is(err, errJournalCompressed) {
-			h.fallback = true
-			return true, nil
+		if err == errJournalCompressed {
+			return r.compressed(h)
 		}
 		if err != nil {
 			return false, err
@@ -217,6 +232,21 @@ func (r *JournalFileReader) scan(h *fileHead) (bool, error) {
 		r.match.see(state, p)
 	}
 	return r.match.holds(state), nil
+}
+
+// compressed decides h's entry, which has compressed data: through
+// ReadCompressed if set, else by handing it to the caller.
+func (r *JournalFileReader) compressed(h *fileHead) (bool, error) {
+	if r.ReadCompressed == nil {
+		h.fallback = true
+		return true, nil
+	}
+	text, t, ok, err := r.ReadCompressed(h.f.path, h.f.cursor(&h.e))
+	if err != nil || !ok {
+		return false, err
+	}
+	h.pre, h.preText, h.preTime = true, text, t
+	return true, nil
 }
 
 // entryFieldIndex is the entryValues index of the "FIELD=value" payload p,

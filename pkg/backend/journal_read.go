@@ -32,6 +32,23 @@ func ReadJournalFiles(ctx context.Context, paths, match []string, dec Decoder, e
 	defer nr.Close()
 	fb := &journalFallback{paths: paths, match: match, dec: dec}
 	defer fb.close()
+	// Entries with compressed data are read by a libsystemd reader of their
+	// own file only: seeking to a cursor among several files can land on
+	// another file's entry when the files disagree on order.
+	single := map[string]*journalFallback{}
+	defer func() {
+		for _, f := range single {
+			f.close()
+		}
+	}()
+	nr.ReadCompressed = func(path, cursor string) (string, time.Time, bool, error) {
+		f := single[path]
+		if f == nil {
+			f = &journalFallback{paths: []string{path}, match: match, dec: dec}
+			single[path] = f
+		}
+		return f.read(cursor)
+	}
 	for ctx.Err() == nil {
 		text, tm, _, err := nr.Next()
 		var fe *JournalFallbackError
@@ -42,11 +59,7 @@ func ReadJournalFiles(ctx context.Context, paths, match []string, dec Decoder, e
 			return nil
 		case errors.As(err, &fe) && fe.Rest:
 			return fb.rest(ctx, fe.Cursor, emit)
-		case errors.As(err, &fe):
-			if err := fb.one(fe.Cursor, emit); err != nil {
-				return err
-			}
-		default:
+		default: // with ReadCompressed set, no single entry is handed back
 			return err
 		}
 	}
@@ -105,27 +118,24 @@ func (fb *journalFallback) close() {
 	}
 }
 
-// one reads the entry at cursor if it satisfies the matches: seeking to it
-// and stepping once lands on it only then.
-func (fb *journalFallback) one(cursor string, emit func(string, time.Time)) error {
+// read reads the entry at cursor if it satisfies the matches: seeking to
+// it and stepping once lands on it only then. An unreadable entry is
+// skipped (ok false), as the libsystemd path does.
+func (fb *journalFallback) read(cursor string) (text string, t time.Time, ok bool, err error) {
 	if err := fb.open(); err != nil {
-		return err
+		return "", time.Time{}, false, err
 	}
 	if err := fb.jr.SeekCursor(cursor); err != nil {
-		return fmt.Errorf("systemd journal: %w", err)
+		return "", time.Time{}, false, fmt.Errorf("systemd journal: %w", err)
 	}
 	if n, err := fb.jr.Next(); err != nil || n == 0 {
-		return err
+		return "", time.Time{}, false, err
 	}
 	if c, err := fb.jr.GetCursor(); err != nil || c != cursor {
-		return nil // a later entry: the one at cursor does not match
+		return "", time.Time{}, false, nil // a later entry: the one at cursor does not match
 	}
-	text, tm, _, err := fb.er.Read()
-	if err != nil {
-		return nil // unreadable entries are skipped, as the libsystemd path does
-	}
-	emit(text, tm)
-	return nil
+	text, t, _, err = fb.er.Read()
+	return text, t, err == nil, nil
 }
 
 // rest reads every entry after cursor ("" for all).
