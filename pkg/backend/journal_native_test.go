@@ -356,3 +356,22 @@ func testRandomJournal(t *testing.T, seed uint64) {
 		})
 	}
 }
+
+// The regular (non-compact, unkeyed) layout that older systemd writes, as
+// journal-remote writes it when asked.
+func TestJournalFileReader_RegularLayout(t *testing.T) {
+	t.Setenv("SYSTEMD_JOURNAL_COMPACT", "0")
+	t.Setenv("SYSTEMD_JOURNAL_KEYED_HASH", "0")
+	file := filepath.Join(t.TempDir(), "check.journal")
+	writeJournal(t, file, []entry{sshdEntry(time.Now(), 1)})
+	f, err := openJournalFile(file)
+	if err != nil {
+		t.Fatal(err)
+	}
+	compact := f.compact
+	f.close()
+	if compact {
+		t.Skip("journal-remote ignores SYSTEMD_JOURNAL_COMPACT=0")
+	}
+	testRandomJournal(t, 3)
+}
