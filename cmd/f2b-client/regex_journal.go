@@ -4,9 +4,12 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"os"
 	"path/filepath"
 	"slices"
+	"strings"
 	"time"
 
 	"github.com/coreos/go-systemd/v22/sdjournal"
@@ -28,6 +31,50 @@ func readJournal(ctx context.Context, args map[string]string, match []string, en
 	if err != nil {
 		return err
 	}
+	return pipelined(ctx, emit, func(ctx context.Context, emit func(string, time.Time)) error {
+		if files, ok := nativeJournalFiles(opts); ok {
+			err := backend.ReadJournalFiles(ctx, files, match, dec, emit)
+			if !errors.Is(err, backend.ErrJournalNotNative) {
+				return err
+			}
+		}
+		return readLibsystemd(ctx, opts, match, dec, emit)
+	})
+}
+
+// nativeJournalFiles lists the files the options name when they can be
+// read without libsystemd: journalfiles, or a journalpath directory that
+// holds journal files only. The system journal (no option) is read through
+// libsystemd, which knows where it lives.
+func nativeJournalFiles(o backend.JournalOptions) ([]string, bool) {
+	switch {
+	case o.Namespace != "":
+		return nil, false
+	case len(o.Files) > 0:
+		files, err := globJournalFiles(o.Files)
+		return files, err == nil
+	case o.Path != "":
+		des, err := os.ReadDir(o.Path)
+		if err != nil {
+			return nil, false
+		}
+		var files []string
+		for _, de := range des {
+			if !de.Type().IsRegular() {
+				return nil, false // subdirectories: libsystemd's own rules
+			}
+			if n := de.Name(); strings.HasSuffix(n, ".journal") || strings.HasSuffix(n, ".journal~") {
+				files = append(files, filepath.Join(o.Path, n))
+			}
+		}
+		return files, len(files) > 0
+	}
+	return nil, false
+}
+
+// readLibsystemd reads the journal through libsystemd, for what
+// backend.ReadJournalFiles cannot read.
+func readLibsystemd(ctx context.Context, opts backend.JournalOptions, match []string, dec backend.Decoder, emit func(string, time.Time)) error {
 	jr, err := openJournal(opts)
 	if err != nil {
 		return fmt.Errorf("systemd journal: %w", err)
@@ -58,6 +105,65 @@ func readJournal(ctx context.Context, args map[string]string, match []string, en
 		emit(text, tm)
 	}
 	return ctx.Err()
+}
+
+// journalBatch is how many entries the reading goroutine hands over at a
+// time: enough to make the hand-over cost nothing per entry, few enough
+// that the filter starts at once.
+const journalBatch = 256
+
+type journalLine struct {
+	text string
+	t    time.Time
+}
+
+// pipelined runs read on its own goroutine and calls emit with what it
+// reads, in order, on this one: reading the journal and matching the
+// filter then use a core each. A few batches in flight bound the memory.
+func pipelined(ctx context.Context, emit func(string, time.Time), read func(context.Context, func(string, time.Time)) error) error {
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	batches := make(chan []journalLine, 4)
+	free := make(chan []journalLine, 6) // batches emitted, for reuse
+	errc := make(chan error, 1)
+	go func() {
+		defer close(batches)
+		batch := make([]journalLine, 0, journalBatch)
+		flush := func() {
+			if len(batch) == 0 {
+				return
+			}
+			select {
+			case batches <- batch:
+			case <-ctx.Done():
+			}
+			select {
+			case batch = <-free:
+				batch = batch[:0]
+			default:
+				batch = make([]journalLine, 0, journalBatch)
+			}
+		}
+		err := read(ctx, func(text string, t time.Time) {
+			batch = append(batch, journalLine{text, t})
+			if len(batch) == journalBatch {
+				flush()
+			}
+		})
+		flush()
+		errc <- err
+	}()
+	for b := range batches {
+		for _, l := range b {
+			emit(l.text, l.t)
+		}
+		clear(b) // drop the texts before reuse
+		select {
+		case free <- b:
+		default:
+		}
+	}
+	return <-errc
 }
 
 // journalGroups splits journalctl-style matches into groups at "+".
@@ -101,18 +207,9 @@ func openJournal(o backend.JournalOptions) (*sdjournal.Journal, error) {
 	case o.Namespace != "":
 		return nil, fmt.Errorf("namespace %q: journal namespaces are not supported", o.Namespace)
 	case len(o.Files) > 0:
-		var files []string
-		for _, p := range o.Files {
-			m, err := filepath.Glob(p)
-			if err != nil {
-				return nil, fmt.Errorf("journalfiles %q: %w", p, err)
-			}
-			files = append(files, m...)
-		}
-		slices.Sort(files)
-		files = slices.Compact(files)
-		if len(files) == 0 {
-			return nil, fmt.Errorf("journalfiles %q: no file found", o.Files)
+		files, err := globJournalFiles(o.Files)
+		if err != nil {
+			return nil, err
 		}
 		return sdjournal.NewJournalFromFiles(files...)
 	case o.Path != "":
@@ -121,4 +218,23 @@ func openJournal(o backend.JournalOptions) (*sdjournal.Journal, error) {
 		return sdjournal.NewJournalFromDir("/run/log/journal")
 	}
 	return sdjournal.NewJournal()
+}
+
+// globJournalFiles expands journalfiles patterns, sorted, without
+// duplicates.
+func globJournalFiles(patterns []string) ([]string, error) {
+	var files []string
+	for _, p := range patterns {
+		m, err := filepath.Glob(p)
+		if err != nil {
+			return nil, fmt.Errorf("journalfiles %q: %w", p, err)
+		}
+		files = append(files, m...)
+	}
+	slices.Sort(files)
+	files = slices.Compact(files)
+	if len(files) == 0 {
+		return nil, fmt.Errorf("journalfiles %q: no file found", patterns)
+	}
+	return files, nil
 }

@@ -4,12 +4,17 @@ package main
 
 import (
 	"bytes"
+	"context"
+	"errors"
 	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"slices"
 	"testing"
+	"time"
+
+	"github.com/f2b/f2b/pkg/backend"
 )
 
 const journalRemote = "/lib/systemd/systemd-journal-remote"
@@ -69,6 +74,7 @@ func TestRegexJournal(t *testing.T) {
 		{name: "datepattern", in: []string{"-d", "{^LN-BEG}", log, "hello <HOST>"}},
 		{name: "out row", in: []string{"-o", "row", log, "hello <HOST>"}},
 		{name: "journal match", in: []string{"-m", "_COMM=cron", "--print-all-missed", log, "hello <HOST>"}},
+		{name: "journalpath", in: []string{"systemd-journal[journalpath=" + filepath.Dir(file) + "]", "sshd"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -103,6 +109,84 @@ func TestJournalGroups(t *testing.T) {
 			got := journalGroups(tt.in)
 			if !slices.EqualFunc(got, tt.want, slices.Equal) {
 				t.Errorf("journalGroups(%q) = %q, want %q", tt.in, got, tt.want)
+			}
+		})
+	}
+}
+
+// The reading goroutine hands every entry over in order, and its error
+// after them.
+func TestPipelined(t *testing.T) {
+	for _, n := range []int{0, 1, journalBatch - 1, journalBatch, 10*journalBatch + 3} {
+		var got []string
+		readErr := errors.New("read error")
+		err := pipelined(t.Context(), func(s string, tm time.Time) {
+			if want := fmt.Sprint(len(got)); s != want || tm.Unix() != int64(len(got)) {
+				t.Fatalf("entry %d: %q at %v", len(got), s, tm)
+			}
+			got = append(got, s)
+		}, func(ctx context.Context, emit func(string, time.Time)) error {
+			for i := range n {
+				emit(fmt.Sprint(i), time.Unix(int64(i), 0))
+			}
+			return readErr
+		})
+		if !errors.Is(err, readErr) || len(got) != n {
+			t.Errorf("n=%d: %d entries, err %v; want %d and the read error", n, len(got), err, n)
+		}
+	}
+}
+
+// A cancelled context stops the reader even while the consumer is slow.
+func TestPipelined_Cancel(t *testing.T) {
+	ctx, cancel := context.WithCancel(t.Context())
+	emitted := 0
+	err := pipelined(ctx, func(string, time.Time) {
+		if emitted++; emitted == 1 {
+			cancel()
+		}
+	}, func(ctx context.Context, emit func(string, time.Time)) error {
+		for ctx.Err() == nil {
+			emit("x", time.Time{})
+		}
+		return ctx.Err()
+	})
+	if !errors.Is(err, context.Canceled) {
+		t.Errorf("err = %v, want context.Canceled", err)
+	}
+}
+
+func TestNativeJournalFiles(t *testing.T) {
+	dir := t.TempDir()
+	for _, n := range []string{"system.journal", "user-1000.journal~", "notes.txt"} {
+		if err := os.WriteFile(filepath.Join(dir, n), nil, 0o600); err != nil {
+			t.Fatal(err)
+		}
+	}
+	nested := t.TempDir()
+	if err := os.Mkdir(filepath.Join(nested, "0123456789abcdef0123456789abcdef"), 0o700); err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		name string
+		opts backend.JournalOptions
+		want []string // nil: libsystemd
+	}{
+		{name: "files", opts: backend.JournalOptions{Files: []string{filepath.Join(dir, "*.journal*"), filepath.Join(dir, "system.journal")}},
+			want: []string{filepath.Join(dir, "system.journal"), filepath.Join(dir, "user-1000.journal~")}},
+		{name: "no file", opts: backend.JournalOptions{Files: []string{filepath.Join(dir, "none*")}}},
+		{name: "path", opts: backend.JournalOptions{Path: dir},
+			want: []string{filepath.Join(dir, "system.journal"), filepath.Join(dir, "user-1000.journal~")}},
+		{name: "path with subdirectory", opts: backend.JournalOptions{Path: nested}},
+		{name: "missing path", opts: backend.JournalOptions{Path: filepath.Join(dir, "none")}},
+		{name: "system journal", opts: backend.JournalOptions{}},
+		{name: "namespace", opts: backend.JournalOptions{Files: []string{filepath.Join(dir, "*")}, Namespace: "n"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got, ok := nativeJournalFiles(tt.opts)
+			if ok != (tt.want != nil) || !slices.Equal(got, tt.want) {
+				t.Errorf("nativeJournalFiles = %q, %v; want %q", got, ok, tt.want)
 			}
 		})
 	}

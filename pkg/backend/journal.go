@@ -1,6 +1,7 @@
 package backend
 
 import (
+	"bytes"
 	"fmt"
 	"log/slog"
 	"strconv"
@@ -97,6 +98,35 @@ func checkMatchTerm(t string) error {
 	return nil
 }
 
+// The fields FormatEntry and EntryTime read, by index into entryValues.
+const (
+	fieldHostname = iota
+	fieldIdent
+	fieldComm
+	fieldSyslogPID
+	fieldPID
+	fieldMessage
+	fieldSourceRealtime
+	fieldSourceMonotonic
+	numEntryFields
+)
+
+// entryFields names the fields of entryValues.
+var entryFields = [numEntryFields]string{"_HOSTNAME", "SYSLOG_IDENTIFIER", "_COMM", "SYSLOG_PID", "_PID",
+	"MESSAGE", "_SOURCE_REALTIME_TIMESTAMP", "_SOURCE_MONOTONIC_TIMESTAMP"}
+
+// entryValues holds the fields of one entry that fail2ban's line uses; a
+// missing field is "", which every rule below treats like an absent one.
+type entryValues [numEntryFields]string
+
+func valuesOf(fields map[string]string) *entryValues {
+	var v entryValues
+	for i, name := range entryFields {
+		v[i] = fields[name]
+	}
+	return &v
+}
+
 // FormatEntry builds the text fail2ban matches its regexes against from a
 // journal entry's fields: "[_HOSTNAME] IDENT[PID]: MESSAGE", with
 // "[%12.6f]" seconds of monotonic time after "kernel:", and newlines written
@@ -104,53 +134,102 @@ func checkMatchTerm(t string) error {
 // when _SOURCE_MONOTONIC_TIMESTAMP is missing. Fields that are valid UTF-8
 // are taken as is (python-systemd decodes them); others go through dec.
 func FormatEntry(fields map[string]string, mono time.Duration, dec Decoder) string {
-	var el []string
-	if v := fields["_HOSTNAME"]; v != "" {
-		el = append(el, decodeField(v, dec))
+	return string(valuesOf(fields).appendText(nil, mono, dec))
+}
+
+// appendText appends FormatEntry's text to b. It never keeps a reference
+// to the values, so they may point into memory that is unmapped later.
+func (v *entryValues) appendText(b []byte, mono time.Duration, dec Decoder) []byte {
+	start := len(b)
+	sep := false // something precedes MESSAGE, which a space then separates
+	if h := v[fieldHostname]; h != "" {
+		b = appendDecoded(b, h, dec)
+		sep = true
 	}
-	ident := fields["SYSLOG_IDENTIFIER"]
+	ident := v[fieldIdent]
 	if ident == "" {
-		ident = fields["_COMM"]
+		ident = v[fieldComm]
 	}
 	if ident != "" {
-		s := decodeField(ident, dec)
-		pid := fields["SYSLOG_PID"]
+		if sep {
+			b = append(b, ' ')
+		}
+		identStart := len(b)
+		b = appendDecoded(b, ident, dec)
+		pid := v[fieldSyslogPID]
 		if pid == "" {
-			pid = fields["_PID"]
+			pid = v[fieldPID]
 		}
 		if pid != "" {
-			s += "[" + pidText(pid) + "]"
+			b = append(b, '[')
+			b = appendPID(b, pid)
+			b = append(b, ']')
 		}
-		s += ":"
-		el = append(el, s)
-		if s == "kernel:" {
-			if us, err := strconv.ParseInt(strings.TrimSpace(fields["_SOURCE_MONOTONIC_TIMESTAMP"]), 10, 64); err == nil {
+		b = append(b, ':')
+		if string(b[identStart:]) == "kernel:" {
+			if us, err := strconv.ParseInt(strings.TrimSpace(v[fieldSourceMonotonic]), 10, 64); err == nil {
 				mono = time.Duration(us) * time.Microsecond
 			}
-			el = append(el, fmt.Sprintf("[%12.6f]", mono.Seconds()))
+			b = fmt.Appendf(b, " [%12.6f]", mono.Seconds())
 		}
+		sep = true
 	}
-	el = append(el, decodeField(fields["MESSAGE"], dec))
-	return strings.ReplaceAll(strings.Join(el, " "), "\n", `\n`)
+	if sep {
+		b = append(b, ' ')
+	}
+	b = appendDecoded(b, v[fieldMessage], dec)
+	if bytes.IndexByte(b[start:], '\n') < 0 {
+		return b
+	}
+	escaped := bytes.ReplaceAll(b[start:], []byte("\n"), []byte(`\n`))
+	return append(b[:start], escaped...)
 }
 
 // EntryTime is the failure time fail2ban takes for an entry:
 // _SOURCE_REALTIME_TIMESTAMP if present and numeric, else the entry's own
 // realtime stamp (microseconds since the epoch).
 func EntryTime(fields map[string]string, realtimeUsec uint64) time.Time {
-	if v, ok := fields["_SOURCE_REALTIME_TIMESTAMP"]; ok {
-		if us, err := strconv.ParseInt(strings.TrimSpace(v), 10, 64); err == nil {
+	return valuesOf(fields).time(realtimeUsec)
+}
+
+func (v *entryValues) time(realtimeUsec uint64) time.Time {
+	if s := v[fieldSourceRealtime]; s != "" {
+		if us, err := strconv.ParseInt(strings.TrimSpace(s), 10, 64); err == nil {
 			return time.UnixMicro(us)
 		}
 	}
 	return time.UnixMicro(int64(realtimeUsec))
 }
 
-func decodeField(v string, dec Decoder) string {
-	if utf8.ValidString(v) {
-		return v
+// appendDecoded appends decodeField(s, dec).
+func appendDecoded(b []byte, s string, dec Decoder) []byte {
+	if utf8.ValidString(s) {
+		return append(b, s...)
 	}
-	return dec([]byte(v))
+	return append(b, dec([]byte(s))...)
+}
+
+// appendPID appends pidText(v); plain decimal PIDs, by far the most common,
+// are copied without parsing.
+func appendPID(b []byte, v string) []byte {
+	if plainDecimal(v) {
+		return append(b, v...)
+	}
+	return append(b, pidText(v)...)
+}
+
+// plainDecimal reports whether s is digits without a leading zero and short
+// enough for int64, which pidText would print unchanged.
+func plainDecimal(s string) bool {
+	if s == "" || len(s) > 18 || s[0] == '0' && len(s) > 1 {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		if s[i] < '0' || s[i] > '9' {
+			return false
+		}
+	}
+	return true
 }
 
 // pidText formats a PID field as fail2ban does: python-systemd turns it

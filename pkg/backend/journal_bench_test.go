@@ -147,3 +147,27 @@ func BenchmarkJournal_NextOnly(b *testing.B) {
 		return "", err
 	})
 }
+
+// BenchmarkJournal_FileReader is the regex tester's path: the journal file
+// read directly (JournalFileReader), the same entries as the benchmarks
+// above, with the stock sshd filter's journalmatch.
+func BenchmarkJournal_FileReader(b *testing.B) {
+	const n = 10000
+	file := benchJournalFile(b, n)
+	dec, _ := NewDecoder("utf-8")
+	match := []string{"_SYSTEMD_UNIT=sshd.service", "+", "_COMM=sshd"}
+	b.ResetTimer()
+	cpu0 := cpuTime(b)
+	for range b.N {
+		got := 0
+		err := ReadJournalFiles(b.Context(), []string{file}, match, dec, func(string, time.Time) { got++ })
+		if err != nil {
+			b.Fatal(err)
+		}
+		if got != n {
+			b.Fatalf("read %d entries, want %d", got, n)
+		}
+	}
+	cpu := cpuTime(b) - cpu0
+	b.ReportMetric(float64(cpu.Microseconds())/float64(n*b.N), "cpu-µs/entry")
+}

@@ -12,7 +12,8 @@ import (
 // text and failure time, reading only the fields FormatEntry and EntryTime
 // use. sdjournal's GetEntry instead copies every field of the entry (an
 // sshd entry carries 10-30), each a cgo call and allocations. The fast path
-// (journal_fast.go) walks the entry once inside C; if it is unavailable,
+// (journal_fast.go) reads the stamps and walks the entry once in one cgo
+// call, and builds the text without a map; if it is unavailable,
 // the fields are asked for one sd_journal_get_data at a time. Buffers are
 // reused between entries, so an EntryReader belongs to one goroutine.
 //
@@ -24,6 +25,7 @@ type EntryReader struct {
 	dec    Decoder
 	fields map[string]string
 	fast   *fastReader // nil: field by field through go-systemd
+	buf    []byte      // the fast path's text, reused
 }
 
 // NewEntryReader reads entries of jr, decoding non-UTF-8 fields with dec.
@@ -34,17 +36,20 @@ func NewEntryReader(jr *sdjournal.Journal, dec Decoder) *EntryReader {
 // Read formats the entry the last Next/Previous of the reader stopped at.
 // realtime is the entry's own realtime stamp in microseconds (its position).
 func (r *EntryReader) Read() (text string, t time.Time, realtime uint64, err error) {
+	if r.fast != nil {
+		var vals entryValues
+		realtime, mono, err := r.fast.read(&vals)
+		if err != nil {
+			return "", time.Time{}, 0, err
+		}
+		r.buf = vals.appendText(r.buf[:0], time.Duration(mono)*time.Microsecond, r.dec)
+		return string(r.buf), vals.time(realtime), realtime, nil
+	}
 	realtime, err = r.jr.GetRealtimeUsec()
 	if err != nil {
 		return "", time.Time{}, 0, err
 	}
 	clear(r.fields)
-	if r.fast != nil {
-		if err := r.fast.read(r.fields); err != nil {
-			return "", time.Time{}, 0, err
-		}
-		return r.format(realtime)
-	}
 	r.get("_HOSTNAME")
 	ident := r.get("SYSLOG_IDENTIFIER")
 	if ident == "" {
@@ -63,22 +68,6 @@ func (r *EntryReader) Read() (text string, t time.Time, realtime uint64, err err
 	}
 	r.get("MESSAGE")
 	r.get("_SOURCE_REALTIME_TIMESTAMP")
-	return FormatEntry(r.fields, mono, r.dec), EntryTime(r.fields, realtime), realtime, nil
-}
-
-// format builds the line from r.fields; the monotonic stamp is read only
-// for "kernel:" lines, the only ones that print it.
-func (r *EntryReader) format(realtime uint64) (string, time.Time, uint64, error) {
-	var mono time.Duration
-	ident := r.fields["SYSLOG_IDENTIFIER"]
-	if ident == "" {
-		ident = r.fields["_COMM"]
-	}
-	if ident == "kernel" {
-		if us, err := r.jr.GetMonotonicUsec(); err == nil {
-			mono = time.Duration(us) * time.Microsecond
-		}
-	}
 	return FormatEntry(r.fields, mono, r.dec), EntryTime(r.fields, realtime), realtime, nil
 }
 
