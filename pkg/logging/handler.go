@@ -165,10 +165,7 @@ type entry struct {
 	pid   int
 }
 
-// asctime is Python logging's default time format.
-func (e *entry) asctime() string { return e.time.Format("2006-01-02 15:04:05,000") }
-
-func (e *entry) fields() *fields {
-	return &fields{asctime: e.asctime(), name: e.name, levelname: LevelName(e.level),
+func (e *entry) fields() fields {
+	return fields{time: e.time, name: e.name, levelname: LevelName(e.level),
 		message: e.msg, process: e.pid, levelno: PyLevel(e.level)}
 }

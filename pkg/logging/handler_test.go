@@ -89,6 +89,11 @@ func TestHandler_Golden(t *testing.T) {
 		{name: "sysout no time", in: "SYSOUT", want: "testdata/sysout.golden"},
 		{name: "no padding", in: "stdout[padding=off]", want: "testdata/nopadding.golden"},
 		{name: "custom format", in: "STDOUT[format=%(levelname)s|%(name)s|%(message)s]", want: "testdata/custom.golden"},
+		{
+			name: "widths and precisions",
+			in:   "STDOUT[format=%(asctime)30s|%(asctime).13s|%(process)8d|%(levelno)-4d|%(name).6s|%(message)-40s|%(levelname)3.2s]",
+			want: "testdata/widths.golden",
+		},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -213,3 +218,24 @@ func TestRecidive(t *testing.T) {
 }
 
 func fileExists(p string) bool { _, err := os.Stat(p); return err == nil }
+
+// TestAppendAsctime compares the hand-written timestamp with the layout it
+// replaces, around the edges of every field.
+func TestAppendAsctime(t *testing.T) {
+	east := time.FixedZone("east", 5*3600+30*60)
+	for _, at := range []time.Time{
+		time.Date(2026, 11, 25, 12, 41, 5, 233_999_999, time.UTC),
+		time.Date(1999, 12, 31, 23, 59, 59, 999_999_999, time.UTC),
+		time.Date(2000, 1, 1, 0, 0, 0, 0, time.UTC),
+		time.Date(2024, 2, 29, 9, 8, 7, 1_000_000, east),
+		time.Date(999, 3, 4, 5, 6, 7, 8, time.UTC),
+		time.Date(10000, 1, 1, 0, 0, 0, 0, time.UTC),
+		time.Date(-1, 1, 1, 0, 0, 0, 0, time.UTC),
+		time.Unix(0, 0).In(east),
+	} {
+		want := at.Format(asctimeLayout)
+		if got := string(appendAsctime([]byte("x"), at)); got != "x"+want {
+			t.Errorf("appendAsctime(%v) = %q, want %q", at, got, "x"+want)
+		}
+	}
+}
