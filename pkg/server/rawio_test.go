@@ -7,6 +7,7 @@ import (
 	"net"
 	"os"
 	"path/filepath"
+	"syscall"
 	"testing"
 	"time"
 )
@@ -122,5 +123,26 @@ func TestRawIO_Close(t *testing.T) {
 		}
 	case <-time.After(10 * time.Second):
 		t.Fatal("Read still waiting 10 s after Close")
+	}
+}
+
+// TestRawIO_PeerGone: writing to a peer that has closed its end fails
+// with EPIPE (the runtime ignores SIGPIPE for sockets) and reading gives
+// EOF, as net.Conn does.
+func TestRawIO_PeerGone(t *testing.T) {
+	sc, cc := unixPair(t)
+	r := newRawIO(sc)
+	cc.Close()
+	if n, err := r.Read(make([]byte, 10)); n != 0 || err != io.EOF {
+		t.Errorf("Read after the peer closed = %d, %v; want 0, EOF", n, err)
+	}
+	var err error
+	for range 100 { // the first writes may still be buffered
+		if _, err = r.Write([]byte("reply")); err != nil {
+			break
+		}
+	}
+	if !errors.Is(err, syscall.EPIPE) && !errors.Is(err, syscall.ECONNRESET) {
+		t.Errorf("Write to a closed peer: %v, want EPIPE", err)
 	}
 }
