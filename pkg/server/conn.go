@@ -17,7 +17,7 @@ import (
 func (s *Server) serveConn(ctx context.Context, c net.Conn) {
 	defer c.Close()
 	var rw io.ReadWriter = c
-	if r := newRawIO(c); r != nil {
+	if r := newRawIO(c); r != nil { // cheaper per request, see rawIO
 		rw = r
 	}
 	pc := protocol.NewConn(rw, protocol.ConnOptions{})
