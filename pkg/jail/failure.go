@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/f2b/f2b/pkg/ipaddr"
+	"github.com/f2b/f2b/pkg/logging"
 )
 
 // levelNotice is fail2ban's NOTICE (between INFO and WARNING); pkg/logging
@@ -67,7 +68,7 @@ func (j *Jail) add(ctx context.Context, f Failure, verb string, count int, r ign
 		}
 	}
 	if j.flog.Enabled(ctx, slog.LevelInfo) {
-		j.flog.Log(ctx, slog.LevelInfo, failureLine(j.opts.Name, verb, t.String(), f.Time))
+		logging.Log(ctx, j.flog, slog.LevelInfo, failureLine(j.opts.Name, verb, t.String(), f.Time))
 	}
 	banCount := 0
 	if observe && c.Increment && j.opts.Store != nil {

@@ -5,6 +5,7 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"time"
 	"unicode/utf8"
 )
 
@@ -32,14 +33,21 @@ var unpad = strings.NewReplacer(")-24s", ")s", ")-7s", ")s")
 
 // fields a record provides to a format.
 type fields struct {
-	asctime, name, levelname, message string
-	process, levelno                  int
+	time                     time.Time // %(asctime)s, already in the zone to print
+	name, levelname, message string
+	process, levelno         int
 }
 
+// asctimeLayout is Python logging's default time format.
+const asctimeLayout = "2006-01-02 15:04:05,000"
+
+// get returns a field as a string or a number; asctime is formatted only
+// here, for a directive that pads or truncates it (appendTo writes it
+// straight into the line otherwise).
 func (f *fields) get(key string) (s string, n int, isNum bool) {
 	switch key {
 	case "asctime":
-		return f.asctime, 0, false
+		return f.time.Format(asctimeLayout), 0, false
 	case "name":
 		return f.name, 0, false
 	case "levelname":
@@ -130,28 +138,82 @@ func atoiClamped(digits string) int {
 	return n
 }
 
-func (f format) render(b *strings.Builder, v *fields) {
+// appendTo appends the line v renders to b. It writes into the caller's
+// buffer without intermediate strings: every attempt and every failure
+// found logs one line, and this is on that path.
+func (f format) appendTo(b []byte, v *fields) []byte {
 	for _, d := range f {
 		if d.key == "" {
-			b.WriteString(d.lit)
+			b = append(b, d.lit...)
+			continue
+		}
+		if d.key == "asctime" && d.width == 0 && d.prec < 0 {
+			b = appendAsctime(b, v.time)
 			continue
 		}
 		s, n, isNum := v.get(d.key)
 		if isNum {
-			s = strconv.Itoa(n)
+			var digits [20]byte
+			s = string(strconv.AppendInt(digits[:0], int64(n), 10))
 		}
 		if d.prec >= 0 && !isNum {
 			s = truncate(s, d.prec)
 		}
-		pad := d.width - utf8.RuneCountInString(s)
-		if pad > 0 && !d.left {
-			b.WriteString(strings.Repeat(" ", pad))
+		pad := 0
+		if d.width > 0 {
+			pad = d.width - utf8.RuneCountInString(s)
 		}
-		b.WriteString(s)
-		if pad > 0 && d.left {
-			b.WriteString(strings.Repeat(" ", pad))
+		if !d.left {
+			b = appendSpaces(b, pad)
+		}
+		b = append(b, s...)
+		if d.left {
+			b = appendSpaces(b, pad)
 		}
 	}
+	return b
+}
+
+// appendAsctime appends t as asctimeLayout does (milliseconds truncated,
+// as Python's record.msecs is), by hand: the generic layout interpreter
+// was a quarter of a log line's cost.
+func appendAsctime(b []byte, t time.Time) []byte {
+	year, month, day := t.Date()
+	if year < 0 || year > 9999 {
+		return t.AppendFormat(b, asctimeLayout)
+	}
+	hour, minute, sec := t.Clock()
+	b = appendDigits(b, year, 4)
+	b = append(b, '-')
+	b = appendDigits(b, int(month), 2)
+	b = append(b, '-')
+	b = appendDigits(b, day, 2)
+	b = append(b, ' ')
+	b = appendDigits(b, hour, 2)
+	b = append(b, ':')
+	b = appendDigits(b, minute, 2)
+	b = append(b, ':')
+	b = appendDigits(b, sec, 2)
+	b = append(b, ',')
+	return appendDigits(b, t.Nanosecond()/int(time.Millisecond), 3)
+}
+
+// appendDigits appends n >= 0 as exactly width decimal digits.
+func appendDigits(b []byte, n, width int) []byte {
+	var d [4]byte
+	for i := width - 1; i >= 0; i-- {
+		d[i] = byte('0' + n%10)
+		n /= 10
+	}
+	return append(b, d[:width]...)
+}
+
+// appendSpaces appends n spaces (none when n <= 0).
+func appendSpaces(b []byte, n int) []byte {
+	for ; n > 0; n-- {
+		b = append(b, ' ')
+	}
+	return b
 }
 
 func truncate(s string, n int) string {

@@ -165,10 +165,22 @@ type entry struct {
 	pid   int
 }
 
-// asctime is Python logging's default time format.
-func (e *entry) asctime() string { return e.time.Format("2006-01-02 15:04:05,000") }
-
-func (e *entry) fields() *fields {
-	return &fields{asctime: e.asctime(), name: e.name, levelname: LevelName(e.level),
+func (e *entry) fields() fields {
+	return fields{time: e.time, name: e.name, levelname: LevelName(e.level),
 		message: e.msg, process: e.pid, levelno: PyLevel(e.level)}
+}
+
+// Log is l.Log(ctx, level, msg) without the call site: slog looks it up
+// for every record (runtime.Callers, a quarter of a file line's cost) and
+// fail2ban's formats never print it. It is for lines logged once per
+// failure or per socket attempt.
+func Log(ctx context.Context, l *slog.Logger, level slog.Level, msg string) {
+	if ctx == nil {
+		ctx = context.Background()
+	}
+	h := l.Handler()
+	if !h.Enabled(ctx, level) {
+		return
+	}
+	_ = h.Handle(ctx, slog.NewRecord(time.Now(), level, msg, 0))
 }

@@ -89,6 +89,11 @@ func TestHandler_Golden(t *testing.T) {
 		{name: "sysout no time", in: "SYSOUT", want: "testdata/sysout.golden"},
 		{name: "no padding", in: "stdout[padding=off]", want: "testdata/nopadding.golden"},
 		{name: "custom format", in: "STDOUT[format=%(levelname)s|%(name)s|%(message)s]", want: "testdata/custom.golden"},
+		{
+			name: "widths and precisions",
+			in:   "STDOUT[format=%(asctime)30s|%(asctime).13s|%(process)8d|%(levelno)-4d|%(name).6s|%(message)-40s|%(levelname)3.2s]",
+			want: "testdata/widths.golden",
+		},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -213,3 +218,76 @@ func TestRecidive(t *testing.T) {
 }
 
 func fileExists(p string) bool { _, err := os.Stat(p); return err == nil }
+
+// TestAppendAsctime compares the hand-written timestamp with the layout it
+// replaces, around the edges of every field.
+func TestAppendAsctime(t *testing.T) {
+	east := time.FixedZone("east", 5*3600+30*60)
+	for _, at := range []time.Time{
+		time.Date(2026, 11, 25, 12, 41, 5, 233_999_999, time.UTC),
+		time.Date(1999, 12, 31, 23, 59, 59, 999_999_999, time.UTC),
+		time.Date(2000, 1, 1, 0, 0, 0, 0, time.UTC),
+		time.Date(2024, 2, 29, 9, 8, 7, 1_000_000, east),
+		time.Date(999, 3, 4, 5, 6, 7, 8, time.UTC),
+		time.Date(10000, 1, 1, 0, 0, 0, 0, time.UTC),
+		time.Date(-1, 1, 1, 0, 0, 0, 0, time.UTC),
+		time.Unix(0, 0).In(east),
+	} {
+		want := at.Format(asctimeLayout)
+		if got := string(appendAsctime([]byte("x"), at)); got != "x"+want {
+			t.Errorf("appendAsctime(%v) = %q, want %q", at, got, "x"+want)
+		}
+	}
+}
+
+// recordHandler keeps the records it handles.
+type recordHandler struct {
+	level   slog.Level
+	records []slog.Record
+}
+
+func (h *recordHandler) Enabled(_ context.Context, l slog.Level) bool { return l >= h.level }
+func (h *recordHandler) Handle(_ context.Context, r slog.Record) error {
+	h.records = append(h.records, r)
+	return nil
+}
+func (h *recordHandler) WithAttrs([]slog.Attr) slog.Handler { return h }
+func (h *recordHandler) WithGroup(string) slog.Handler      { return h }
+
+func TestLog(t *testing.T) {
+	h := &recordHandler{level: slog.LevelInfo}
+	l := slog.New(h)
+	before := time.Now()
+	Log(context.Background(), l, slog.LevelDebug, "filtered out")
+	Log(context.Background(), l, slog.LevelInfo, "[sshd] Attempt 192.0.2.1")
+	Log(nil, l, LevelNotice, "no context") // a nil context is accepted, as by slog
+	if len(h.records) != 2 {
+		t.Fatalf("got %d records, want 2 (the DEBUG one is below the level)", len(h.records))
+	}
+	for i, want := range []struct {
+		level slog.Level
+		msg   string
+	}{{slog.LevelInfo, "[sshd] Attempt 192.0.2.1"}, {LevelNotice, "no context"}} {
+		r := h.records[i]
+		if r.Level != want.level || r.Message != want.msg || r.PC != 0 || r.NumAttrs() != 0 || r.Time.Before(before) {
+			t.Errorf("record %d = %v %q pc %d attrs %d at %v, want %v %q pc 0 attrs 0 at or after %v",
+				i, r.Level, r.Message, r.PC, r.NumAttrs(), r.Time, want.level, want.msg, before)
+		}
+	}
+}
+
+// BenchmarkLog_Attempt is the INFO line of one socket attempt, as
+// pkg/jail logs it, to a buffered file as f2b-server writes its log.
+func BenchmarkLog_Attempt(b *testing.B) {
+	target, err := OpenTarget(filepath.Join(b.TempDir(), "f2b.log"), TargetOptions{FlushDelay: 50 * time.Millisecond})
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer target.Close()
+	l := Named(slog.New(New(target, Options{})), "fail2ban.filter")
+	ctx := context.Background()
+	b.ReportAllocs()
+	for b.Loop() {
+		Log(ctx, l, slog.LevelInfo, "[stress] Attempt 10.0.0.1 - 2026-11-25 16:45:00")
+	}
+}

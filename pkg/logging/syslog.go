@@ -64,14 +64,15 @@ func (t *Target) openSyslog(socket string) error {
 // writeSyslog sends "<PRI>line\x00" as Python's SysLogHandler does: no
 // timestamp or host header; the syslog daemon adds them.
 func (t *Target) writeSyslog(e *entry) error {
-	var b strings.Builder
-	b.WriteByte('<')
-	b.WriteString(strconv.Itoa(t.facility<<3 | severity(e.level)))
-	b.WriteByte('>')
-	t.format.render(&b, e.fields())
-	b.WriteByte(0)
+	f := e.fields()
 	t.mu.Lock()
 	defer t.mu.Unlock()
-	_, err := t.conn.Write([]byte(b.String()))
+	b := append(t.line[:0], '<')
+	b = strconv.AppendInt(b, int64(t.facility<<3|severity(e.level)), 10)
+	b = append(b, '>')
+	b = t.format.appendTo(b, &f)
+	b = append(b, 0)
+	_, err := t.conn.Write(b)
+	t.keepLine(b)
 	return err
 }

@@ -59,6 +59,19 @@ type Target struct {
 	pending  bool // buf holds lines and a flush is scheduled
 	conn     net.Conn
 	facility int
+	line     []byte // the line being written, reused under mu
+}
+
+// keepLineBuffer is the largest line buffer a Target keeps for reuse.
+const keepLineBuffer = 64 << 10
+
+// keepLine keeps b's storage for the next line, unless one huge message
+// grew it; the caller holds t.mu.
+func (t *Target) keepLine(b []byte) {
+	t.line = b[:0]
+	if cap(b) > keepLineBuffer {
+		t.line = nil
+	}
 }
 
 // ParseTargetSpec splits "SYSLOG[facility=AUTH, padding=on]" into the
@@ -238,12 +251,15 @@ func (t *Target) write(e *entry) error {
 	case KindJournal:
 		return t.writeJournal(e)
 	}
-	var b strings.Builder
-	t.format.render(&b, e.fields())
-	b.WriteByte('\n')
+	f := e.fields()
 	t.mu.Lock()
 	defer t.mu.Unlock()
-	_, err := io.WriteString(t.w, b.String())
+	// Rendered under the lock into one reused buffer: no allocation per
+	// line, and lines are written whole and in order anyway.
+	b := t.format.appendTo(t.line[:0], &f)
+	b = append(b, '\n')
+	_, err := t.w.Write(b)
+	t.keepLine(b)
 	if t.buf != nil && !t.pending {
 		t.pending = true
 		time.AfterFunc(t.delay, func() { t.Flush() })

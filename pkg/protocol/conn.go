@@ -26,17 +26,24 @@ type Conn struct {
 	dec *Decoder
 	enc *Encoder
 	out []byte
+
+	// reply is the (status, value) tuple of every reply, boxed once:
+	// replyItems is its backing array, filled in for each reply.
+	reply      any
+	replyItems [2]any
 }
 
 // NewConn returns a Conn speaking over rw.
 func NewConn(rw io.ReadWriter, opts ConnOptions) *Conn {
 	opts.Decode.Reply = false
-	return &Conn{
+	c := &Conn{
 		w:   rw,
 		r:   NewReader(rw, opts.Reader),
 		dec: NewDecoder(opts.Decode),
 		enc: NewEncoder(opts.Encode),
 	}
+	c.reply = pyval.Tuple(c.replyItems[:])
+	return c
 }
 
 // ReadRequest reads and decodes the next request. What to do with errors:
@@ -55,12 +62,21 @@ func (c *Conn) ReadRequest() (any, error) {
 
 // WriteResult writes the success reply (0, v).
 func (c *Conn) WriteResult(v any) error {
-	return c.WriteReply(pyval.Tuple{int64(0), v})
+	return c.writeTuple(int64(0), v)
 }
 
 // WriteException writes the failure reply (1, exc).
 func (c *Conn) WriteException(exc *pyval.Exception) error {
-	return c.WriteReply(pyval.Tuple{int64(1), exc})
+	return c.writeTuple(int64(1), exc)
+}
+
+// writeTuple writes the reply (status, v) through the Conn's own tuple,
+// which saves boxing a new one for every reply.
+func (c *Conn) writeTuple(status int64, v any) error {
+	c.replyItems = [2]any{status, v}
+	err := c.WriteReply(c.reply)
+	c.replyItems = [2]any{} // do not keep v alive until the next reply
+	return err
 }
 
 // WriteLoadError writes the bare "ERROR: …" string fail2ban sends when a

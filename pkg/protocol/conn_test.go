@@ -59,3 +59,40 @@ func TestConn(t *testing.T) {
 		t.Fatalf("unpicklable reply = %q, %v", last, err)
 	}
 }
+
+// TestConn_ReplyTuple checks that the reused reply tuple encodes exactly
+// as a fresh one, allocates nothing, and lets go of the value afterwards.
+func TestConn_ReplyTuple(t *testing.T) {
+	c := &rw{in: strings.NewReader("")}
+	conn := NewConn(c, ConnOptions{})
+	exc := pyval.NewException("Exception", "Invalid command")
+	for _, tt := range []struct {
+		name  string
+		write func() error
+		want  any
+	}{
+		{name: "result", write: func() error { return conn.WriteResult(int64(1)) }, want: pyval.Tuple{int64(0), int64(1)}},
+		{name: "list result", write: func() error { return conn.WriteResult([]any{"a", int64(2)}) }, want: pyval.Tuple{int64(0), []any{"a", int64(2)}}},
+		{name: "exception", write: func() error { return conn.WriteException(exc) }, want: pyval.Tuple{int64(1), exc}},
+	} {
+		c.out.Reset()
+		if err := tt.write(); err != nil {
+			t.Fatal(err)
+		}
+		want, err := Encode(tt.want)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := c.out.String(); got != string(want)+End {
+			t.Errorf("%s: wrote %x, want %x", tt.name, got, string(want)+End)
+		}
+		if conn.replyItems != [2]any{} {
+			t.Errorf("%s: reply tuple still holds %v", tt.name, conn.replyItems)
+		}
+	}
+	c.out.Reset()
+	conn.WriteResult(int64(1)) // the buffers have grown
+	if n := testing.AllocsPerRun(100, func() { c.out.Reset(); conn.WriteResult(int64(1)) }); n != 0 {
+		t.Errorf("WriteResult allocates %v times, want 0", n)
+	}
+}

@@ -39,7 +39,10 @@ type Decoder struct {
 	sparse map[uint64]any
 	nmemo  int
 	pushed int
-	text   string // the message as a string while it is small
+	share  bool   // the message is small: its strings share one copy, text
+	text   string // that copy, made when the first string needs it
+
+	interned map[string]any // short strings seen before, see pushStr
 }
 
 // shareLimit is the largest message whose strings share one copy of it:
@@ -52,11 +55,43 @@ const keepScratch = 4096
 
 // str returns b (a slice of the input) as a string.
 func (d *Decoder) str(b []byte) string {
-	if d.text == "" {
+	if !d.share {
 		return string(b)
+	}
+	if d.text == "" {
+		d.text = string(d.data)
 	}
 	off := cap(d.data) - cap(b) // b aliases d.data
 	return d.text[off : off+len(b)]
+}
+
+// Interning of short strings: a connection repeats its command words, its
+// jail names and often its addresses from one request to the next, and
+// pushing a value boxed before costs no copy and no allocation (decoding
+// `set <jail> attempt <ip> <msg>` made one allocation per string).
+const (
+	internMaxLen  = 40 // longest string interned: an IPv6 address fits
+	internEntries = 64 // strings kept per Decoder; later ones are not interned
+)
+
+// pushStr pushes b, a slice of the input, as a str.
+func (d *Decoder) pushStr(b []byte) error {
+	if len(b) > internMaxLen {
+		return d.push(d.str(b))
+	}
+	if v, ok := d.interned[string(b)]; ok {
+		return d.push(v)
+	}
+	if len(d.interned) >= internEntries {
+		return d.push(d.str(b))
+	}
+	if d.interned == nil {
+		d.interned = make(map[string]any, internEntries)
+	}
+	s := string(b) // its own copy: an interned string outlives the message
+	var v any = s
+	d.interned[s] = v
+	return d.push(v)
 }
 
 type memoSlot struct {
@@ -112,9 +147,7 @@ func (d *Decoder) reset(data []byte) {
 	d.data, d.pos, d.op = data, 0, 0
 	d.stack, d.marks, d.memo = d.stack[:0], d.marks[:0], d.memo[:0]
 	d.sparse, d.nmemo, d.pushed, d.text = nil, 0, 0, ""
-	if len(data) <= shareLimit {
-		d.text = string(data)
-	}
+	d.share = len(data) <= shareLimit
 }
 
 // release drops references to decoded values so they can be collected.

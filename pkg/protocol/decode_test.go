@@ -2,6 +2,7 @@ package protocol
 
 import (
 	"bytes"
+	"fmt"
 	"runtime"
 	"strings"
 	"testing"
@@ -170,5 +171,58 @@ func TestDecode_HugeMessages(t *testing.T) {
 				t.Fatalf("Decode allocated %d MiB", alloc>>20)
 			}
 		})
+	}
+}
+
+// TestDecoder_Intern decodes requests with one Decoder, as a connection
+// does: repeated short strings come back equal, reuse the boxed value
+// instead of allocating, never alias the message buffer, and the table
+// stops growing at its bound.
+func TestDecoder_Intern(t *testing.T) {
+	enc := NewEncoder(EncodeOptions{})
+	pickle := func(v any) []byte {
+		b, err := enc.Append(nil, v)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return b
+	}
+	long := strings.Repeat("x", internMaxLen+1)
+	req := []any{"set", "sshd", "attempt", "2001:db8:ffff:ffff:ffff:ffff:ffff:ffff", long}
+	msg := pickle(req)
+	dec := NewDecoder(DecodeOptions{})
+	for range 3 {
+		got, err := dec.Decode(msg)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if pyval.Repr(got) != pyval.Repr(req) {
+			t.Fatalf("Decode = %s, want %s", pyval.Repr(got), pyval.Repr(req))
+		}
+	}
+	// Overwrite the message: interned strings must be copies.
+	first, _ := dec.Decode(msg)
+	clear(msg)
+	if pyval.Repr(first) != pyval.Repr(req) {
+		t.Fatalf("decoded value changed with the buffer: %s", pyval.Repr(first))
+	}
+	msg = pickle(req)
+	// Once the short strings are known only the long string (its copy
+	// and its box) and the list (box, items, result) allocate; each short
+	// string cost one more before interning.
+	if allocs := testing.AllocsPerRun(100, func() { dec.Decode(msg) }); allocs > 5 {
+		t.Errorf("%v allocations per decode, want at most 5", allocs)
+	}
+	// Unique strings fill the table up to its bound and no further, and
+	// still decode correctly past it.
+	for i := range 2 * internEntries {
+		s := fmt.Sprintf("unique %d", i)
+		got, err := dec.Decode(pickle(s))
+		if err != nil || got != s {
+			t.Fatalf("Decode(%q) = %v, %v", s, got, err)
+		}
+	}
+	if n := len(dec.interned); n != internEntries {
+		t.Errorf("interned %d strings, want the bound %d", n, internEntries)
 	}
 }

@@ -125,3 +125,78 @@ func FuzzReader(f *testing.F) {
 		}
 	})
 }
+
+// FuzzDecoderReuse checks that a Decoder reused across messages, as a
+// connection reuses it (interned strings, scratch buffers), decodes each
+// one as a fresh Decoder does, after successes and failures alike, and
+// that decoded values never alias the message buffer.
+func FuzzDecoderReuse(f *testing.F) {
+	addSeeds(f)
+	f.Fuzz(func(t *testing.T, data []byte) {
+		show := func(v any, err error) string {
+			if err != nil {
+				return "error: " + err.Error()
+			}
+			if budget := 1 << 16; !small(v, &budget) {
+				// Shared references can expand to billions of items:
+				// compare the type only rather than print them.
+				return "large " + typeName(v)
+			}
+			return pyval.Repr(v)
+		}
+		opts := DecodeOptions{MaxItems: 1 << 16}
+		want := show(NewDecoder(opts).Decode(data))
+		half := data[:len(data)/2]
+		wantHalf := show(NewDecoder(opts).Decode(half))
+		d := NewDecoder(opts)
+		buf := bytes.Clone(data)
+		v, err := d.Decode(buf)
+		first := show(v, err)
+		if first != want {
+			t.Fatalf("first decode %s, fresh decoder %s", first, want)
+		}
+		if got := show(d.Decode(half)); got != wantHalf {
+			t.Fatalf("after a decode, half the message gives %s, fresh decoder %s", got, wantHalf)
+		}
+		if got := show(d.Decode(data)); got != want {
+			t.Fatalf("decoding again gives %s, fresh decoder %s", got, want)
+		}
+		clear(buf)
+		if got := show(v, err); got != first {
+			t.Fatalf("value changed with its message buffer: %s, was %s", got, first)
+		}
+	})
+}
+
+// small reports whether v, walked as a tree (shared values counted each
+// time), has at most *budget items and string bytes, spending from it.
+func small(v any, budget *int) bool {
+	*budget--
+	var items []any
+	switch x := v.(type) {
+	case string:
+		*budget -= len(x)
+	case pyval.Bytes:
+		*budget -= len(x)
+	case []any:
+		items = x
+	case pyval.Tuple:
+		items = x
+	case pyval.Set:
+		items = x
+	case pyval.FrozenSet:
+		items = x
+	case pyval.Dict:
+		for _, it := range x {
+			if !small(it.Key, budget) || !small(it.Value, budget) {
+				return false
+			}
+		}
+	}
+	for _, it := range items {
+		if !small(it, budget) {
+			return false
+		}
+	}
+	return *budget >= 0
+}

@@ -34,7 +34,7 @@ func (d *Decoder) execText(code byte) error {
 		if msg := checkUTF8(b); msg != "" {
 			return d.fail(msg)
 		}
-		return d.push(d.str(b))
+		return d.pushStr(b)
 	}
 	return d.push(pyval.Bytes(append([]byte(nil), b...)))
 }
@@ -108,7 +108,7 @@ func (d *Decoder) pushASCII(b []byte) error {
 			return d.failf("'ascii' codec can't decode byte 0x%02x in position %d: ordinal not in range(128)", c, i)
 		}
 	}
-	return d.push(d.str(b))
+	return d.pushStr(b)
 }
 
 // escapeDecode is codecs.escape_decode: Python-2 string literal escapes.

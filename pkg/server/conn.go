@@ -3,6 +3,7 @@ package server
 import (
 	"context"
 	"errors"
+	"io"
 	"net"
 
 	"github.com/f2b/f2b/pkg/protocol"
@@ -15,7 +16,11 @@ import (
 // rest of its bytes cannot be framed any more.
 func (s *Server) serveConn(ctx context.Context, c net.Conn) {
 	defer c.Close()
-	pc := protocol.NewConn(c, protocol.ConnOptions{})
+	var rw io.ReadWriter = c
+	if r := newRawIO(c); r != nil { // cheaper per request, see rawIO
+		rw = r
+	}
+	pc := protocol.NewConn(rw, protocol.ConnOptions{})
 	for {
 		req, err := pc.ReadRequest()
 		if err != nil {

@@ -1,0 +1,148 @@
+package server
+
+import (
+	"bytes"
+	"errors"
+	"io"
+	"net"
+	"os"
+	"path/filepath"
+	"syscall"
+	"testing"
+	"time"
+)
+
+// unixPair returns both ends of a connected unix socket: the server's as
+// Accept returns it, and the client's.
+func unixPair(t *testing.T) (server, client net.Conn) {
+	t.Helper()
+	ln, err := net.Listen("unix", filepath.Join(t.TempDir(), "s"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	client, err = net.Dial("unix", ln.Addr().String())
+	if err != nil {
+		t.Fatal(err)
+	}
+	server, err = ln.Accept()
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { server.Close(); client.Close() })
+	return server, client
+}
+
+func TestRawIO_NoDescriptor(t *testing.T) {
+	a, b := net.Pipe()
+	defer a.Close()
+	defer b.Close()
+	if r := newRawIO(a); r != nil {
+		t.Error("newRawIO(net.Pipe) is not nil")
+	}
+}
+
+func TestRawIO_ReadWrite(t *testing.T) {
+	tests := []struct {
+		name string
+		size int
+	}{
+		{name: "one byte", size: 1},
+		{name: "request sized", size: 120},
+		// Larger than the socket buffer: Write waits for the reader.
+		{name: "8 MiB", size: 8 << 20},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			sc, cc := unixPair(t)
+			r := newRawIO(sc)
+			if r == nil {
+				t.Fatal("newRawIO(unix conn) is nil")
+			}
+			msg := bytes.Repeat([]byte("0123456789abcdef"), tt.size/16+1)[:tt.size]
+			// server -> client
+			got := make(chan []byte, 1)
+			go func() {
+				b, _ := io.ReadAll(io.LimitReader(cc, int64(len(msg))))
+				got <- b
+			}()
+			if n, err := r.Write(msg); n != len(msg) || err != nil {
+				t.Fatalf("Write = %d, %v; want %d, nil", n, err, len(msg))
+			}
+			if b := <-got; !bytes.Equal(b, msg) {
+				t.Fatalf("client read %d bytes, not what was written", len(b))
+			}
+			// client -> server, then EOF
+			go func() { cc.Write(msg); cc.Close() }()
+			b, err := io.ReadAll(r)
+			if err != nil || !bytes.Equal(b, msg) {
+				t.Fatalf("server read %d bytes, %v; want the %d written", len(b), err, len(msg))
+			}
+			if n, err := r.Read(make([]byte, 1)); n != 0 || err != io.EOF {
+				t.Errorf("Read after the peer closed = %d, %v; want 0, EOF", n, err)
+			}
+			if n, err := r.Read(nil); n != 0 || err != nil {
+				t.Errorf("Read(nil) = %d, %v; want 0, nil", n, err)
+			}
+		})
+	}
+}
+
+// TestRawIO_Deadlines: a read deadline ends a wait for a request, and a
+// write deadline ends a write to a peer that does not read, as with
+// net.Conn (Serve's shutdown relies on both).
+func TestRawIO_Deadlines(t *testing.T) {
+	sc, _ := unixPair(t)
+	r := newRawIO(sc)
+	sc.SetReadDeadline(time.Now().Add(50 * time.Millisecond))
+	if _, err := r.Read(make([]byte, 10)); !errors.Is(err, os.ErrDeadlineExceeded) {
+		t.Errorf("Read past the deadline: %v, want ErrDeadlineExceeded", err)
+	}
+	sc.SetWriteDeadline(time.Now().Add(50 * time.Millisecond))
+	n, err := r.Write(make([]byte, 64<<20))
+	if !errors.Is(err, os.ErrDeadlineExceeded) || n <= 0 || n >= 64<<20 {
+		t.Errorf("Write to a peer that does not read = %d, %v; want a partial count and ErrDeadlineExceeded", n, err)
+	}
+}
+
+// TestRawIO_Close: closing the connection ends a wait for a request.
+func TestRawIO_Close(t *testing.T) {
+	sc, _ := unixPair(t)
+	r := newRawIO(sc)
+	done := make(chan error, 1)
+	go func() {
+		_, err := r.Read(make([]byte, 10))
+		done <- err
+	}()
+	time.Sleep(20 * time.Millisecond)
+	sc.Close()
+	select {
+	case err := <-done:
+		if !errors.Is(err, net.ErrClosed) {
+			t.Errorf("Read on a closed connection: %v, want net.ErrClosed", err)
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatal("Read still waiting 10 s after Close")
+	}
+}
+
+// TestRawIO_PeerGone: writing to a peer that has closed its end fails
+// with EPIPE (the runtime ignores SIGPIPE for sockets) and reading gives
+// EOF, as net.Conn does.
+func TestRawIO_PeerGone(t *testing.T) {
+	sc, cc := unixPair(t)
+	r := newRawIO(sc)
+	cc.Close()
+	if n, err := r.Read(make([]byte, 10)); n != 0 || err != io.EOF {
+		t.Errorf("Read after the peer closed = %d, %v; want 0, EOF", n, err)
+	}
+	var err error
+	for range 100 { // the first writes may still be buffered
+		if _, err = r.Write([]byte("reply")); err != nil {
+			break
+		}
+	}
+	if !errors.Is(err, syscall.EPIPE) && !errors.Is(err, syscall.ECONNRESET) {
+		t.Errorf("Write to a closed peer: %v, want EPIPE", err)
+	}
+}
