@@ -22,7 +22,7 @@
 //
 // Speed: jails are read in order on one goroutine (reading mutates shared
 // stores and decides the first fatal error); the tag substitution of the
-// read jails, which only reads them, is then split over two goroutines and
-// the stream is assembled in jail order, so the output and the reported
-// error do not depend on it.
+// read jails, which only reads them, runs in batches on a second goroutine
+// while later jails are still read, and the stream is assembled in jail
+// order, so the output and the reported error do not depend on it.
 package config

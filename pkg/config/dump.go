@@ -42,21 +42,26 @@ func appendRepr(b []byte, v any) []byte {
 	case string:
 		if q, ok := simpleQuote(x); ok {
 			b = append(b, q)
+			// copy the runs between escapes in one piece
+			run := 0
 			for i := 0; i < len(x); i++ {
-				switch c := x[i]; c {
+				var esc byte
+				switch x[i] {
 				case '\\':
-					b = append(b, '\\', '\\')
+					esc = '\\'
 				case '\n':
-					b = append(b, '\\', 'n')
+					esc = 'n'
 				case '\t':
-					b = append(b, '\\', 't')
+					esc = 't'
 				case '\r':
-					b = append(b, '\\', 'r')
+					esc = 'r'
 				default:
-					b = append(b, c)
+					continue
 				}
+				b = append(append(b, x[run:i]...), '\\', esc)
+				run = i + 1
 			}
-			return append(b, q)
+			return append(append(b, x[run:]...), q)
 		}
 	case int64:
 		return strconv.AppendInt(b, x, 10)

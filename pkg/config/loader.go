@@ -49,6 +49,7 @@ type loader struct {
 	noLogs []string // enabled jails whose logpath matched no file
 	stats  map[string]statResult
 	dirs   map[string]map[string]bool // listings for mayExist; nil value: unlistable
+	timeOK map[string]bool            // validTime's answers
 }
 
 func newLoader(opts Options) *loader {
@@ -117,6 +118,7 @@ func (l *loader) load(c *Config, opts Options) error {
 	if opts.Jail != "" {
 		names = []string{opts.Jail}
 	}
+	prep := newPreparer(len(names))
 	for _, n := range names {
 		if n == "INCLUDES" {
 			continue
@@ -126,6 +128,7 @@ func (l *loader) load(c *Config, opts Options) error {
 			j.pos = s.pos
 		}
 		if err := l.readJail(j); err != nil {
+			prep.wait()
 			return fmt.Errorf("jail %q: %w", n, err)
 		}
 		if j.cfgErr != "" {
@@ -134,9 +137,10 @@ func (l *loader) load(c *Config, opts Options) error {
 		l.validateJail(j)
 		if j.cfgErr != "" || j.enabled() {
 			c.jails = append(c.jails, j)
+			prep.add(j)
 		}
 	}
-	prepareAll(c.jails)
+	prep.wait()
 	stream, err := l.stream(c)
 	if err != nil {
 		return err

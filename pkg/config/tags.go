@@ -15,9 +15,11 @@ const maxTagReplace = 25
 // space and no angle brackets). It returns the name and match bounds.
 func findTag(s string, from int) (name string, start, end int, ok bool) {
 	for i := from; i < len(s); i++ {
-		if s[i] != '<' {
-			continue
+		k := strings.IndexByte(s[i:], '<')
+		if k < 0 {
+			break
 		}
+		i += k
 		j := i + 1
 		for j < len(s) && s[j] != ' ' && s[j] != '<' && s[j] != '>' {
 			j++
