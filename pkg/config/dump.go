@@ -3,7 +3,9 @@ package config
 import (
 	"bufio"
 	"io"
+	"runtime"
 	"strconv"
+	"sync"
 
 	"github.com/f2b/f2b/pkg/pyval"
 )
@@ -12,17 +14,37 @@ import (
 // or, with pretty, as --dp (pprint with width 1000, indent 2).
 func Dump(w io.Writer, stream [][]any, pretty bool) error {
 	bw := bufio.NewWriterSize(w, 64<<10)
-	var buf []byte
-	for _, cmd := range stream {
-		if pretty {
-			bw.WriteString(pformat(cmd))
-		} else {
-			buf = appendRepr(buf[:0], cmd)
-			bw.Write(buf)
-		}
-		bw.WriteByte('\n')
+	// A long stream's second half is rendered on another goroutine
+	// meanwhile and written after the first: same bytes, less waiting.
+	half := len(stream)
+	var second []byte
+	var wg sync.WaitGroup
+	if len(stream) >= dumpSplitMin && runtime.GOMAXPROCS(0) > 1 {
+		half = len(stream) / 2
+		wg.Go(func() { second = appendLines(nil, stream[half:], pretty) })
 	}
+	buf := appendLines(make([]byte, 0, 64<<10), stream[:half], pretty)
+	bw.Write(buf)
+	wg.Wait()
+	bw.Write(second)
 	return bw.Flush()
+}
+
+// dumpSplitMin is the stream length from which Dump renders on two
+// goroutines (the stock tree with every jail enabled has ~1200 lines).
+const dumpSplitMin = 256
+
+// appendLines appends the rendered lines of cmds to b.
+func appendLines(b []byte, cmds [][]any, pretty bool) []byte {
+	for _, cmd := range cmds {
+		if pretty {
+			b = append(b, pformat(cmd)...)
+		} else {
+			b = appendRepr(b, cmd)
+		}
+		b = append(b, '\n')
+	}
+	return b
 }
 
 // appendRepr is pyval.Repr with a fast path for the values a stream is

@@ -50,6 +50,9 @@ type loader struct {
 	stats  map[string]statResult
 	dirs   map[string]map[string]bool // listings for mayExist; nil value: unlistable
 	timeOK map[string]bool            // validTime's answers
+	// prefetch builds filter stores ahead on another goroutine; nil
+	// when it does not run (and always in its own worker loader).
+	prefetch *prefetch
 }
 
 func newLoader(opts Options) *loader {
@@ -118,6 +121,8 @@ func (l *loader) load(c *Config, opts Options) error {
 	if opts.Jail != "" {
 		names = []string{opts.Jail}
 	}
+	l.prefetch = startPrefetch(l, l.filterHints(names))
+	defer l.prefetch.wait()
 	prep := newPreparer(len(names))
 	for _, n := range names {
 		if n == "INCLUDES" {
