@@ -23,8 +23,11 @@ func Dump(w io.Writer, stream [][]any, pretty bool) error {
 		half = len(stream) / 2
 		wg.Go(func() { second = appendLines(nil, stream[half:], pretty) })
 	}
-	buf := appendLines(make([]byte, 0, 64<<10), stream[:half], pretty)
-	bw.Write(buf)
+	var buf []byte
+	for _, cmd := range stream[:half] {
+		buf = appendLine(buf[:0], cmd, pretty)
+		bw.Write(buf)
+	}
 	wg.Wait()
 	bw.Write(second)
 	return bw.Flush()
@@ -37,14 +40,18 @@ const dumpSplitMin = 256
 // appendLines appends the rendered lines of cmds to b.
 func appendLines(b []byte, cmds [][]any, pretty bool) []byte {
 	for _, cmd := range cmds {
-		if pretty {
-			b = append(b, pformat(cmd)...)
-		} else {
-			b = appendRepr(b, cmd)
-		}
-		b = append(b, '\n')
+		b = appendLine(b, cmd, pretty)
 	}
 	return b
+}
+
+func appendLine(b []byte, cmd []any, pretty bool) []byte {
+	if pretty {
+		b = append(b, pformat(cmd)...)
+	} else {
+		b = appendRepr(b, cmd)
+	}
+	return append(b, '\n')
 }
 
 // appendRepr is pyval.Repr with a fast path for the values a stream is

@@ -134,9 +134,9 @@ func (l *loader) jailFilter(j *jail) error {
 		return err
 	}
 	sec := l.jails.section(j.name)
-	for _, k := range comb.keys {
+	for i, k := range comb.keys {
 		if !strings.HasPrefix(k, "known/") && k != "__name__" {
-			sec.set("known/"+k, pyval.Str(comb.m[k]), sec.pos)
+			sec.set("known/"+k, pyval.Str(comb.vals[i]), sec.pos)
 		}
 	}
 	return nil

@@ -46,7 +46,7 @@ func substituteTags(tags *odict, ignore map[string]bool, addrepl func(string) (s
 			if ignore[tag] || done[i] {
 				continue
 			}
-			orig := pyval.Str(tags.m[tag])
+			orig := pyval.Str(tags.vals[i])
 			value, rplc, err := substituteOne(tag, orig, tags, ignore, counts[i], addrepl)
 			if err != nil {
 				return nil, err
@@ -56,7 +56,7 @@ func substituteTags(tags *odict, ignore map[string]bool, addrepl func(string) (s
 					counts[i] = rplc
 					again = true
 				}
-				tags.m[tag] = value
+				tags.vals[i] = value
 			}
 			if !strings.Contains(value, "<") {
 				done[i] = true
