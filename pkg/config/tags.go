@@ -138,7 +138,8 @@ func substituteOne(tag, value string, tags *odict, ignore map[string]bool, rplc 
 		from := 0
 		rest, from = replaceTag(&done, rest, start, end, repl)
 		if rplc == nil {
-			rplc = &replCounts{} // allocated on the first replacement only
+			c := make(replCounts, 0, 4) // allocated on the first replacement only
+			rplc = &c
 		}
 		rplc.inc(rtag)
 		rtag, start, end, ok = findTag(rest, from)
