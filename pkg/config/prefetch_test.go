@@ -64,8 +64,12 @@ func TestLoad_SameWithOneCore(t *testing.T) {
 			"filter.d/f9.conf": "[INCLUDES]\nafter = f9.conf\n[Definition]\nfailregex = b\n",
 		}),
 		"missing and guessed wrong": manyJails(10, map[string]string{
-			"jail.local":          "[jail2]\nfilter = nothere\n[jail5]\nfilter = %(__name__)s\n[jail6]\nenabled = false\n",
+			"jail.local": "[DEFAULT]\nknown/mode = f1\n[jail2]\nfilter = nothere\n[jail5]\nfilter = %(__name__)s\n" +
+				"[jail6]\nenabled = false\n" +
+				// guessed f1 (jail4 has no known/mode yet), reads m4
+				"[jail7]\nfilter = %(jail4/known/mode)s\n",
 			"filter.d/jail5.conf": "[Definition]\nfailregex = j5 <HOST>\n",
+			"filter.d/m4.conf":    "[Definition]\nfailregex = m4 <HOST>\n",
 		}),
 	}
 	for name, files := range trees {
