@@ -5,8 +5,8 @@ package config
 //
 // Keys and values are parallel slices. Most dicts are small and copied
 // more often than searched, so a look-up scans the keys; a dict grown past
-// odictScan keys gets an index on its first look-up, which copies do not
-// share (they build their own if they are searched).
+// odictScan keys gets an index. Only changes build it, so that reading a
+// dict from several goroutines stays safe.
 type odict struct {
 	keys []string
 	vals []any
@@ -30,12 +30,6 @@ func (d *odict) Len() int {
 
 // find returns the position of k, -1 when absent.
 func (d *odict) find(k string) int {
-	if d.idx == nil && len(d.keys) > odictScan {
-		d.idx = make(map[string]int, len(d.keys)+8)
-		for i, key := range d.keys {
-			d.idx[key] = i
-		}
-	}
 	if d.idx != nil {
 		if i, ok := d.idx[k]; ok {
 			return i
@@ -73,6 +67,18 @@ func (d *odict) Set(k string, v any) {
 	}
 	d.keys = append(d.keys, k)
 	d.vals = append(d.vals, v)
+	d.index()
+}
+
+// index builds the index once the dict is past odictScan keys.
+func (d *odict) index() {
+	if d.idx != nil || len(d.keys) <= odictScan {
+		return
+	}
+	d.idx = make(map[string]int, len(d.keys)+8)
+	for i, key := range d.keys {
+		d.idx[key] = i
+	}
 }
 
 func (d *odict) Copy() *odict { return d.copyCap(0) }
@@ -82,6 +88,7 @@ func (d *odict) copyCap(extra int) *odict {
 	c := &odict{keys: make([]string, len(d.keys), len(d.keys)+extra), vals: make([]any, len(d.vals), len(d.vals)+extra)}
 	copy(c.keys, d.keys)
 	copy(c.vals, d.vals)
+	c.index()
 	return c
 }
 
