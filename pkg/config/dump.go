@@ -17,11 +17,11 @@ func Dump(w io.Writer, stream [][]any, pretty bool) error {
 	// A long stream's second half is rendered on another goroutine
 	// meanwhile and written after the first: same bytes, less waiting.
 	half := len(stream)
-	var second []byte
+	var second [][]byte
 	var wg sync.WaitGroup
 	if len(stream) >= dumpSplitMin && runtime.GOMAXPROCS(0) > 1 {
 		half = len(stream) / 2
-		wg.Go(func() { second = appendLines(nil, stream[half:], pretty) })
+		wg.Go(func() { second = renderChunks(stream[half:], pretty) })
 	}
 	var buf []byte
 	for _, cmd := range stream[:half] {
@@ -29,7 +29,9 @@ func Dump(w io.Writer, stream [][]any, pretty bool) error {
 		bw.Write(buf)
 	}
 	wg.Wait()
-	bw.Write(second)
+	for _, c := range second {
+		bw.Write(c)
+	}
 	return bw.Flush()
 }
 
@@ -37,12 +39,23 @@ func Dump(w io.Writer, stream [][]any, pretty bool) error {
 // goroutines (the stock tree with every jail enabled has ~1200 lines).
 const dumpSplitMin = 256
 
-// appendLines appends the rendered lines of cmds to b.
-func appendLines(b []byte, cmds [][]any, pretty bool) []byte {
+// dumpChunk is the size of the pieces renderChunks fills.
+const dumpChunk = 32 << 10
+
+// renderChunks renders cmds into pieces of about dumpChunk bytes: one
+// growing buffer would be copied at each doubling and leave the smaller
+// copies behind, twice the memory (and page faults) of the output.
+func renderChunks(cmds [][]any, pretty bool) [][]byte {
+	var out [][]byte
+	cur := make([]byte, 0, dumpChunk)
 	for _, cmd := range cmds {
-		b = appendLine(b, cmd, pretty)
+		cur = appendLine(cur, cmd, pretty)
+		if len(cur) >= dumpChunk-1<<10 {
+			out = append(out, cur)
+			cur = make([]byte, 0, dumpChunk)
+		}
 	}
-	return b
+	return append(out, cur)
 }
 
 func appendLine(b []byte, cmd []any, pretty bool) []byte {
