@@ -57,8 +57,8 @@ func LoadFilter(dir, spec string, vars map[string]string) (*FilterDef, error) {
 		}
 	}
 	fd := &FilterDef{Name: filepath.Base(logical), File: l.stores[joinLogical("filter.d", logical)].firstFile(), Options: map[string]string{}}
-	for _, k := range all.keys {
-		fd.Options[k] = pyval.Str(all.m[k])
+	for i, k := range all.keys {
+		fd.Options[k] = pyval.Str(all.vals[i])
 	}
 	fd.fill(fields)
 	return fd, nil

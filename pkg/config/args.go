@@ -3,6 +3,7 @@ package config
 import (
 	"fmt"
 	"strings"
+	"sync"
 
 	"github.com/dlclark/regexp2"
 )
@@ -10,13 +11,19 @@ import (
 // The argument-list grammar (spec §1.6) relies on backtracking and
 // look-ahead (an entry ends where whitespace follows), which RE2 cannot
 // express; these patterns run on regexp2 and only over short option values.
+// They are compiled on first use: most runs of the client never split an
+// action list, and argsFast spares nearly every run argExtractRE.
 var (
-	argExtractRE = regexp2.MustCompile(
-		`\G\s*([\w\-_\.]+)=(?:"([^"]*)"|'([^']*)'|([^,\]]*))(?:,|\]\s*\[|$|(?<wrngA>.+))|\G,?\s*$|\G(?<wrngB>.+)`,
-		regexp2.Singleline)
-	argSplitRE = regexp2.MustCompile(
-		`(?:[^\[\s]+(?:\s*\[\s*(?:[\w\-_\.]+=(?:"[^"]*"|'[^']*'|[^,\]]*)\s*(?:,|\]\s*\[)?\s*)*\])?\s*|\S+)(?=\n\s*|\s+|$)`,
-		regexp2.Singleline)
+	argExtractRE = sync.OnceValue(func() *regexp2.Regexp {
+		return regexp2.MustCompile(
+			`\G\s*([\w\-_\.]+)=(?:"([^"]*)"|'([^']*)'|([^,\]]*))(?:,|\]\s*\[|$|(?<wrngA>.+))|\G,?\s*$|\G(?<wrngB>.+)`,
+			regexp2.Singleline)
+	})
+	argSplitRE = sync.OnceValue(func() *regexp2.Regexp {
+		return regexp2.MustCompile(
+			`(?:[^\[\s]+(?:\s*\[\s*(?:[\w\-_\.]+=(?:"[^"]*"|'[^']*'|[^,\]]*)\s*(?:,|\]\s*\[)?\s*)*\])?\s*|\S+)(?=\n\s*|\s+|$)`,
+			regexp2.Singleline)
+	})
 )
 
 // Arg is one key=value of a name[...] list.
@@ -46,8 +53,8 @@ func Args(spec string) (string, []Arg, error) {
 // argsSlow runs the full grammar on regexp2.
 func argsSlow(opts string) ([]Arg, error) {
 	var out []Arg
-	m, err := argExtractRE.FindStringMatch(opts)
-	for ; m != nil && err == nil; m, err = argExtractRE.FindNextMatch(m) {
+	m, err := argExtractRE().FindStringMatch(opts)
+	for ; m != nil && err == nil; m, err = argExtractRE().FindNextMatch(m) {
 		if g := m.GroupByName("wrngA"); len(g.Captures) > 0 {
 			return nil, fmt.Errorf("unexpected syntax at %d after option %q: %s",
 				g.Index, m.GroupByNumber(1).String(), trunc(g.String(), 25))
@@ -112,8 +119,8 @@ func trunc(s string, n int) string {
 // splitActions splits an action value into its entries (spec §1.6).
 func splitActions(s string) []string {
 	var out []string
-	m, err := argSplitRE.FindStringMatch(s)
-	for ; m != nil && err == nil; m, err = argSplitRE.FindNextMatch(m) {
+	m, err := argSplitRE().FindStringMatch(s)
+	for ; m != nil && err == nil; m, err = argSplitRE().FindNextMatch(m) {
 		out = append(out, m.String())
 	}
 	return out

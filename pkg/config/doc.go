@@ -21,8 +21,10 @@
 // stream's strings into typed settings.
 //
 // Speed: jails are read in order on one goroutine (reading mutates shared
-// stores and decides the first fatal error); the tag substitution of the
-// read jails, which only reads them, is then split over two goroutines and
-// the stream is assembled in jail order, so the output and the reported
-// error do not depend on it.
+// stores and decides the first fatal error), while another builds the
+// stores of the filters they will ask for (prefetch.go) and a third runs
+// the tag substitution of the jails read so far, in batches (prepare.go).
+// Results are adopted and the stream is assembled in jail order, so the
+// output and the reported errors do not depend on the goroutines; Dump
+// renders a long stream's halves concurrently.
 package config

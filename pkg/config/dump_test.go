@@ -1,6 +1,9 @@
 package config
 
 import (
+	"fmt"
+	"runtime"
+	"strings"
 	"testing"
 
 	"github.com/f2b/f2b/pkg/pyval"
@@ -32,4 +35,38 @@ func FuzzAppendRepr(f *testing.F) {
 			t.Fatalf("appendRepr(%q) = %s, want %s", s, got, want)
 		}
 	})
+}
+
+// TestDump_LongStream: a stream long enough to be rendered in two halves
+// (the second in chunks) prints exactly the lines of pyval.Repr, -d and
+// --dp alike, on one core and on two.
+func TestDump_LongStream(t *testing.T) {
+	var stream [][]any
+	var want strings.Builder
+	for i := range 3 * dumpSplitMin {
+		cmd := []any{"set", fmt.Sprint("jail", i), "addfailregex", strings.Repeat(`^x\d+ <HOST> it's "q"`+"\n", i%50), int64(i)}
+		stream = append(stream, cmd)
+		want.WriteString(pyval.Repr(cmd) + "\n")
+	}
+	for _, procs := range []int{1, 2} {
+		prev := runtime.GOMAXPROCS(procs)
+		var got, pretty, wantPretty strings.Builder
+		err := Dump(&got, stream, false)
+		if err == nil {
+			err = Dump(&pretty, stream, true)
+		}
+		runtime.GOMAXPROCS(prev)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got.String() != want.String() {
+			t.Fatalf("GOMAXPROCS=%d: -d output differs from pyval.Repr lines", procs)
+		}
+		for _, cmd := range stream {
+			wantPretty.WriteString(pformat(cmd) + "\n")
+		}
+		if pretty.String() != wantPretty.String() {
+			t.Fatalf("GOMAXPROCS=%d: --dp output differs from pformat lines", procs)
+		}
+	}
 }

@@ -16,17 +16,24 @@ import (
 // include files between readers the same way).
 type fileCache struct {
 	files map[string]*parsed
+	// touched, when not nil, collects every file asked for (see prefetch).
+	touched *[]string
 }
 
+// parsed is one file as read. It is never changed once parse returns, so
+// stores built on different goroutines may share it.
 type parsed struct {
-	frozenBy map[int]*frozen // per section index, see frozen()
+	frozen   []*frozen // per section index: the section's shared map view
 	file     *ini.File
-	includes map[string][]string // [INCLUDES] before/after, read once
-	err      error               // parse error: fatal for the whole configuration
-	skip     bool                // missing, unreadable or not UTF-8: silently contributes nothing
+	includes [2][]string // [INCLUDES] before and after, see includeList
+	err      error       // parse error: fatal for the whole configuration
+	skip     bool        // missing, unreadable or not UTF-8: silently contributes nothing
 }
 
 func (c *fileCache) parse(name string) *parsed {
+	if c.touched != nil {
+		*c.touched = append(*c.touched, name)
+	}
 	if p, ok := c.files[name]; ok {
 		return p
 	}
@@ -40,22 +47,28 @@ func (c *fileCache) parse(name string) *parsed {
 	default:
 		p.file, p.err = f, err
 	}
+	if p.file != nil {
+		p.freeze()
+	}
 	c.files[name] = p
 	return p
 }
 
-// frozen returns the shared map view of section i (with cond appended to
-// its keys, which only ever has one value per section name).
-func (p *parsed) frozen(i int, cond string) *frozen {
-	if fz, ok := p.frozenBy[i]; ok {
-		return fz
+// freeze builds the section views and reads [INCLUDES] once, up front.
+func (p *parsed) freeze() {
+	p.frozen = make([]*frozen, len(p.file.Sections))
+	for i, fs := range p.file.Sections {
+		cond := ""
+		if fs.Name != ini.DefaultSection {
+			_, cond = splitConditional(fs.Name)
+		}
+		p.frozen[i] = freeze(fs, cond)
 	}
-	if p.frozenBy == nil {
-		p.frozenBy = map[int]*frozen{}
+	if p.file.Section("INCLUDES") != nil {
+		st := newStore()
+		st.merge(p)
+		p.includes = [2][]string{readIncludes(st, "before"), readIncludes(st, "after")}
 	}
-	fz := freeze(p.file.Sections[i], cond)
-	p.frozenBy[i] = fz
-	return fz
 }
 
 func isPathError(err error) bool {
@@ -242,26 +255,16 @@ func pyJoin(dir, name string) string {
 	return dir + "/" + name
 }
 
-// includeList reads option `which` of [INCLUDES] of one file, interpolated
-// within that file alone, one path per line.
+// includeList is option `which` ("before" or "after") of [INCLUDES] of
+// one file, interpolated within that file alone, one path per line.
 func (p *parsed) includeList(which string) []string {
-	if l, ok := p.includes[which]; ok {
-		return l
+	if which == "before" {
+		return p.includes[0]
 	}
-	if p.includes == nil {
-		p.includes = map[string][]string{}
-	}
-	l := readIncludes(p.file, which)
-	p.includes[which] = l
-	return l
+	return p.includes[1]
 }
 
-func readIncludes(f *ini.File, which string) []string {
-	if f.Section("INCLUDES") == nil {
-		return nil
-	}
-	st := newStore()
-	st.merge(&parsed{file: f})
+func readIncludes(st *store, which string) []string {
 	v, err := st.get("INCLUDES", which, nil)
 	if err != nil {
 		return nil
@@ -274,6 +277,9 @@ func readIncludes(f *ini.File, which string) []string {
 func (l *loader) read(name string) (*store, error) {
 	if st, ok := l.stores[name]; ok {
 		return st, nil
+	}
+	if f, ok := l.prefetch.take(name); ok {
+		return l.adopt(name, f)
 	}
 	base := name
 	if !filepath.IsAbs(name) {

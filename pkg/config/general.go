@@ -42,8 +42,8 @@ func (l *loader) general(main map[string]string) ([][]any, map[string]string, er
 		return nil, nil, err
 	}
 	earlyMap := map[string]string{}
-	for _, k := range early.keys {
-		earlyMap[k] = pyval.Str(early.m[k])
+	for i, k := range early.keys {
+		earlyMap[k] = pyval.Str(early.vals[i])
 	}
 	for k, v := range main {
 		earlyMap[k] = v
@@ -62,8 +62,8 @@ func (l *loader) general(main map[string]string) ([][]any, map[string]string, er
 		}
 		if th.Len() > 0 {
 			var d pyval.Dict
-			for _, k := range th.keys {
-				d = append(d, pyval.Item{Key: k, Value: th.m[k]})
+			for i, k := range th.keys {
+				d = append(d, pyval.Item{Key: k, Value: th.vals[i]})
 			}
 			opts.Set("thread", d)
 		}
@@ -87,7 +87,8 @@ func generalStream(opts *odict) [][]any {
 	})
 	out := make([][]any, 0, len(keys))
 	for _, k := range keys {
-		out = append(out, []any{"set", k, opts.m[k]})
+		v, _ := opts.Get(k)
+		out = append(out, []any{"set", k, v})
 	}
 	return out
 }

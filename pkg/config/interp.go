@@ -73,7 +73,11 @@ func (st *store) get(sec, opt string, vars map[string]string) (string, error) {
 	if !ok {
 		return "", errNoOption
 	}
+	if strings.IndexByte(v, '%') < 0 {
+		return v, nil // nothing to interpolate: no copy
+	}
 	var b strings.Builder
+	b.Grow(len(v) + len(v)/2)
 	if err := st.interpolate(sec, opt, &b, v, m, 1); err != nil {
 		return "", err
 	}

@@ -118,7 +118,25 @@ func (l *loader) jailFilter(j *jail) error {
 		return err
 	}
 	j.filter = fr
-	backend := optString(j.opts, "backend")
+	var comb *odict
+	if s, ok := l.prefetch.filterOf(j.name, fr, flt, j.opts); ok {
+		j.filter, comb = s.fr, s.comb
+	} else if comb, err = filterOptions(fr, j.opts); err != nil {
+		return err
+	}
+	sec := l.jails.section(j.name)
+	for i, k := range comb.keys {
+		if !strings.HasPrefix(k, "known/") && k != "__name__" {
+			sec.set("known/"+k, pyval.Str(comb.vals[i]), sec.pos)
+		}
+	}
+	return nil
+}
+
+// filterOptions reads a jail's filter with the jail's first-pass options
+// and returns all its options combined, tags substituted.
+func filterOptions(fr *defReader, opts *odict) (*odict, error) {
+	backend := optString(opts, "backend")
 	if v, _ := fr.init.Get("logtype"); isFalsy(v) && !fr.st.section("Definition").has("logtype") {
 		lt := "file"
 		if strings.HasPrefix(backend, "systemd") {
@@ -126,20 +144,10 @@ func (l *loader) jailFilter(j *jail) error {
 		}
 		fr.init.Set("logtype", lt)
 	}
-	if err := fr.getOptions(j.opts, true); err != nil {
-		return err
+	if err := fr.getOptions(opts, true); err != nil {
+		return nil, err
 	}
-	comb, err := fr.combined(nil)
-	if err != nil {
-		return err
-	}
-	sec := l.jails.section(j.name)
-	for _, k := range comb.keys {
-		if !strings.HasPrefix(k, "known/") && k != "__name__" {
-			sec.set("known/"+k, pyval.Str(comb.m[k]), sec.pos)
-		}
-	}
-	return nil
+	return fr.combined(nil)
 }
 
 func isFalsy(v any) bool {

@@ -49,6 +49,10 @@ type loader struct {
 	noLogs []string // enabled jails whose logpath matched no file
 	stats  map[string]statResult
 	dirs   map[string]map[string]bool // listings for mayExist; nil value: unlistable
+	timeOK map[string]bool            // validTime's answers
+	// prefetch builds filter stores ahead on another goroutine; nil
+	// when it does not run (and always in its own worker loader).
+	prefetch *prefetch
 }
 
 func newLoader(opts Options) *loader {
@@ -117,6 +121,9 @@ func (l *loader) load(c *Config, opts Options) error {
 	if opts.Jail != "" {
 		names = []string{opts.Jail}
 	}
+	l.prefetch = startPrefetch(l, l.filterHints(names))
+	defer l.prefetch.wait()
+	prep := newPreparer(len(names))
 	for _, n := range names {
 		if n == "INCLUDES" {
 			continue
@@ -126,6 +133,7 @@ func (l *loader) load(c *Config, opts Options) error {
 			j.pos = s.pos
 		}
 		if err := l.readJail(j); err != nil {
+			prep.wait()
 			return fmt.Errorf("jail %q: %w", n, err)
 		}
 		if j.cfgErr != "" {
@@ -134,9 +142,10 @@ func (l *loader) load(c *Config, opts Options) error {
 		l.validateJail(j)
 		if j.cfgErr != "" || j.enabled() {
 			c.jails = append(c.jails, j)
+			prep.add(j)
 		}
 	}
-	prepareAll(c.jails)
+	prep.wait()
 	stream, err := l.stream(c)
 	if err != nil {
 		return err

@@ -2,12 +2,24 @@ package config
 
 // odict is an insertion-ordered string-keyed map: the Python dict that
 // fail2ban's readers iterate, whose order decides the stream's order.
+//
+// Keys and values are parallel slices. Most dicts are small and copied
+// more often than searched, so a look-up scans the keys; a dict grown past
+// odictScan keys gets an index. Only changes build it, so that reading a
+// dict from several goroutines stays safe.
 type odict struct {
 	keys []string
-	m    map[string]any
+	vals []any
+	idx  map[string]int // nil until needed, see find
 }
 
-func newODict() *odict { return &odict{m: map[string]any{}} }
+// odictScan is the size up to which a look-up scans the keys: comparing
+// short strings of mostly different lengths costs about one hash per key
+// and allocates nothing. The stock tree's largest dicts (an iptables
+// action's ~45 options) stay below it: an index made no run faster.
+const odictScan = 64
+
+func newODict() *odict { return &odict{} }
 
 func (d *odict) Len() int {
 	if d == nil {
@@ -16,33 +28,67 @@ func (d *odict) Len() int {
 	return len(d.keys)
 }
 
+// find returns the position of k, -1 when absent.
+func (d *odict) find(k string) int {
+	if d.idx != nil {
+		if i, ok := d.idx[k]; ok {
+			return i
+		}
+		return -1
+	}
+	for i, key := range d.keys {
+		if key == k {
+			return i
+		}
+	}
+	return -1
+}
+
 func (d *odict) Get(k string) (any, bool) {
 	if d == nil {
 		return nil, false
 	}
-	v, ok := d.m[k]
-	return v, ok
+	if i := d.find(k); i >= 0 {
+		return d.vals[i], true
+	}
+	return nil, false
 }
 
 func (d *odict) Has(k string) bool { _, ok := d.Get(k); return ok }
 
 // Set stores v, keeping the original position of an existing key.
 func (d *odict) Set(k string, v any) {
-	if _, ok := d.m[k]; !ok {
-		d.keys = append(d.keys, k)
+	if i := d.find(k); i >= 0 {
+		d.vals[i] = v
+		return
 	}
-	d.m[k] = v
+	if d.idx != nil {
+		d.idx[k] = len(d.keys)
+	}
+	d.keys = append(d.keys, k)
+	d.vals = append(d.vals, v)
+	d.index()
+}
+
+// index builds the index once the dict is past odictScan keys.
+func (d *odict) index() {
+	if d.idx != nil || len(d.keys) <= odictScan {
+		return
+	}
+	d.idx = make(map[string]int, len(d.keys)+8)
+	for i, key := range d.keys {
+		d.idx[key] = i
+	}
 }
 
 func (d *odict) Copy() *odict { return d.copyCap(0) }
 
 // copyCap copies d with room for extra more keys.
 func (d *odict) copyCap(extra int) *odict {
-	c := &odict{keys: make([]string, len(d.keys), len(d.keys)+extra), m: make(map[string]any, len(d.m)+extra)}
+	c := &odict{keys: make([]string, len(d.keys), len(d.keys)+extra), vals: make([]any, len(d.vals), len(d.vals)+extra)}
 	copy(c.keys, d.keys)
-	for k, v := range d.m {
-		c.m[k] = v
-	}
+	copy(c.vals, d.vals)
+	c.index()
 	return c
 }
 
@@ -53,8 +99,8 @@ func (d *odict) merged(o *odict) *odict {
 		return d
 	}
 	c := d.copyCap(len(o.keys))
-	for _, k := range o.keys {
-		c.Set(k, o.m[k])
+	for i, k := range o.keys {
+		c.Set(k, o.vals[i])
 	}
 	return c
 }

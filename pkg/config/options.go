@@ -23,8 +23,8 @@ func varsOf(d *odict) map[string]string {
 		return nil
 	}
 	m := make(map[string]string, d.Len())
-	for _, k := range d.keys {
-		if v := d.m[k]; v != nil {
+	for i, k := range d.keys {
+		if v := d.vals[i]; v != nil {
 			m[strings.ToLower(k)] = pyval.Str(v)
 		}
 	}
@@ -40,7 +40,7 @@ func (st *store) getOptions(sec string, specs []optSpec, pOpts *odict, shouldExi
 
 // getOptionsVars is getOptions with pOpts already turned into vars.
 func (st *store) getOptionsVars(sec string, specs []optSpec, pOpts *odict, vars map[string]string, shouldExist, convert bool) (*odict, error) {
-	out := &odict{keys: make([]string, 0, len(specs)), m: make(map[string]any, len(specs))}
+	out := &odict{keys: make([]string, 0, len(specs)), vals: make([]any, 0, len(specs))}
 	for _, o := range specs {
 		if pOpts.Has(o.name) {
 			continue

@@ -37,28 +37,72 @@ func (j *jail) prepare() {
 	}
 }
 
-// prepareAll prepares jails, the second half on another goroutine when
-// there is a second core. Handing over the work in one piece (rather than
-// jail by jail while they are read) keeps the goroutine from being woken
-// ~100 times, which cost more CPU time than the overlap saved. The stream
-// is still assembled in jail order afterwards, so the output does not
-// change.
-func prepareAll(jails []*jail) {
-	if runtime.GOMAXPROCS(0) < 2 || len(jails) < 8 {
-		for _, j := range jails {
-			j.prepare()
-		}
-		return
+// prepareBatch is how many read jails are handed to the preparing
+// goroutine at once: handing them over one by one woke it ~100 times a
+// run, which cost more CPU time than the overlap saved; one batch of all
+// jails at the end left reading and preparing in sequence.
+const prepareBatch = 8
+
+// preparer prepares read jails on a second goroutine while later jails
+// are still read, in batches. The stream is assembled in jail order
+// afterwards, so the output does not depend on which goroutine prepared
+// a jail.
+type preparer struct {
+	batch []*jail
+	work  chan []*jail // nil: prepare in wait, on the calling goroutine
+	wg    sync.WaitGroup
+	all   []*jail
+}
+
+// newPreparer starts the preparing goroutine when there is a second core
+// and the tree has more jails than one batch.
+func newPreparer(jails int) *preparer {
+	p := &preparer{}
+	if runtime.GOMAXPROCS(0) < 2 || jails <= prepareBatch {
+		return p
 	}
-	half := len(jails) / 2
-	var wg sync.WaitGroup
-	wg.Go(func() {
-		for _, j := range jails[half:] {
-			j.prepare()
+	p.work = make(chan []*jail, jails/prepareBatch+1) // never blocks the reader
+	p.wg.Go(func() {
+		for b := range p.work {
+			prepareJails(b)
 		}
 	})
-	for _, j := range jails[:half] {
+	return p
+}
+
+// add queues a read jail; it must not be changed afterwards.
+func (p *preparer) add(j *jail) {
+	if p.work == nil {
+		p.all = append(p.all, j)
+		return
+	}
+	p.batch = append(p.batch, j)
+	if len(p.batch) == prepareBatch {
+		p.work <- p.batch
+		p.batch = nil
+	}
+}
+
+// wait prepares what is left, helping the other goroutine with the
+// queued batches, and returns once every added jail is prepared.
+func (p *preparer) wait() {
+	if p.work == nil {
+		prepareJails(p.all)
+		return
+	}
+	if len(p.batch) > 0 {
+		p.work <- p.batch
+		p.batch = nil
+	}
+	close(p.work)
+	for b := range p.work {
+		prepareJails(b)
+	}
+	p.wg.Wait()
+}
+
+func prepareJails(jails []*jail) {
+	for _, j := range jails {
 		j.prepare()
 	}
-	wg.Wait()
 }

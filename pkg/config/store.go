@@ -129,7 +129,7 @@ func (st *store) merge(p *parsed) {
 	for i, fs := range f.Sections {
 		if fs.Name == ini.DefaultSection {
 			if len(st.defaults.keys) == 0 {
-				st.defaults.adopt(p.frozen(i, ""))
+				st.defaults.adopt(p.frozen[i])
 				continue
 			}
 			for _, k := range fs.Keys {
@@ -140,7 +140,7 @@ func (st *store) merge(p *parsed) {
 		name, cond := splitConditional(fs.Name)
 		old := st.secs[name]
 		if old == nil {
-			st.ensure(name, fs.Pos).adopt(p.frozen(i, cond))
+			st.ensure(name, fs.Pos).adopt(p.frozen[i])
 			continue
 		}
 		known := st.ensure(knownPrefix+name, fs.Pos)

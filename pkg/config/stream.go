@@ -96,8 +96,8 @@ func (l *loader) jailStream(j *jail) ([][]any, error) {
 	}
 	var logs [][]any
 	backend := any(nil)
-	for _, k := range j.opts.keys {
-		v := j.opts.m[k]
+	for i, k := range j.opts.keys {
+		v := j.opts.vals[i]
 		switch {
 		case k == "logpath":
 			if strings.HasPrefix(optString(j.opts, "backend"), "systemd") {
@@ -135,8 +135,8 @@ var jailIgnored = map[string]bool{"action": true, "filter": true, "enabled": tru
 // order: usedns first, then maxlines/prefregex, ahead of the regexes).
 func fillStream(out [][]any, opts *odict, jailName string) ([][]any, error) {
 	prio := 0
-	for _, k := range opts.keys {
-		v := opts.m[k]
+	for i, k := range opts.keys {
+		v := opts.vals[i]
 		if v == nil {
 			continue
 		}
@@ -205,14 +205,14 @@ func actionStream(a *defReader) ([][]any, error) {
 		isConf[o.name] = true
 	}
 	var multi []any
-	for _, k := range opts.keys {
+	for i, k := range opts.keys {
 		if isConf[k] && !strings.HasPrefix(k, "known/") {
-			multi = append(multi, []any{k, opts.m[k]})
+			multi = append(multi, []any{k, opts.vals[i]})
 		}
 	}
-	for _, k := range a.init.keys {
+	for i, k := range a.init.keys {
 		if !isConf[k] && !strings.HasPrefix(k, "known/") {
-			multi = append(multi, []any{k, a.init.m[k]})
+			multi = append(multi, []any{k, a.init.vals[i]})
 		}
 	}
 	if len(multi) > 1 {

@@ -15,9 +15,11 @@ const maxTagReplace = 25
 // space and no angle brackets). It returns the name and match bounds.
 func findTag(s string, from int) (name string, start, end int, ok bool) {
 	for i := from; i < len(s); i++ {
-		if s[i] != '<' {
-			continue
+		k := strings.IndexByte(s[i:], '<')
+		if k < 0 {
+			break
 		}
+		i += k
 		j := i + 1
 		for j < len(s) && s[j] != ' ' && s[j] != '<' && s[j] != '>' {
 			j++
@@ -44,7 +46,7 @@ func substituteTags(tags *odict, ignore map[string]bool, addrepl func(string) (s
 			if ignore[tag] || done[i] {
 				continue
 			}
-			orig := pyval.Str(tags.m[tag])
+			orig := pyval.Str(tags.vals[i])
 			value, rplc, err := substituteOne(tag, orig, tags, ignore, counts[i], addrepl)
 			if err != nil {
 				return nil, err
@@ -54,7 +56,7 @@ func substituteTags(tags *odict, ignore map[string]bool, addrepl func(string) (s
 					counts[i] = rplc
 					again = true
 				}
-				tags.m[tag] = value
+				tags.vals[i] = value
 			}
 			if !strings.Contains(value, "<") {
 				done[i] = true
@@ -136,7 +138,8 @@ func substituteOne(tag, value string, tags *odict, ignore map[string]bool, rplc 
 		from := 0
 		rest, from = replaceTag(&done, rest, start, end, repl)
 		if rplc == nil {
-			rplc = &replCounts{} // allocated on the first replacement only
+			c := make(replCounts, 0, 4) // allocated on the first replacement only
+			rplc = &c
 		}
 		rplc.inc(rtag)
 		rtag, start, end, ok = findTag(rest, from)

@@ -73,7 +73,8 @@ func checkSubstituteOne(t *testing.T, a, b, c string) {
 		return "", false, nil
 	}
 	for _, tag := range []string{"a", "b", "c"} {
-		v := d.m[tag].(string)
+		g, _ := d.Get(tag)
+		v := g.(string)
 		got, gotN, gotErr := substituteOne(tag, v, d, ignore, nil, addrepl)
 		want, wantN, wantErr := substituteOneRef(tag, v, d, ignore, nil, addrepl)
 		if fmt.Sprint(gotErr) != fmt.Sprint(wantErr) || got != want || fmt.Sprint(gotN.asMap()) != fmt.Sprint(wantN) && len(wantN) > 0 {

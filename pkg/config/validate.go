@@ -19,7 +19,7 @@ func (l *loader) validateJail(j *jail) {
 		if !ok || v == nil {
 			continue
 		}
-		if _, err := Str2Seconds(pyval.Str(v)); err != nil {
+		if !l.validTime(pyval.Str(v)) {
 			l.errs.Add(l.jails.keyPos(j.name, k), "jail %q: %s: invalid time string %q", j.name, k, pyval.Str(v))
 		}
 	}
@@ -41,4 +41,19 @@ func (st *store) keyPos(sec, key string) ini.Pos {
 		}
 	}
 	return st.defaults.vals[key].pos
+}
+
+// validTime reports whether s is a time string the server accepts,
+// remembering the answer: most jails share the few values of [DEFAULT]
+// ("10m", "1h"), and converting one costs more than a jail's other checks.
+func (l *loader) validTime(s string) bool {
+	if ok, seen := l.timeOK[s]; seen {
+		return ok
+	}
+	_, err := Str2Seconds(s)
+	if l.timeOK == nil {
+		l.timeOK = map[string]bool{}
+	}
+	l.timeOK[s] = err == nil
+	return err == nil
 }

@@ -1,0 +1,56 @@
+package config
+
+import (
+	"fmt"
+	"testing"
+)
+
+// TestODict checks order, overwrite and look-up both below and above the
+// size where a dict gets an index, and that copies and merges stay apart.
+func TestODict(t *testing.T) {
+	for _, n := range []int{0, 1, odictScan, odictScan + 1, 3 * odictScan} {
+		t.Run(fmt.Sprint(n), func(t *testing.T) {
+			d := newODict()
+			for i := range n {
+				d.Set(fmt.Sprint("k", i), i)
+			}
+			d.Set("k0", "again") // keeps its position
+			c := d.Copy()
+			o := newODict()
+			o.Set("k1", "merged")
+			o.Set("new", true)
+			m := d.merged(o)
+			c.Set("onlycopy", 1)
+			for i := range n {
+				k := fmt.Sprint("k", i)
+				if d.keys[i] != k {
+					t.Fatalf("key %d = %q, want %q", i, d.keys[i], k)
+				}
+				want := any(i)
+				if i == 0 {
+					want = "again"
+				}
+				if v, ok := d.Get(k); !ok || v != want {
+					t.Fatalf("Get(%q) = %v, %v; want %v", k, v, ok, want)
+				}
+				if v, _ := c.Get(k); v != want {
+					t.Fatalf("copy: Get(%q) = %v, want %v", k, v, want)
+				}
+			}
+			if d.Has("onlycopy") || d.Has("new") || d.Len() != max(n, 1) {
+				t.Fatalf("original changed by its copy or merge: %v", d.keys)
+			}
+			if v, _ := m.Get("new"); v != true || m.Len() != max(n, 2)+1 {
+				t.Fatalf("merged = %v %v", m.keys, m.vals)
+			}
+			if n > 1 {
+				if v, _ := m.Get("k1"); v != "merged" || m.keys[1] != "k1" {
+					t.Fatalf("merged k1 = %v at %q", v, m.keys[1])
+				}
+			}
+			if d.Has("absent") || c.Has("absent") {
+				t.Fatal("found a key never set")
+			}
+		})
+	}
+}
