@@ -5,6 +5,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 )
 
 // writeTree creates files (path -> content) under a new temp dir.
@@ -71,6 +72,14 @@ func TestLoad_Errors(t *testing.T) {
 			wantErr: `other.conf: [INCLUDES] before: include cycle`,
 		},
 		{
+			name: "include cycle through a .local sibling",
+			in: map[string]string{
+				"jail.conf":  "[INCLUDES]\nafter = jail.local\n[f]\nenabled = true\nfilter = f\n",
+				"jail.local": "[INCLUDES]\nbefore = jail.conf\n", "filter.d/f.conf": okFilter,
+			},
+			wantErr: `include cycle through`,
+		},
+		{
 			name:      "duplicate option",
 			in:        map[string]string{"jail.conf": "[g]\nenabled = true\nenabled = false\n"},
 			wantErr:   `jail.conf:3: section "g": option "enabled" already exists in this file`,
@@ -86,7 +95,15 @@ func TestLoad_Errors(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			dir := writeTree(t, tt.in)
-			c, err := Load(Options{Dir: dir})
+			var c *Config
+			var err error
+			done := make(chan struct{})
+			go func() { c, err = Load(Options{Dir: dir}); close(done) }()
+			select {
+			case <-done:
+			case <-time.After(time.Minute):
+				t.Fatal("Load did not return within a minute (a loop?)")
+			}
 			if err == nil {
 				t.Fatal("Load succeeded, want an error")
 			}

@@ -197,10 +197,17 @@ func contains(list []string, s string) bool {
 	return false
 }
 
-// expand applies [INCLUDES] before/after recursively to list.
+// expand applies [INCLUDES] before/after recursively to list;
+// seen is the chain of files whose includes led here: a file already in
+// it (also as the .local sibling that withLocal adds) closes a cycle and
+// is skipped with an error, as fail2ban gives up on one.
 func (l *loader) expand(list, seen []string) ([]string, error) {
 	var out []string
 	for _, f := range l.withLocal(list) {
+		if contains(seen, f) {
+			l.errs.Add(ini.Pos{File: seen[len(seen)-1]}, "[INCLUDES]: include cycle through %q skipped", f)
+			continue
+		}
 		got, err := l.includes(f, seen)
 		if err != nil {
 			return nil, err
