@@ -4,80 +4,149 @@ import (
 	"bytes"
 	"log/slog"
 	"os"
+	"runtime"
 	"runtime/debug"
 	"strconv"
+	"strings"
 )
+
+// stackShrinkCycles is how many collections trimFootprint runs before
+// returning the heap to the OS. Each cycle halves the stack of every
+// goroutine that uses less than a quarter of it; the jails' goroutines
+// start on stacks sized for the deep start-up code (the runtime sizes new
+// stacks by the average it saw) and idle on a few hundred bytes.
+const stackShrinkCycles = 4
 
 // trimFootprint runs once the configuration has been applied. Start-up
 // (reading the whole config tree, compiling every filter and date
 // template) leaves garbage on the heap and touches code that a running
 // daemon rarely needs again; an idle server should not keep either
 // resident. The heap's free pages go back to the OS, and the read-only
-// mappings of the executable are paged out: they stay in the page cache
-// and the pages the jails use come back on their first fault, which is
-// what the kernel would do under memory pressure anyway, only earlier.
+// file mappings (the executable's code and data, the C library's) are
+// dropped: the pages the jails use come back on their first fault, which
+// is what the kernel would do under memory pressure anyway, only earlier.
 func trimFootprint(log *slog.Logger) {
+	for range stackShrinkCycles {
+		runtime.GC()
+	}
 	debug.FreeOSMemory()
-	n, err := pageOutExecutable()
+	n, err := dropFileMappings()
 	if err != nil {
-		log.Debug("paging out start-up code", "err", err)
+		log.Debug("dropping start-up code", "err", err)
 		return
 	}
-	log.Debug("paged out start-up code", "bytes", n)
+	log.Debug("dropped start-up code", "bytes", n)
 }
 
-// region is one mapping of /proc/self/maps.
+// region is one mapping of /proc/self/smaps.
 type region struct {
 	start, end uint64
 	writable   bool
 	path       string
+	rss, anon  uint64 // resident and private anonymous bytes
 }
 
-// parseMaps reads /proc/PID/maps text ("start-end perms offset dev inode
-// path") and returns the mappings of path. Malformed lines are skipped:
-// the kernel's format is fixed, and a mapping we cannot read is simply not
-// paged out.
-func parseMaps(data []byte, path string) []region {
+// droppable reports whether the pages of r can be unmapped without losing
+// anything: a read-only mapping of a file holding no private copies (the
+// dynamic loader's relocated data lives in read-only mappings with
+// anonymous pages, and must stay).
+func (r region) droppable() bool {
+	return !r.writable && strings.HasPrefix(r.path, "/") && r.anon == 0
+}
+
+// parseSmaps reads /proc/PID/smaps text: a header line per mapping
+// ("start-end perms offset dev inode path") followed by "Key: N kB"
+// lines. Malformed headers are skipped with the lines that follow them:
+// the kernel's format is fixed, and a mapping we cannot read is simply
+// left alone.
+func parseSmaps(data []byte) []region {
 	var out []region
+	var cur *region
 	for line := range bytes.Lines(data) {
 		f := bytes.Fields(line)
-		if len(f) < 6 || len(f[1]) < 2 || string(bytes.Join(f[5:], []byte(" "))) != path {
+		if len(f) == 0 {
 			continue
 		}
-		lo, hi, ok := bytes.Cut(f[0], []byte("-"))
-		if !ok {
+		if key, ok := bytes.CutSuffix(f[0], []byte(":")); ok {
+			if cur != nil && len(f) >= 2 {
+				cur.setField(string(key), f[1:])
+			}
 			continue
 		}
-		s, err1 := strconv.ParseUint(string(lo), 16, 64)
-		e, err2 := strconv.ParseUint(string(hi), 16, 64)
-		if err1 != nil || err2 != nil || e <= s {
-			continue
+		cur = nil
+		if r, ok := parseHeader(f); ok {
+			out = append(out, r)
+			cur = &out[len(out)-1]
 		}
-		out = append(out, region{start: s, end: e, writable: f[1][1] == 'w', path: path})
 	}
 	return out
 }
 
-// pageOutExecutable pages out the executable's read-only mappings (text
-// and read-only data) and returns how many bytes they span.
-func pageOutExecutable() (int, error) {
+// parseHeader parses the fields of a mapping's header line.
+func parseHeader(f [][]byte) (region, bool) {
+	if len(f) < 5 || len(f[1]) < 2 {
+		return region{}, false
+	}
+	lo, hi, ok := bytes.Cut(f[0], []byte("-"))
+	if !ok {
+		return region{}, false
+	}
+	s, err1 := strconv.ParseUint(string(lo), 16, 64)
+	e, err2 := strconv.ParseUint(string(hi), 16, 64)
+	if err1 != nil || err2 != nil || e <= s {
+		return region{}, false
+	}
+	return region{start: s, end: e, writable: f[1][1] == 'w', path: string(bytes.Join(f[5:], []byte(" ")))}, true
+}
+
+// setField records the smaps fields that droppable and the log need.
+func (r *region) setField(key string, val [][]byte) {
+	n, ok := kilobytes(val)
+	switch key {
+	case "Rss":
+		r.rss = n
+	case "Anonymous":
+		if !ok {
+			n = 1 // unreadable: count it as anonymous so the mapping is kept
+		}
+		r.anon = n
+	}
+}
+
+// kilobytes parses an smaps value ("4 kB") into bytes.
+func kilobytes(val [][]byte) (uint64, bool) {
+	if len(val) < 2 || string(val[1]) != "kB" {
+		return 0, false
+	}
+	n, err := strconv.ParseUint(string(val[0]), 10, 64)
+	if err != nil || n > 1<<53 {
+		return 0, false
+	}
+	return n << 10, true
+}
+
+// dropFileMappings unmaps the resident pages of every droppable mapping
+// and returns how many bytes were resident in them.
+func dropFileMappings() (uint64, error) {
+	smaps, err := os.ReadFile("/proc/self/smaps")
+	if err != nil {
+		return 0, err
+	}
 	exe, err := os.Executable()
 	if err != nil {
 		return 0, err
 	}
-	maps, err := os.ReadFile("/proc/self/maps")
-	if err != nil {
-		return 0, err
-	}
-	total := 0
-	for _, r := range parseMaps(maps, exe) {
-		if r.writable {
-			continue // writable pages may be dirty; paging them out means swap
+	var all, own []region
+	var total uint64
+	for _, r := range parseSmaps(smaps) {
+		if !r.droppable() {
+			continue
 		}
-		if err := pageOut(r.start, r.end-r.start); err != nil {
-			return total, err
+		all = append(all, r)
+		if r.path == exe {
+			own = append(own, r)
 		}
-		total += int(r.end - r.start)
+		total += r.rss
 	}
-	return total, nil
+	return total, dropPages(all, own)
 }

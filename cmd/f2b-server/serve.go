@@ -110,6 +110,7 @@ func serve(o *options) int {
 	trimFootprint(log)
 	handleSignals(ctx, sigs, cancel, srv, o, log)
 	<-ctx.Done()
+	writeMemProfile(log)
 	log.Info("Shutdown in progress...")
 	stopCtx, stop := context.WithTimeout(context.Background(), 2*time.Minute)
 	defer stop()
