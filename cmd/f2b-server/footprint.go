@@ -10,12 +10,15 @@ import (
 	"strings"
 )
 
-// stackShrinkCycles is how many collections trimFootprint runs before
-// returning the heap to the OS. Each cycle halves the stack of every
-// goroutine that uses less than a quarter of it; the jails' goroutines
-// start on stacks sized for the deep start-up code (the runtime sizes new
-// stacks by the average it saw) and idle on a few hundred bytes.
-const stackShrinkCycles = 4
+// settleCycles is how many collections trimFootprint runs before returning
+// the heap to the OS and dropping the file mappings. When the last start
+// command returns, the jails' goroutines are still opening and reading
+// their logs; a single collection (FreeOSMemory's own) runs alongside that
+// work, so it leaves what they allocate meanwhile on the heap and the code
+// they run next faults back in after the drop. Measured with ten stock
+// jails: one collection leaves ~1 MiB more heap and ~2.5 MiB more
+// file-backed pages than five; a collection costs about a millisecond.
+const settleCycles = 4
 
 // startupGCPercent is the collector's GOGC while the configuration is read
 // and applied. Nearly everything start-up allocates is garbage (the parsed
@@ -48,7 +51,7 @@ func tightenGC() (restore func()) {
 // dropped: the pages the jails use come back on their first fault, which
 // is what the kernel would do under memory pressure anyway, only earlier.
 func trimFootprint(log *slog.Logger) {
-	for range stackShrinkCycles {
+	for range settleCycles {
 		runtime.GC()
 	}
 	debug.FreeOSMemory()
