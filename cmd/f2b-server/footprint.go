@@ -71,12 +71,47 @@ type region struct {
 	rss, anon  uint64 // resident and private anonymous bytes
 }
 
-// droppable reports whether the pages of r can be unmapped without losing
-// anything: a read-only mapping of a file holding no private copies (the
-// dynamic loader's relocated data lives in read-only mappings with
-// anonymous pages, and must stay).
-func (r region) droppable() bool {
-	return !r.writable && strings.HasPrefix(r.path, "/") && r.anon == 0
+// droppable selects the mappings whose pages can be unmapped without
+// losing anything, exe being this program's path: read-only mappings of
+// files holding no private copies (the dynamic loader's relocated data
+// lives in read-only mappings with anonymous pages, and must stay). own
+// are those of the executable.
+//
+// A library is only considered once its writable data segment is mapped.
+// One being loaded while the trim runs (the C resolver loads NSS modules
+// at its first lookup) is first mapped as a whole with the protection of
+// its first segment, then its other segments are mapped over that and its
+// data relocated: a read-only mapping seen in the snapshot could hold
+// relocated data by the time it is dropped. The data segment is mapped
+// last, and relocation only writes to mappings that are writable at the
+// time; the executable's own data was relocated before main ran.
+func droppable(regions []region, exe string) (drop, own []region) {
+	loaded := map[string]bool{}
+	for _, r := range regions {
+		if r.writable {
+			loaded[r.path] = true
+		}
+	}
+	for _, r := range regions {
+		if r.writable || r.anon != 0 || !strings.HasPrefix(r.path, "/") {
+			continue
+		}
+		switch {
+		case r.isExe(exe):
+			own = append(own, r)
+		case !loaded[r.path]:
+			continue
+		}
+		drop = append(drop, r)
+	}
+	return drop, own
+}
+
+// isExe reports whether r maps the executable at path exe (which
+// os.Executable reports without the " (deleted)" smaps shows once the
+// file has been replaced, e.g. by an upgrade).
+func (r region) isExe(exe string) bool {
+	return r.path == exe || r.path == exe+" (deleted)"
 }
 
 // parseSmaps reads /proc/PID/smaps text: a header line per mapping
@@ -161,17 +196,10 @@ func dropFileMappings() (uint64, error) {
 	if err != nil {
 		return 0, err
 	}
-	var all, own []region
+	drop, own := droppable(parseSmaps(smaps), exe)
 	var total uint64
-	for _, r := range parseSmaps(smaps) {
-		if !r.droppable() {
-			continue
-		}
-		all = append(all, r)
-		if r.path == exe {
-			own = append(own, r)
-		}
+	for _, r := range drop {
 		total += r.rss
 	}
-	return total, dropPages(all, own)
+	return total, dropPages(drop, own)
 }

@@ -3,6 +3,7 @@ package main
 import (
 	"os"
 	"runtime"
+	"slices"
 	"testing"
 )
 
@@ -59,22 +60,37 @@ func TestParseSmaps(t *testing.T) {
 }
 
 func TestDroppable(t *testing.T) {
-	tests := []struct {
-		r    region
-		want bool
-	}{
-		{region{path: "/usr/bin/f2b-server"}, true},
-		{region{path: "/usr/bin/f2b-server", rss: 4096}, true},
-		{region{path: "/usr/bin/f2b-server", anon: 4096}, false}, // relocated data
-		{region{path: "/usr/bin/f2b-server", writable: true}, false},
-		{region{path: ""}, false},
-		{region{path: "[vdso]"}, false},
-		{region{path: "[heap]"}, false},
+	const exe = "/usr/bin/f2b-server"
+	const lib = "/usr/lib/x86_64-linux-gnu/libc.so.6"
+	const nss = "/usr/lib/x86_64-linux-gnu/libnss_myhostname.so.2"
+	in := []region{
+		{start: 0x1000, path: exe, rss: 4096},                // own headers and read-only data
+		{start: 0x2000, path: exe},                           // own code
+		{start: 0x3000, path: exe, anon: 4096},               // own relocated data
+		{start: 0x4000, path: exe, writable: true},           // own data
+		{start: 0x5000, path: exe + " (deleted)", rss: 4096}, // after an upgrade
+		{start: 0x6000, path: lib},                           // library read-only data
+		{start: 0x7000, path: lib},                           // library code
+		{start: 0x8000, path: lib, anon: 4096},               // a breakpoint
+		{start: 0x9000, path: lib, anon: 4096},               // relocated data
+		{start: 0xa000, path: lib, writable: true},           // data
+		{start: 0xb000, path: nss},                           // being loaded: no data yet
+		{start: 0xc000, path: ""},                            // anonymous
+		{start: 0xd000, path: "[vdso]"},
+		{start: 0xe000, path: "[heap]"},
 	}
-	for _, tt := range tests {
-		if got := tt.r.droppable(); got != tt.want {
-			t.Errorf("%+v.droppable() = %v, want %v", tt.r, got, tt.want)
+	drop, own := droppable(in, exe)
+	starts := func(rs []region) (out []uint64) {
+		for _, r := range rs {
+			out = append(out, r.start)
 		}
+		return out
+	}
+	if got, want := starts(drop), []uint64{0x1000, 0x2000, 0x5000, 0x6000, 0x7000}; !slices.Equal(got, want) {
+		t.Errorf("dropped %#x, want %#x", got, want)
+	}
+	if got, want := starts(own), []uint64{0x1000, 0x2000, 0x5000}; !slices.Equal(got, want) {
+		t.Errorf("own %#x, want %#x", got, want)
 	}
 }
 
@@ -118,10 +134,9 @@ func exeResident() (uint64, error) {
 		return 0, err
 	}
 	var n uint64
-	for _, r := range parseSmaps(data) {
-		if r.path == exe && r.droppable() {
-			n += r.rss
-		}
+	_, own := droppable(parseSmaps(data), exe)
+	for _, r := range own {
+		n += r.rss
 	}
 	return n, nil
 }
