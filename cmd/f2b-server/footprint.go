@@ -6,6 +6,7 @@ import (
 	"os"
 	"runtime"
 	"runtime/debug"
+	"runtime/metrics"
 	"strconv"
 	"strings"
 )
@@ -19,6 +20,11 @@ import (
 // jails: one collection leaves ~1 MiB more heap and ~2.5 MiB more
 // file-backed pages than five; a collection costs about a millisecond.
 const settleCycles = 4
+
+// settleHeapLimit stops the settling collections early: on a heap this
+// big (bans being restored from the database) each costs a full mark and
+// the few hundred KiB they save do not matter.
+const settleHeapLimit = 64 << 20
 
 // startupGCPercent is the collector's GOGC while the configuration is read
 // and applied. Nearly everything start-up allocates is garbage (the parsed
@@ -53,6 +59,9 @@ func tightenGC() (restore func()) {
 func trimFootprint(log *slog.Logger) {
 	for range settleCycles {
 		runtime.GC()
+		if liveHeap() > settleHeapLimit {
+			break
+		}
 	}
 	debug.FreeOSMemory()
 	n, err := dropFileMappings()
@@ -61,6 +70,16 @@ func trimFootprint(log *slog.Logger) {
 		return
 	}
 	log.Debug("dropped start-up code", "bytes", n)
+}
+
+// liveHeap is the heap marked live by the last collection.
+func liveHeap() uint64 {
+	s := []metrics.Sample{{Name: "/gc/heap/live:bytes"}}
+	metrics.Read(s)
+	if s[0].Value.Kind() != metrics.KindUint64 {
+		return 0
+	}
+	return s[0].Value.Uint64()
 }
 
 // region is one mapping of /proc/self/smaps.

@@ -159,3 +159,14 @@ func FuzzParseSmaps(f *testing.F) {
 		}
 	})
 }
+
+// TestLiveHeap: the metric trimFootprint stops on exists and follows what
+// is kept alive.
+func TestLiveHeap(t *testing.T) {
+	keep := make([]byte, 8<<20)
+	runtime.GC()
+	if got := liveHeap(); got < 8<<20 {
+		t.Errorf("liveHeap() = %d with 8 MiB kept alive", got)
+	}
+	runtime.KeepAlive(keep)
+}
