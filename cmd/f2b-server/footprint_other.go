@@ -4,4 +4,4 @@ package main
 
 import "errors"
 
-func pageOut(addr, length uint64) error { return errors.ErrUnsupported }
+func dropPages(all, own []region) error { return errors.ErrUnsupported }

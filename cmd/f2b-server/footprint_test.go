@@ -3,38 +3,52 @@ package main
 import (
 	"os"
 	"runtime"
+	"slices"
 	"testing"
 )
 
-func TestParseMaps(t *testing.T) {
-	const exe = "/usr/bin/f2b-server"
+func TestParseSmaps(t *testing.T) {
+	const fields = "Size:                  8 kB\nRss:                   8 kB\nPss:                   8 kB\n" +
+		"Anonymous:             0 kB\nVmFlags: rd mr mw me sd \n"
 	tests := []struct {
 		name string
 		in   string
 		want []region
 	}{
-		{name: "text rodata data",
-			in: "00400000-00402000 r--p 00000000 08:01 42 /usr/bin/f2b-server\n" +
-				"00402000-008d0000 r-xp 00002000 08:01 42 /usr/bin/f2b-server\n" +
-				"00d4b000-00d8b000 rw-p 0094a000 08:01 42 /usr/bin/f2b-server\n" +
-				"7f33898e3000-7f3389a39000 r-xp 00028000 08:01 7 /usr/lib/x86_64-linux-gnu/libc.so.6\n" +
-				"7f3340b10000-7f3340c50000 rw-p 00000000 00:00 0\n",
+		{name: "text rodata relro data anon",
+			in: "00402000-008d0000 r-xp 00002000 08:01 42 /usr/bin/f2b-server\n" +
+				"Size:               4888 kB\nRss:                4000 kB\nAnonymous:             0 kB\nVmFlags: rd ex mr mw me sd \n" +
+				"00d80000-00d81000 r--p 0097f000 08:01 42 /usr/bin/f2b-server\n" +
+				"Rss:                   4 kB\nAnonymous:             4 kB\n" +
+				"00d81000-00dc2000 rw-p 00980000 08:01 42 /usr/bin/f2b-server\n" + fields +
+				"7f3340b10000-7f3340c50000 rw-p 00000000 00:00 0\n" + fields +
+				"7ffd3f9e1000-7ffd3f9e3000 r-xp 00000000 00:00 0                          [vdso]\n" + fields,
 			want: []region{
-				{start: 0x400000, end: 0x402000, path: exe},
-				{start: 0x402000, end: 0x8d0000, path: exe},
-				{start: 0xd4b000, end: 0xd8b000, writable: true, path: exe},
+				{start: 0x402000, end: 0x8d0000, path: "/usr/bin/f2b-server", rss: 4000 << 10},
+				{start: 0xd80000, end: 0xd81000, path: "/usr/bin/f2b-server", rss: 4 << 10, anon: 4 << 10},
+				{start: 0xd81000, end: 0xdc2000, writable: true, path: "/usr/bin/f2b-server", rss: 8 << 10},
+				{start: 0x7f3340b10000, end: 0x7f3340c50000, writable: true, rss: 8 << 10},
+				{start: 0x7ffd3f9e1000, end: 0x7ffd3f9e3000, path: "[vdso]", rss: 8 << 10},
 			}},
-		{name: "path with spaces", in: "1000-2000 r-xp 0 0:0 1 /usr/bin/f2b server\n", want: nil},
-		{name: "deleted binary", in: "1000-2000 r-xp 0 0:0 1 /usr/bin/f2b-server (deleted)\n", want: nil},
-		{name: "bad range", in: "zz-2000 r-xp 0 0:0 1 /usr/bin/f2b-server\n2000-1000 r-xp 0 0:0 1 /usr/bin/f2b-server\n", want: nil},
+		{name: "path with spaces", in: "1000-2000 r-xp 0 0:0 1 /usr/bin/f2b server\n",
+			want: []region{{start: 0x1000, end: 0x2000, path: "/usr/bin/f2b server"}}},
+		{name: "unreadable anonymous counts as some", in: "1000-2000 r-xp 0 0:0 1 /x\nAnonymous: lots\nRss: 4 MB\n",
+			want: []region{{start: 0x1000, end: 0x2000, path: "/x", anon: 1}}},
+		{name: "huge anonymous counts as some", in: "1000-2000 r-xp 0 0:0 1 /x\nAnonymous: 18014398509481984 kB\n",
+			want: []region{{start: 0x1000, end: 0x2000, path: "/x", anon: 1}}},
+		{name: "fields of a bad header are ignored",
+			in:   "zz-2000 r-xp 0 0:0 1 /x\nAnonymous: 0 kB\n2000-1000 r-xp 0 0:0 1 /x\nRss: 4 kB\n",
+			want: nil},
+		{name: "fields before any header", in: "Rss: 4 kB\n1000-2000 r--p 0 0:0 1 /x\n",
+			want: []region{{start: 0x1000, end: 0x2000, path: "/x"}}},
 		{name: "short line", in: "1000-2000 r-xp\n", want: nil},
 		{name: "empty", in: "", want: nil},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			got := parseMaps([]byte(tt.in), exe)
+			got := parseSmaps([]byte(tt.in))
 			if len(got) != len(tt.want) {
-				t.Fatalf("parseMaps = %+v, want %+v", got, tt.want)
+				t.Fatalf("parseSmaps = %+v, want %+v", got, tt.want)
 			}
 			for i := range got {
 				if got[i] != tt.want[i] {
@@ -45,39 +59,114 @@ func TestParseMaps(t *testing.T) {
 	}
 }
 
-// TestPageOutExecutable pages out the test binary's own read-only
-// mappings: the call must find them and the process must keep running
-// (its code faults back in).
-func TestPageOutExecutable(t *testing.T) {
-	if runtime.GOOS != "linux" {
-		t.Skip("MADV_PAGEOUT is Linux-only")
+func TestDroppable(t *testing.T) {
+	const exe = "/usr/bin/f2b-server"
+	const lib = "/usr/lib/x86_64-linux-gnu/libc.so.6"
+	const nss = "/usr/lib/x86_64-linux-gnu/libnss_myhostname.so.2"
+	in := []region{
+		{start: 0x1000, path: exe, rss: 4096},                // own headers and read-only data
+		{start: 0x2000, path: exe},                           // own code
+		{start: 0x3000, path: exe, anon: 4096},               // own relocated data
+		{start: 0x4000, path: exe, writable: true},           // own data
+		{start: 0x5000, path: exe + " (deleted)", rss: 4096}, // after an upgrade
+		{start: 0x6000, path: lib},                           // library read-only data
+		{start: 0x7000, path: lib},                           // library code
+		{start: 0x8000, path: lib, anon: 4096},               // a breakpoint
+		{start: 0x9000, path: lib, anon: 4096},               // relocated data
+		{start: 0xa000, path: lib, writable: true},           // data
+		{start: 0xb000, path: nss},                           // being loaded: no data yet
+		{start: 0xc000, path: ""},                            // anonymous
+		{start: 0xd000, path: "[vdso]"},
+		{start: 0xe000, path: "[heap]"},
 	}
-	if _, err := os.Stat("/proc/self/maps"); err != nil {
-		t.Skip("no /proc/self/maps:", err)
+	drop, own := droppable(in, exe)
+	starts := func(rs []region) (out []uint64) {
+		for _, r := range rs {
+			out = append(out, r.start)
+		}
+		return out
 	}
-	n, err := pageOutExecutable()
-	if err != nil {
-		t.Fatalf("pageOutExecutable: %v", err)
+	if got, want := starts(drop), []uint64{0x1000, 0x2000, 0x5000, 0x6000, 0x7000}; !slices.Equal(got, want) {
+		t.Errorf("dropped %#x, want %#x", got, want)
 	}
-	if n < 1<<20 {
-		t.Errorf("paged out %d bytes, want at least the test binary's text (1 MiB)", n)
+	if got, want := starts(own), []uint64{0x1000, 0x2000, 0x5000}; !slices.Equal(got, want) {
+		t.Errorf("own %#x, want %#x", got, want)
 	}
 }
 
-func FuzzParseMaps(f *testing.F) {
+// TestDropFileMappings drops the test binary's own read-only mappings:
+// the call must find them, their resident size must fall, and the process
+// must keep running (its code faults back in).
+func TestDropFileMappings(t *testing.T) {
+	if runtime.GOOS != "linux" {
+		t.Skip("Linux-only")
+	}
+	before, err := exeResident()
+	if err != nil {
+		t.Skip("no /proc/self/smaps:", err)
+	}
+	n, err := dropFileMappings()
+	if err != nil {
+		t.Fatalf("dropFileMappings: %v", err)
+	}
+	if n < before {
+		t.Errorf("dropped %d bytes, fewer than the %d resident in the executable", n, before)
+	}
+	after, err := exeResident()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if after >= before {
+		t.Errorf("executable resident: %d bytes before, %d after", before, after)
+	}
+	t.Logf("executable resident: %d KiB before, %d KiB after", before>>10, after>>10)
+}
+
+// exeResident sums the resident bytes of the executable's droppable
+// mappings.
+func exeResident() (uint64, error) {
+	data, err := os.ReadFile("/proc/self/smaps")
+	if err != nil {
+		return 0, err
+	}
+	exe, err := os.Executable()
+	if err != nil {
+		return 0, err
+	}
+	var n uint64
+	_, own := droppable(parseSmaps(data), exe)
+	for _, r := range own {
+		n += r.rss
+	}
+	return n, nil
+}
+
+func FuzzParseSmaps(f *testing.F) {
 	for _, s := range []string{
-		"00402000-008d0000 r-xp 00002000 08:01 42 /x\n",
+		"00402000-008d0000 r-xp 00002000 08:01 42 /x\nRss: 4 kB\nAnonymous: 0 kB\n",
 		"1000-2000 rw-p 0 0:0 1 /x\n0-0 r 0 0 0 /x",
 		"ffffffffffffffff-1 r-xp 0 0:0 1 /x\n",
 		"- - - - - /x",
+		"1000-2000 r--p 0 0:0 1 /x\nAnonymous: 99999999999999999999 kB\nRss:\n",
 	} {
 		f.Add([]byte(s))
 	}
 	f.Fuzz(func(t *testing.T, data []byte) {
-		for _, r := range parseMaps(data, "/x") {
-			if r.end <= r.start || r.path != "/x" {
+		for _, r := range parseSmaps(data) {
+			if r.end <= r.start {
 				t.Errorf("bad region %+v", r)
 			}
 		}
 	})
+}
+
+// TestLiveHeap: the metric trimFootprint stops on exists and follows what
+// is kept alive.
+func TestLiveHeap(t *testing.T) {
+	keep := make([]byte, 8<<20)
+	runtime.GC()
+	if got := liveHeap(); got < 8<<20 {
+		t.Errorf("liveHeap() = %d with 8 MiB kept alive", got)
+	}
+	runtime.KeepAlive(keep)
 }

@@ -25,6 +25,7 @@ const daemonEnv = "F2B_DAEMON_CHILD"
 // serve runs the server: in the background by default (the parent returns
 // once the socket answers), in the foreground with -f.
 func serve(o *options) int {
+	restoreGC := tightenGC()
 	var cfg *config.Config
 	early := map[string]string{}
 	if !o.async {
@@ -108,8 +109,10 @@ func serve(o *options) int {
 		}
 	}
 	trimFootprint(log)
+	restoreGC()
 	handleSignals(ctx, sigs, cancel, srv, o, log)
 	<-ctx.Done()
+	writeMemProfile(log)
 	log.Info("Shutdown in progress...")
 	stopCtx, stop := context.WithTimeout(context.Background(), 2*time.Minute)
 	defer stop()
@@ -144,6 +147,7 @@ func handleSignals(ctx context.Context, ch <-chan os.Signal, cancel context.Canc
 }
 
 func reload(ctx context.Context, srv *server.Server, o *options, log *slog.Logger) {
+	defer tightenGC()()
 	c, err := config.Load(config.Options{Dir: o.conf, Main: mainOptions(o)})
 	if c == nil || c.Stream() == nil {
 		log.Error("reload: configuration failed", "err", err)

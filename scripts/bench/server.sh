@@ -7,12 +7,14 @@
 # active ban (banip in batches, no-op action, no database). Prints Markdown.
 # Sizes: SERVER_BENCH_LINES, SERVER_BENCH_BANS (f2b), SERVER_BENCH_PYBANS
 # (fail2ban, which bans far more slowly), SERVER_BENCH_LATENCY (bans timed).
+# SERVER_BENCH_ONLY=idle measures only the idle RSS (the other rows print -).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 lines=${SERVER_BENCH_LINES:-100000}
 bans=${SERVER_BENCH_BANS:-1000000}
 pybans=${SERVER_BENCH_PYBANS:-20000}
 nlat=${SERVER_BENCH_LATENCY:-50}
+only=${SERVER_BENCH_ONLY:-}
 
 echo "## Server: ingestion, ban latency, memory"
 echo
@@ -23,10 +25,14 @@ fi
 bin=$(mktemp -d)
 trap 'rm -rf "$bin"' EXIT
 go build -o "$bin/" ./cmd/f2b-server ./cmd/f2b-client ./test/e2e/benchserver
+# Write the binaries out as an installed binary would be: the kernel
+# cannot drop dirty page cache, which f2b-server's idle trim relies on.
+sync "$bin"/*
 
 # measure <server> <backend> <scenario> [flags…]: "key value" lines; a
 # failed run prints nothing and leaves its error in $bin/errors.
 measure() {
+  if [ -n "$only" ] && [ "$3" != "$only" ]; then return; fi
   "$bin/benchserver" -server "$1" -client "$bin/f2b-client" -backend "$2" -scenario "$3" "${@:4}" 2>>"$bin/errors" || true
 }
 get() { awk -v k="$1" '$1 == k {print $2}' <<<"$2"; }
