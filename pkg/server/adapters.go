@@ -92,11 +92,18 @@ func (l *actionList) Ban(ctx context.Context, t jail.Ticket) error {
 // norestored skip restored tickets as in Ban.
 func (l *actionList) BanMany(ctx context.Context, tickets []jail.Ticket) error {
 	var errs []error
+	// The action tickets live in one array, built once for every action
+	// (as Ban shares its ticket), rather than an allocation per ticket: a
+	// restore passes a million of them.
+	conv := make([]action.Ticket, len(tickets))
+	for i := range tickets {
+		conv[i] = *actionTicket(tickets[i])
+	}
 	for _, a := range l.snapshot() {
 		ats := make([]*action.Ticket, 0, len(tickets))
-		for _, t := range tickets {
-			if !t.Restored || !a.NoRestored() {
-				ats = append(ats, actionTicket(t))
+		for i := range conv {
+			if !conv[i].Restored || !a.NoRestored() {
+				ats = append(ats, &conv[i])
 			}
 		}
 		if len(ats) == 0 {
