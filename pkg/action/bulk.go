@@ -3,7 +3,6 @@ package action
 import (
 	"context"
 	"errors"
-	"fmt"
 	"regexp"
 	"strings"
 )
@@ -29,9 +28,10 @@ const maxBatchScript = 120 << 10
 // is trusted configuration; IPs come from netip and never need escaping.
 var batchers = []struct {
 	re *regexp.Regexp
-	// head, line and tail build the script from the template's groups.
+	// head builds the script's first line from the template's groups;
+	// line appends the line for ips to b.
 	head func(m []string) string
-	line func(m []string, ips []string) string
+	line func(b []byte, m []string, ips []*Ticket) []byte
 	// perLine is how many IPs one line may carry.
 	perLine int
 }{
@@ -39,16 +39,25 @@ var batchers = []struct {
 		// (the backslashes are optional: the shell reads a lone { } the same)
 		re:   regexp.MustCompile(`^([\w./-]*nft) add element ([\w.-]+) ([\w.-]+) ([\w.-]+) \\?\{ <ip> \\?\}$`),
 		head: func(m []string) string { return m[1] + " -f - <<'F2B_EOF'\n" },
-		line: func(m []string, ips []string) string {
-			return fmt.Sprintf("add element %s %s %s { %s }\n", m[2], m[3], m[4], strings.Join(ips, ", "))
+		line: func(b []byte, m []string, ips []*Ticket) []byte {
+			b = append(b, "add element "+m[2]+" "+m[3]+" "+m[4]+" { "...)
+			for i, t := range ips {
+				if i > 0 {
+					b = append(b, ", "...)
+				}
+				b = t.IP.Unmap().AppendTo(b)
+			}
+			return append(b, " }\n"...)
 		},
 		perLine: 500,
 	},
 	{ // iptables-ipset*.conf, shorewall-ipset: ipset [-exist] add <set> <ip> [opts]
 		re:   regexp.MustCompile(`^([\w./-]*ipset) (-exist )?add ([\w.-]+) <ip>((?: [\w.-]+)*)$`),
 		head: func(m []string) string { return m[1] + " " + m[2] + "restore <<'F2B_EOF'\n" },
-		line: func(m []string, ips []string) string {
-			return "add " + m[3] + " " + ips[0] + m[4] + "\n"
+		line: func(b []byte, m []string, ips []*Ticket) []byte {
+			b = append(b, "add "+m[3]+" "...)
+			b = ips[0].IP.Unmap().AppendTo(b)
+			return append(b, m[4]+"\n"...)
 		},
 		perLine: 1,
 	},
@@ -72,6 +81,7 @@ func (a *Action) BanMany(ctx context.Context, tickets []*Ticket) error {
 		}
 		if _, ok := byFam[f]; !ok {
 			fams = append(fams, f)
+			byFam[f] = make([]*Ticket, 0, len(tickets))
 		}
 		byFam[f] = append(byFam[f], t)
 	}
@@ -128,39 +138,32 @@ func (a *Action) batchScripts(fam string, tickets []*Ticket) []batchScript {
 		if m == nil {
 			continue
 		}
-		return buildBatches(b.head(m), "F2B_EOF\n", tickets, b.perLine, func(ips []string) string { return b.line(m, ips) })
+		return buildBatches(b.head(m), "F2B_EOF\n", tickets, b.perLine, func(buf []byte, ips []*Ticket) []byte { return b.line(buf, m, ips) })
 	}
 	return nil
 }
 
 // buildBatches packs tickets into scripts of at most maxBatchScript bytes.
-func buildBatches(head, tail string, tickets []*Ticket, perLine int, line func([]string) string) []batchScript {
+// A restore sends a million tickets through here, so each script is built
+// in one buffer and refers to its run of tickets instead of copying it.
+func buildBatches(head, tail string, tickets []*Ticket, perLine int, line func([]byte, []*Ticket) []byte) []batchScript {
 	var out []batchScript
-	var sb strings.Builder
-	var cur []*Ticket
-	flush := func() {
-		if len(cur) > 0 {
-			out = append(out, batchScript{script: sb.String() + tail, tickets: cur})
-		}
-		sb.Reset()
-		cur = nil
-	}
+	var script, l []byte
+	first := 0 // the current script's first ticket
 	for i := 0; i < len(tickets); i += perLine {
-		chunk := tickets[i:min(i+perLine, len(tickets))]
-		ips := make([]string, len(chunk))
-		for j, t := range chunk {
-			ips[j] = t.IP.Unmap().String()
+		end := min(i+perLine, len(tickets))
+		l = line(l[:0], tickets[i:end])
+		if len(script) > 0 && len(script)+len(l)+len(tail) > maxBatchScript {
+			out = append(out, batchScript{script: string(append(script, tail...)), tickets: tickets[first:i]})
+			script, first = script[:0], i
 		}
-		l := line(ips)
-		if sb.Len() > 0 && sb.Len()+len(l)+len(tail) > maxBatchScript {
-			flush()
+		if len(script) == 0 {
+			script = append(script, head...)
 		}
-		if sb.Len() == 0 {
-			sb.WriteString(head)
-		}
-		sb.WriteString(l)
-		cur = append(cur, chunk...)
+		script = append(script, l...)
 	}
-	flush()
+	if len(script) > 0 {
+		out = append(out, batchScript{script: string(append(script, tail...)), tickets: tickets[first:]})
+	}
 	return out
 }
