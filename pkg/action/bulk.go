@@ -19,26 +19,29 @@ type BulkBanner interface {
 
 var _ BulkBanner = (*Action)(nil)
 
-// maxBatchScript keeps one batch script below Linux's 128 KiB limit for a
-// single exec argument.
-const maxBatchScript = 120 << 10
+// maxBatchInput bounds one batch command's input (about 70,000 IPv4 or
+// 40,000 IPv6 addresses): fewer commands make a restore faster, smaller
+// ones make a failed batch's one-by-one fallback shorter. The input goes
+// to the command's stdin, so no argument size limit applies. A variable
+// for the tests.
+var maxBatchInput = 1 << 20
 
 // batchers recognise ban templates (after property substitution) that have
 // a batch form. Only <ip> may be left in the template, so every other part
 // is trusted configuration; IPs come from netip and never need escaping.
 var batchers = []struct {
 	re *regexp.Regexp
-	// head builds the script's first line from the template's groups;
-	// line appends the line for ips to b.
-	head func(m []string) string
-	line func(b []byte, m []string, ips []*Ticket) []byte
+	// script builds the command, which reads the batch from stdin, from
+	// the template's groups; line appends the batch's line for ips to b.
+	script func(m []string) string
+	line   func(b []byte, m []string, ips []*Ticket) []byte
 	// perLine is how many IPs one line may carry.
 	perLine int
 }{
 	{ // nftables*.conf: <nftables> add element <family> <table> <set> \{ <ip> \}
 		// (the backslashes are optional: the shell reads a lone { } the same)
-		re:   regexp.MustCompile(`^([\w./-]*nft) add element ([\w.-]+) ([\w.-]+) ([\w.-]+) \\?\{ <ip> \\?\}$`),
-		head: func(m []string) string { return m[1] + " -f - <<'F2B_EOF'\n" },
+		re:     regexp.MustCompile(`^([\w./-]*nft) add element ([\w.-]+) ([\w.-]+) ([\w.-]+) \\?\{ <ip> \\?\}$`),
+		script: func(m []string) string { return m[1] + " -f -" },
 		line: func(b []byte, m []string, ips []*Ticket) []byte {
 			b = append(b, "add element "+m[2]+" "+m[3]+" "+m[4]+" { "...)
 			for i, t := range ips {
@@ -52,8 +55,8 @@ var batchers = []struct {
 		perLine: 500,
 	},
 	{ // iptables-ipset*.conf, shorewall-ipset: ipset [-exist] add <set> <ip> [opts]
-		re:   regexp.MustCompile(`^([\w./-]*ipset) (-exist )?add ([\w.-]+) <ip>((?: [\w.-]+)*)$`),
-		head: func(m []string) string { return m[1] + " " + m[2] + "restore <<'F2B_EOF'\n" },
+		re:     regexp.MustCompile(`^([\w./-]*ipset) (-exist )?add ([\w.-]+) <ip>((?: [\w.-]+)*)$`),
+		script: func(m []string) string { return m[1] + " " + m[2] + "restore" },
 		line: func(b []byte, m []string, ips []*Ticket) []byte {
 			b = append(b, "add "+m[3]+" "...)
 			b = ips[0].IP.Unmap().AppendTo(b)
@@ -104,7 +107,7 @@ func (a *Action) banFamily(ctx context.Context, fam string, tickets []*Ticket) e
 	}
 	var errs []error
 	for _, s := range scripts {
-		if a.exec(ctx, Command{Script: s.script}) {
+		if a.exec(ctx, s.cmd) {
 			a.started[fam] |= startedBit | itemsBit
 			continue
 		}
@@ -122,7 +125,7 @@ func (a *Action) banEach(ctx context.Context, tickets []*Ticket) error {
 }
 
 type batchScript struct {
-	script  string
+	cmd     Command
 	tickets []*Ticket
 }
 
@@ -138,32 +141,30 @@ func (a *Action) batchScripts(fam string, tickets []*Ticket) []batchScript {
 		if m == nil {
 			continue
 		}
-		return buildBatches(b.head(m), "F2B_EOF\n", tickets, b.perLine, func(buf []byte, ips []*Ticket) []byte { return b.line(buf, m, ips) })
+		return buildBatches(b.script(m), tickets, b.perLine, func(buf []byte, ips []*Ticket) []byte { return b.line(buf, m, ips) })
 	}
 	return nil
 }
 
-// buildBatches packs tickets into scripts of at most maxBatchScript bytes.
-// A restore sends a million tickets through here, so each script is built
-// in one buffer and refers to its run of tickets instead of copying it.
-func buildBatches(head, tail string, tickets []*Ticket, perLine int, line func([]byte, []*Ticket) []byte) []batchScript {
+// buildBatches packs tickets into batches of at most maxBatchInput bytes
+// for script. A restore sends a million tickets through here, so each
+// batch is built in one buffer and refers to its run of tickets instead of
+// copying it.
+func buildBatches(script string, tickets []*Ticket, perLine int, line func([]byte, []*Ticket) []byte) []batchScript {
 	var out []batchScript
-	var script, l []byte
-	first := 0 // the current script's first ticket
+	var in, l []byte
+	first := 0 // the current batch's first ticket
 	for i := 0; i < len(tickets); i += perLine {
 		end := min(i+perLine, len(tickets))
 		l = line(l[:0], tickets[i:end])
-		if len(script) > 0 && len(script)+len(l)+len(tail) > maxBatchScript {
-			out = append(out, batchScript{script: string(append(script, tail...)), tickets: tickets[first:i]})
-			script, first = script[:0], i
+		if len(in) > 0 && len(in)+len(l) > maxBatchInput {
+			out = append(out, batchScript{cmd: Command{Script: script, Stdin: string(in)}, tickets: tickets[first:i]})
+			in, first = in[:0], i
 		}
-		if len(script) == 0 {
-			script = append(script, head...)
-		}
-		script = append(script, l...)
+		in = append(in, l...)
 	}
-	if len(script) > 0 {
-		out = append(out, batchScript{script: string(append(script, tail...)), tickets: tickets[first:]})
+	if len(in) > 0 {
+		out = append(out, batchScript{cmd: Command{Script: script, Stdin: string(in)}, tickets: tickets[first:]})
 	}
 	return out
 }
