@@ -97,21 +97,8 @@ type decoder struct {
 	ahead int
 }
 
-// readAheadRows is how many rows a restore may read before the caller
-// takes them. A jail restores its bans 50,000 at a time and then waits for
-// their firewall command; reading ahead by more than that lets SQLite go
-// on with the next batch meanwhile instead of stalling after a few chunks.
-// At a few hundred bytes a row that is a few tens of megabytes at most.
-const readAheadRows = 64 << 10
-
 func newDecoder(keep func(*Ban) bool, log *slog.Logger) *decoder {
-	return &decoder{keep: keep, log: log, ahead: aheadChunks()}
-}
-
-// aheadChunks is the decoder's read-ahead in chunks: readAheadRows, and
-// at least one chunk decoding per processor.
-func aheadChunks() int {
-	return max(runtime.GOMAXPROCS(0)+1, readAheadRows/decodeChunk)
+	return &decoder{keep: keep, log: log, ahead: max(1, runtime.GOMAXPROCS(0)) + 1}
 }
 
 // chunk is a run of rows and the bans decoded from them. Chunks are

@@ -11,7 +11,7 @@ import (
 // stops the read and comes back.
 func TestStore_CurrentBansFunc(t *testing.T) {
 	st := memStore(t, "sshd")
-	n := (aheadChunks()+4)*decodeChunk + 5
+	n := 8*decodeChunk + 5
 	for i := range n {
 		st.AddBan(ban("sshd", crashIP(i), 10, 600, 1))
 	}
