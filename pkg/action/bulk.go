@@ -3,7 +3,6 @@ package action
 import (
 	"context"
 	"errors"
-	"fmt"
 	"regexp"
 	"strings"
 )
@@ -20,35 +19,48 @@ type BulkBanner interface {
 
 var _ BulkBanner = (*Action)(nil)
 
-// maxBatchScript keeps one batch script below Linux's 128 KiB limit for a
-// single exec argument.
-const maxBatchScript = 120 << 10
+// maxBatchInput bounds one batch command's input (about 70,000 IPv4 or
+// 40,000 IPv6 addresses): fewer commands make a restore faster, smaller
+// ones make a failed batch's one-by-one fallback shorter. The input goes
+// to the command's stdin, so no argument size limit applies. A variable
+// for the tests.
+var maxBatchInput = 1 << 20
 
 // batchers recognise ban templates (after property substitution) that have
 // a batch form. Only <ip> may be left in the template, so every other part
 // is trusted configuration; IPs come from netip and never need escaping.
 var batchers = []struct {
 	re *regexp.Regexp
-	// head, line and tail build the script from the template's groups.
-	head func(m []string) string
-	line func(m []string, ips []string) string
+	// script builds the command, which reads the batch from stdin, from
+	// the template's groups; line appends the batch's line for ips to b.
+	script func(m []string) string
+	line   func(b []byte, m []string, ips []*Ticket) []byte
 	// perLine is how many IPs one line may carry.
 	perLine int
 }{
 	{ // nftables*.conf: <nftables> add element <family> <table> <set> \{ <ip> \}
 		// (the backslashes are optional: the shell reads a lone { } the same)
-		re:   regexp.MustCompile(`^([\w./-]*nft) add element ([\w.-]+) ([\w.-]+) ([\w.-]+) \\?\{ <ip> \\?\}$`),
-		head: func(m []string) string { return m[1] + " -f - <<'F2B_EOF'\n" },
-		line: func(m []string, ips []string) string {
-			return fmt.Sprintf("add element %s %s %s { %s }\n", m[2], m[3], m[4], strings.Join(ips, ", "))
+		re:     regexp.MustCompile(`^([\w./-]*nft) add element ([\w.-]+) ([\w.-]+) ([\w.-]+) \\?\{ <ip> \\?\}$`),
+		script: func(m []string) string { return m[1] + " -f -" },
+		line: func(b []byte, m []string, ips []*Ticket) []byte {
+			b = append(b, "add element "+m[2]+" "+m[3]+" "+m[4]+" { "...)
+			for i, t := range ips {
+				if i > 0 {
+					b = append(b, ", "...)
+				}
+				b = t.IP.Unmap().AppendTo(b)
+			}
+			return append(b, " }\n"...)
 		},
 		perLine: 500,
 	},
 	{ // iptables-ipset*.conf, shorewall-ipset: ipset [-exist] add <set> <ip> [opts]
-		re:   regexp.MustCompile(`^([\w./-]*ipset) (-exist )?add ([\w.-]+) <ip>((?: [\w.-]+)*)$`),
-		head: func(m []string) string { return m[1] + " " + m[2] + "restore <<'F2B_EOF'\n" },
-		line: func(m []string, ips []string) string {
-			return "add " + m[3] + " " + ips[0] + m[4] + "\n"
+		re:     regexp.MustCompile(`^([\w./-]*ipset) (-exist )?add ([\w.-]+) <ip>((?: [\w.-]+)*)$`),
+		script: func(m []string) string { return m[1] + " " + m[2] + "restore" },
+		line: func(b []byte, m []string, ips []*Ticket) []byte {
+			b = append(b, "add "+m[3]+" "...)
+			b = ips[0].IP.Unmap().AppendTo(b)
+			return append(b, m[4]+"\n"...)
 		},
 		perLine: 1,
 	},
@@ -72,6 +84,7 @@ func (a *Action) BanMany(ctx context.Context, tickets []*Ticket) error {
 		}
 		if _, ok := byFam[f]; !ok {
 			fams = append(fams, f)
+			byFam[f] = make([]*Ticket, 0, len(tickets))
 		}
 		byFam[f] = append(byFam[f], t)
 	}
@@ -94,7 +107,7 @@ func (a *Action) banFamily(ctx context.Context, fam string, tickets []*Ticket) e
 	}
 	var errs []error
 	for _, s := range scripts {
-		if a.exec(ctx, Command{Script: s.script}) {
+		if a.exec(ctx, s.cmd) {
 			a.started[fam] |= startedBit | itemsBit
 			continue
 		}
@@ -112,7 +125,7 @@ func (a *Action) banEach(ctx context.Context, tickets []*Ticket) error {
 }
 
 type batchScript struct {
-	script  string
+	cmd     Command
 	tickets []*Ticket
 }
 
@@ -128,39 +141,30 @@ func (a *Action) batchScripts(fam string, tickets []*Ticket) []batchScript {
 		if m == nil {
 			continue
 		}
-		return buildBatches(b.head(m), "F2B_EOF\n", tickets, b.perLine, func(ips []string) string { return b.line(m, ips) })
+		return buildBatches(b.script(m), tickets, b.perLine, func(buf []byte, ips []*Ticket) []byte { return b.line(buf, m, ips) })
 	}
 	return nil
 }
 
-// buildBatches packs tickets into scripts of at most maxBatchScript bytes.
-func buildBatches(head, tail string, tickets []*Ticket, perLine int, line func([]string) string) []batchScript {
+// buildBatches packs tickets into batches of at most maxBatchInput bytes
+// for script. A restore sends a million tickets through here, so each
+// batch is built in one buffer and refers to its run of tickets instead of
+// copying it.
+func buildBatches(script string, tickets []*Ticket, perLine int, line func([]byte, []*Ticket) []byte) []batchScript {
 	var out []batchScript
-	var sb strings.Builder
-	var cur []*Ticket
-	flush := func() {
-		if len(cur) > 0 {
-			out = append(out, batchScript{script: sb.String() + tail, tickets: cur})
-		}
-		sb.Reset()
-		cur = nil
-	}
+	var in, l []byte
+	first := 0 // the current batch's first ticket
 	for i := 0; i < len(tickets); i += perLine {
-		chunk := tickets[i:min(i+perLine, len(tickets))]
-		ips := make([]string, len(chunk))
-		for j, t := range chunk {
-			ips[j] = t.IP.Unmap().String()
+		end := min(i+perLine, len(tickets))
+		l = line(l[:0], tickets[i:end])
+		if len(in) > 0 && len(in)+len(l) > maxBatchInput {
+			out = append(out, batchScript{cmd: Command{Script: script, Stdin: string(in)}, tickets: tickets[first:i]})
+			in, first = in[:0], i
 		}
-		l := line(ips)
-		if sb.Len() > 0 && sb.Len()+len(l)+len(tail) > maxBatchScript {
-			flush()
-		}
-		if sb.Len() == 0 {
-			sb.WriteString(head)
-		}
-		sb.WriteString(l)
-		cur = append(cur, chunk...)
+		in = append(in, l...)
 	}
-	flush()
+	if len(in) > 0 {
+		out = append(out, batchScript{cmd: Command{Script: script, Stdin: string(in)}, tickets: tickets[first:]})
+	}
 	return out
 }

@@ -13,6 +13,9 @@ import (
 type Command struct {
 	Script string
 	Args   []string
+	// Stdin, if not empty, is the command's standard input (a batch for
+	// `nft -f -` or `ipset restore`, which would not fit in an argument).
+	Stdin string
 	// Timeout bounds the run; zero means no limit.
 	Timeout time.Duration
 }

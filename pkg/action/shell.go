@@ -8,6 +8,7 @@ import (
 	"io"
 	"log/slog"
 	"os/exec"
+	"strings"
 	"sync"
 	"syscall"
 	"time"
@@ -81,6 +82,9 @@ func (r *ShellRunner) run(ctx context.Context, c Command) (Result, error) {
 	argv := append(append(append([]string{}, r.opts.Prefix...), r.opts.Shell, "-c", script), c.Args...)
 	cmd := exec.Command(argv[0], argv[1:]...)
 	cmd.Stdout, cmd.Stderr = &stdout, &stderr
+	if c.Stdin != "" {
+		cmd.Stdin = strings.NewReader(c.Stdin)
+	}
 	cmd.Env, cmd.Dir = r.opts.Env, r.opts.Dir
 	cmd.SysProcAttr = &syscall.SysProcAttr{Setsid: true}
 	// Grandchildren holding the pipes open must not block Wait forever.

@@ -25,6 +25,8 @@ func TestShellRunner_Run(t *testing.T) {
 		{name: "positional args", in: action.Command{Script: `a=$0 b=$1 ; printf '%s|%s' "$a" "$b"`, Args: []string{"x y", "$(z)"}}, want: "x y|$(z)"},
 		{name: "exit status", in: action.Command{Script: "exit 3"}, wantCode: 3, wantErr: true},
 		{name: "not found", in: action.Command{Script: "/nonexistent/f2b-cmd"}, wantCode: 127, wantErr: true},
+		{name: "stdin", in: action.Command{Script: "wc -l", Stdin: strings.Repeat("add element x\n", 200000)}, want: "200000\n"},
+		{name: "no stdin reads nothing", in: action.Command{Script: "wc -c"}, want: "0\n"},
 	}
 	r := action.NewShellRunner(action.ShellOptions{})
 	for _, tt := range tests {

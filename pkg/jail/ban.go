@@ -62,10 +62,10 @@ func (j *Jail) admit(ctx context.Context, t Ticket) (pendingBan, bool) {
 
 func (j *Jail) logBan(ctx context.Context, t Ticket) {
 	if t.Restored {
-		j.logf(ctx, levelNotice, "[%s] Restore Ban %s", j.opts.Name, t)
+		j.logBanLine(ctx, "Restore Ban", t)
 		return
 	}
-	j.logf(ctx, levelNotice, "[%s] Ban %s", j.opts.Name, t)
+	j.logBanLine(ctx, "Ban", t)
 }
 
 // alreadyBanned logs at fail2ban's graded level: DEBUG within 3 s of the
@@ -148,7 +148,7 @@ func (j *Jail) increase(ctx context.Context, e *banEntry, t Ticket) (Ticket, boo
 // unbanEntry removes one ban and runs the unban actions. Callers hold
 // actMu.
 func (j *Jail) unbanTicket(ctx context.Context, t Ticket) {
-	j.logf(ctx, levelNotice, "[%s] Unban %s", j.opts.Name, t)
+	j.logBanLine(ctx, "Unban", t)
 	if err := j.opts.Actions.Unban(ctx, t); err != nil {
 		j.log.Error("unban actions failed", logKeyIP, t.String(), logKeyErr, err)
 	}

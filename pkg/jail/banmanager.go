@@ -1,6 +1,7 @@
 package jail
 
 import (
+	"slices"
 	"time"
 )
 
@@ -181,6 +182,11 @@ func (h banHeap) set(i int, s heapSlot) {
 }
 
 func (h *banHeap) push(e *banEntry) {
+	if len(*h) == cap(*h) {
+		// Double the array: append grows a large slice by only a quarter,
+		// so restoring a million bans copied it over a dozen times.
+		*h = slices.Grow(*h, max(len(*h), 64))
+	}
 	*h = append(*h, heapSlot{})
 	h.set(len(*h)-1, heapSlot{e.eob, e.seq, e})
 	h.up(len(*h) - 1)

@@ -147,7 +147,7 @@ func (j *Jail) flush(ctx context.Context) int {
 		return 0
 	}
 	for _, t := range tickets {
-		j.logf(ctx, levelNotice, "[%s] Unban %s", j.opts.Name, t)
+		j.logBanLine(ctx, "Unban", t)
 	}
 	if err := j.opts.Actions.Flush(ctx, tickets); err != nil {
 		j.log.Error("flushing bans failed", logKeyErr, err)

@@ -70,7 +70,8 @@ func TestRestore_Stream(t *testing.T) {
 				now := time.Now()
 				db := &streamStore{memStore: newMemStore(), chunk: tt.chunk, failErr: tt.failErr}
 				for i := range tt.rows {
-					a := netip.AddrFrom4([4]byte{198, 18, byte(i >> 8), byte(i)})
+					// 198.18.0.0/15 holds 131,072 addresses: two batches.
+					a := netip.AddrFrom4([4]byte{198, byte(18 + i>>16), byte(i >> 8), byte(i)})
 					_ = db.AddBan(t.Context(), "test", Ticket{IP: a, Time: now.Add(-time.Minute), BanTime: time.Hour, BanCount: 1})
 				}
 				acts := &bulkRecorder{recorder: &recorder{}}

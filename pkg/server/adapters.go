@@ -3,6 +3,7 @@ package server
 import (
 	"context"
 	"errors"
+	"slices"
 	"sync"
 	"time"
 
@@ -86,17 +87,36 @@ func (l *actionList) Ban(ctx context.Context, t jail.Ticket) error {
 	return errors.Join(errs...)
 }
 
+// ticketArrays recycles BanMany's arrays of action tickets.
+var ticketArrays sync.Pool // *[]action.Ticket
+
 // BanMany implements jail.BulkActions for restored tickets: actions that
 // implement action.BulkBanner get the whole batch at once (one nft or
 // ipset restore script), the others one Ban per ticket; actions with
 // norestored skip restored tickets as in Ban.
 func (l *actionList) BanMany(ctx context.Context, tickets []jail.Ticket) error {
 	var errs []error
+	// The action tickets live in one array, built once for every action
+	// (as Ban shares its ticket) and recycled: a restore passes a million
+	// tickets in batches, and the actions keep none of them.
+	bp, _ := ticketArrays.Get().(*[]action.Ticket)
+	if bp == nil {
+		bp = new([]action.Ticket)
+	}
+	conv := slices.Grow((*bp)[:0], len(tickets))[:len(tickets)]
+	defer func() {
+		clear(conv)
+		*bp = conv[:0]
+		ticketArrays.Put(bp)
+	}()
+	for i := range tickets {
+		conv[i] = *actionTicket(tickets[i])
+	}
 	for _, a := range l.snapshot() {
 		ats := make([]*action.Ticket, 0, len(tickets))
-		for _, t := range tickets {
-			if !t.Restored || !a.NoRestored() {
-				ats = append(ats, actionTicket(t))
+		for i := range conv {
+			if !conv[i].Restored || !a.NoRestored() {
+				ats = append(ats, &conv[i])
 			}
 		}
 		if len(ats) == 0 {

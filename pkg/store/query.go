@@ -127,16 +127,16 @@ func (s *Store) CurrentBansFunc(ctx context.Context, q CurrentQuery, fn func([]B
 		b.Data.Matches = lastMatches(b.Data.Matches, maxm)
 		return true
 	}, s.opts.Logger)
-	err = d.stream(func() (pendingBan, bool, error) {
+	rs := newRowScanner()
+	err = d.stream(func(p *pendingBan) (bool, error) {
 		if !rows.Next() {
-			return pendingBan{}, false, rows.Err()
+			return false, rows.Err()
 		}
-		var p pendingBan
-		if err := scanPending(rows, &p); err != nil {
-			return p, false, err
+		if err := rs.scan(rows, p); err != nil {
+			return false, err
 		}
 		p.ban.Jail = q.Jail
-		return p, true, nil
+		return true, nil
 	}, fn)
 	if err != nil {
 		return fmt.Errorf("current bans of jail %q: %w", q.Jail, err)
