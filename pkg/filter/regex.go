@@ -66,6 +66,7 @@ type Regex struct {
 	complex  *complexNames
 	dollar   bool         // RE2 forms approximate a single-line $ (see Search)
 	host     *hostMatcher // placeholder form for ASCII text (nil: none)
+	rw       *rewrite     // RE2 form of a regexp2 pattern for ASCII text (nil: none)
 	// noPrefilter turns the cheap checks off (the reference path of the
 	// differential tests).
 	noPrefilter bool
@@ -115,6 +116,11 @@ func CompileRegex(expr string, o RegexOptions) (*Regex, error) {
 		r.host = newHostMatcher(expr, r.names, o.Multiline)
 	}
 	r.uniIdx = subexpIndex(r.uni, r.names)
+	if r.engine == EngineRegexp2 {
+		if r.rw = newRewrite(expr, r.names, o.Multiline); r.rw != nil {
+			r.reason += "; ASCII text on an exact RE2 rewrite"
+		}
+	}
 	// An invalid byte in a text decodes as U+FFFD, so a literal holding
 	// U+FFFD may match bytes that differ from its UTF-8 form: cut it off.
 	r.literals = slices.DeleteFunc(requiredLiterals(expr, o.Multiline), hasRuneError)
@@ -261,8 +267,33 @@ func (r *Regex) engineInto(text string, dst *Match) (*Match, error) {
 		return r.goSearch(r.ascii, r.asciiIdx, text, dst), nil
 	case !ascii && r.uni != nil:
 		return r.goSearch(r.uni, r.uniIdx, text, dst), nil
+	case ascii && r.rw != nil && !r.noPrefilter:
+		if m, ok := r.rewriteSearch(text, dst); ok {
+			return m, nil
+		}
 	}
 	return r.btSearch(text, ascii)
+}
+
+// rewriteSearch searches ASCII text with the RE2 rewrite; ok false means
+// regexp2 must decide (a dropped lookahead failed on RE2's path).
+func (r *Regex) rewriteSearch(text string, dst *Match) (m *Match, ok bool) {
+	var buf []int
+	if dst != nil {
+		if dst.hostLoc == nil {
+			dst.hostLoc = make([]int, 2*(seqMaxCap+1))
+		}
+		buf = dst.hostLoc
+	}
+	loc, done := r.rw.search(text, buf)
+	if !done || loc == nil {
+		return nil, done
+	}
+	if dst == nil {
+		dst = new(Match)
+	}
+	dst.text, dst.loc, dst.idx, dst.names, dst.complex = text, loc, r.rw.idx, r.names, r.complex
+	return dst, true
 }
 
 // hostSearch searches ASCII text with the host matcher; ok false means
