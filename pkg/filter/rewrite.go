@@ -280,7 +280,7 @@ func newlyUnknown(before, after condEnv) bool {
 // rewriter resolves the conditionals of one parsed pattern.
 type rewriter struct {
 	marks  *markTable
-	tested map[string]bool          // groups some conditional tests
+	tested map[string]bool         // groups some conditional tests
 	dist   map[*syntax.Regexp]bool // alternations made by distribution
 }
 
