@@ -77,8 +77,12 @@ func (c loopCheck) holds(text string, a, b int) bool {
 	return true
 }
 
-// rewriteMaxVariants bounds the copies one distribution may make.
-const rewriteMaxVariants = 64
+// rewriteMaxVariants bounds the copies one distribution may make, and
+// rewriteMaxCopies those of all distributions of a pattern together.
+const (
+	rewriteMaxVariants = 64
+	rewriteMaxCopies   = 256
+)
 
 // newRewrite builds the RE2 form of expr, or nil when there is nothing to
 // rewrite or the rewrite cannot be proven exact.
@@ -282,6 +286,7 @@ type rewriter struct {
 	marks  *markTable
 	tested map[string]bool         // groups some conditional tests
 	dist   map[*syntax.Regexp]bool // alternations made by distribution
+	copies int                     // sequence copies made so far
 }
 
 // variant is one copy of a distributed piece, with the group states after
@@ -383,7 +388,7 @@ func (rw *rewriter) concat(subs []*syntax.Regexp, env condEnv) (*syntax.Regexp, 
 			continue
 		}
 		vs, ok := rw.variants(s, env)
-		if !ok {
+		if rw.copies += len(vs); !ok || rw.copies > rewriteMaxCopies {
 			return nil, nil, false
 		}
 		alts := make([]*syntax.Regexp, len(vs))

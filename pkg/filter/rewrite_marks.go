@@ -65,7 +65,8 @@ func (tr *translator) openCondMark(ref string, unnamed bool) {
 	n := len(tr.marks.conds)
 	tr.marks.conds = append(tr.marks.conds, ref)
 	tr.push(groupCond)
-	tr.stack[len(tr.stack)-1].mark = n
+	f := &tr.stack[len(tr.stack)-1]
+	f.marked, f.mark = true, n
 	tr.emit("(?P<" + markName(markCond, n) + ">(?P<" + markName(markYes, n) + ">")
 }
 
@@ -76,7 +77,7 @@ func (tr *translator) openLookMark(n int) {
 	tr.marks.looks = append(tr.marks.looks, lookMark{neg: tr.src[tr.i+2] == '!'})
 	tr.push(groupLook)
 	f := &tr.stack[len(tr.stack)-1]
-	f.mark, f.bodyAt = k, tr.i+n
+	f.marked, f.mark, f.bodyAt = true, k, tr.i+n
 	tr.emit("(?P<" + markName(markLook, k) + ">")
 	tr.suppress++
 	tr.i += n

@@ -1,6 +1,9 @@
 package filter
 
-import "regexp/syntax"
+import (
+	"regexp"
+	"regexp/syntax"
+)
 
 // Distribution copies the rest of a sequence once per variant, and stock
 // sshd's failregex copies <HOST> four times. Go's regexp only uses its
@@ -37,7 +40,12 @@ func (rw *rewriter) split(re *syntax.Regexp) []*syntax.Regexp {
 	return alts
 }
 
+// progLen is the size of re's program; regexp.Compile first rejects
+// programs above Go's size limit, which syntax.Compile would build.
 func progLen(re *syntax.Regexp) int {
+	if _, err := regexp.Compile(re.String()); err != nil {
+		return 1 << 30
+	}
 	prog, err := syntax.Compile(cloneTree(re).Simplify())
 	if err != nil {
 		return 1 << 30

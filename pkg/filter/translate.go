@@ -40,8 +40,9 @@ type frame struct {
 	kind      groupKind
 	multiline bool
 	sawBar    bool
-	mark      int // marker number of a conditional or lookahead (marks mode)
-	bodyAt    int // offset of a lookahead's body (marks mode)
+	marked    bool // written as marker groups (marks mode)
+	mark      int  // marker number of a conditional or lookahead
+	bodyAt    int  // offset of a lookahead's body (marks mode)
 }
 
 // translator walks a Python re pattern once and writes it in the target
@@ -158,7 +159,7 @@ func (tr *translator) bar() {
 		return
 	}
 	f := &tr.stack[n-1]
-	if f.kind == groupCond && tr.marks != nil {
+	if f.marked && f.kind == groupCond {
 		if f.sawBar {
 			tr.marks.bad = true
 		}

@@ -25,13 +25,13 @@ func (tr *translator) close() {
 	tr.i++
 	tr.multiline = f.multiline
 	switch {
-	case f.kind == groupLook && tr.marks != nil:
+	case f.marked && f.kind == groupLook:
 		tr.suppress--
 		tr.marks.setLook(f.mark, tr.src[f.bodyAt:tr.i-1])
 		tr.emit(")")
-	case f.kind == groupCond && tr.marks != nil && !f.sawBar:
+	case f.marked && !f.sawBar:
 		tr.emit(")|(?P<" + markName(markNo, f.mark) + ">))")
-	case f.kind == groupCond && tr.marks != nil:
+	case f.marked:
 		tr.emit("))")
 	case f.kind == groupLook && tr.t == targetRelaxed:
 		tr.suppress--
