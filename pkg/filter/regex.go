@@ -71,6 +71,9 @@ type Regex struct {
 	// differential tests).
 	noPrefilter bool
 	timeouts    atomic.Int64
+	// asciiTail and uniTail are the group whose ".+" end the ascii and
+	// uni forms had cut off (tail.go); 0: none.
+	asciiTail, uniTail int
 }
 
 // CompileRegex translates a Python re pattern and compiles it with RE2 if
@@ -116,6 +119,7 @@ func CompileRegex(expr string, o RegexOptions) (*Regex, error) {
 		r.host = newHostMatcher(expr, r.names, o.Multiline)
 	}
 	r.uniIdx = subexpIndex(r.uni, r.names)
+	r.cutTails()
 	if r.engine == EngineRegexp2 {
 		if r.rw = newRewrite(expr, r.names, o.Multiline); r.rw != nil {
 			r.reason += "; ASCII text on an exact RE2 rewrite"
@@ -176,6 +180,21 @@ func (r *Regex) compileBT(expr, reason string, o RegexOptions) error {
 	r.ascii, r.uni = nil, nil
 	r.engine, r.reason = EngineRegexp2, reason
 	return nil
+}
+
+// cutTails swaps the RE2 forms for their cut-tail versions (tail.go)
+// where they end in a ".+" group; group numbers do not change.
+func (r *Regex) cutTails() {
+	if r.ascii != nil {
+		if re, g := cutTail(r.ascii.String()); re != nil && re.NumSubexp() == r.ascii.NumSubexp() {
+			r.ascii, r.asciiTail = re, g
+		}
+	}
+	if r.uni != nil {
+		if re, g := cutTail(r.uni.String()); re != nil && re.NumSubexp() == r.uni.NumSubexp() {
+			r.uni, r.uniTail = re, g
+		}
+	}
 }
 
 func subexpIndex(re *regexp.Regexp, names []string) []int {
@@ -264,9 +283,9 @@ func (r *Regex) engineInto(text string, dst *Match) (*Match, error) {
 		if m, ok := r.hostSearch(text, dst); ok {
 			return m, nil
 		}
-		return r.goSearch(r.ascii, r.asciiIdx, text, dst), nil
+		return r.goSearch(r.ascii, r.asciiIdx, r.asciiTail, text, dst), nil
 	case !ascii && r.uni != nil:
-		return r.goSearch(r.uni, r.uniIdx, text, dst), nil
+		return r.goSearch(r.uni, r.uniIdx, r.uniTail, text, dst), nil
 	case ascii && r.rw != nil && !r.noPrefilter:
 		if m, ok := r.rewriteSearch(text, dst); ok {
 			return m, nil
@@ -341,10 +360,13 @@ func (r *Regex) mayMatch(text string) bool {
 	return true
 }
 
-func (r *Regex) goSearch(re *regexp.Regexp, idx []int, text string, dst *Match) *Match {
+func (r *Regex) goSearch(re *regexp.Regexp, idx []int, tail int, text string, dst *Match) *Match {
 	loc := re.FindStringSubmatchIndex(text)
 	if loc == nil {
 		return nil
+	}
+	if tail > 0 {
+		extendTail(text, loc, tail)
 	}
 	if dst == nil {
 		dst = new(Match)
