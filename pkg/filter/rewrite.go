@@ -5,6 +5,7 @@ import (
 	"regexp/syntax"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 )
 
 // The RE2 rewrite gives patterns with conditionals and lookahead loops
@@ -108,6 +109,7 @@ func newRewrite(expr string, names []string, multiline bool) *rewrite {
 	if !ok {
 		return nil
 	}
+	asciiClasses(out)
 	w := &rewrite{idx: make([]int, len(names))}
 	for k := range names {
 		w.idx[k] = k + 1
@@ -602,6 +604,27 @@ func alternateOf(subs []*syntax.Regexp) *syntax.Regexp {
 		return subs[0]
 	}
 	return &syntax.Regexp{Op: syntax.OpAlternate, Sub: subs}
+}
+
+// asciiClasses cuts every character class of re down to its ASCII part,
+// in place: the rewrite only ever sees ASCII text, and a negated class
+// spanning all of Unicode makes printing the tree slow (syntax's String
+// computes case-folding closures) and matching it costlier.
+func asciiClasses(re *syntax.Regexp) {
+	if re.Op == syntax.OpCharClass {
+		var r []rune
+		for i := 0; i+1 < len(re.Rune); i += 2 {
+			if lo, hi := re.Rune[i], min(re.Rune[i+1], utf8.RuneSelf-1); lo <= hi {
+				r = append(r, lo, hi)
+			}
+		}
+		if re.Rune = r; len(r) == 0 {
+			re.Op = syntax.OpNoMatch
+		}
+	}
+	for _, s := range re.Sub {
+		asciiClasses(s)
+	}
 }
 
 // cloneTree deep-copies re: distribution shares subtrees between copies,
