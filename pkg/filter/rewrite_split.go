@@ -171,7 +171,9 @@ func onePathNode(re, next *syntax.Regexp) bool {
 		return onePath(re.Sub, next)
 	case syntax.OpRepeat:
 		if re.Min == re.Max {
-			return onePathNode(re.Sub[0], next)
+			// each copy is followed by another copy, the last by next
+			sub := re.Sub[0]
+			return onePathNode(sub, alternateOf([]*syntax.Regexp{concatOf(sub, next), next}))
 		}
 		fallthrough
 	case syntax.OpStar, syntax.OpPlus:

@@ -2,6 +2,7 @@ package filter
 
 import (
 	"reflect"
+	"regexp/syntax"
 	"testing"
 	"time"
 )
@@ -211,4 +212,40 @@ func FuzzRewrite(f *testing.F) {
 			t.Fatalf("%q on %q: rewrite %v, regexp2 %v", expr, text, got, want)
 		}
 	})
+}
+
+// TestOnePath: the split's one-way check (rewrite_split.go).
+func TestOnePath(t *testing.T) {
+	tests := []struct {
+		seq, next string
+		want      bool
+	}{
+		{`\AFailed \S+ for `, `x`, true},
+		{`\S+`, ` `, true},
+		{`\S+`, `a`, false},
+		{`\S*`, `(?:)`, false},
+		{`(?:a+){2}`, `b`, false},
+		{`(?:ab){2}`, `c`, true},
+		{`a?`, `b`, false},
+		{`(?:a|b)`, `c`, true}, // parsed as the class [ab]
+		{`(?:ab|a)`, `c`, false},
+		{`(?P<x>[0-9]+)\.`, `x`, true},
+	}
+	for _, tt := range tests {
+		seq, err := syntax.Parse(tt.seq, syntax.Perl)
+		if err != nil {
+			t.Fatal(err)
+		}
+		next, err := syntax.Parse(tt.next, syntax.Perl)
+		if err != nil {
+			t.Fatal(err)
+		}
+		subs := []*syntax.Regexp{seq}
+		if seq.Op == syntax.OpConcat {
+			subs = seq.Sub
+		}
+		if got := onePath(subs, next); got != tt.want {
+			t.Errorf("onePath(%s, %s) = %v, want %v", tt.seq, tt.next, got, tt.want)
+		}
+	}
 }
