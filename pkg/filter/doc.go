@@ -15,7 +15,13 @@
 // (and \b on non-ASCII text) fall back to github.com/dlclark/regexp2 with
 // a match timeout, so no pattern can stall a jail; a timed-out search
 // counts as no match and is reported in Result.Errors. Regex.Engine says
-// which engine a pattern got. Before any engine runs, the literal prefix
+// which engine a pattern got. For ASCII text, conditionals and lookahead
+// loops such as stock sshd's get an exact RE2 rewrite in front of regexp2
+// (rewrite.go: conditionals resolved by distributing the group's piece
+// over the rest of the sequence, lookahead loops checked over their
+// captured span, regexp2 deciding when RE2's path fails a check), and a
+// final <F-CONTENT>.+</F-CONTENT>$ is matched as one character and
+// stretched to the line end (tail.go). Before any engine runs, the literal prefix
 // and required substrings of the pattern (derived from a relaxed,
 // superset translation) reject most lines with a HasPrefix/Contains, and
 // a ^-anchored pattern first checks the line's first byte against the

@@ -74,6 +74,8 @@ func (r *Regex) quickMatch(text string) bool {
 		return r.ascii.MatchString(text)
 	case !ascii && r.uni != nil:
 		return r.uni.MatchString(text)
+	case ascii && r.rw != nil && !r.noPrefilter:
+		return r.rw.matchString(text) // a superset: false is final
 	}
 	return true
 }

@@ -66,10 +66,14 @@ type Regex struct {
 	complex  *complexNames
 	dollar   bool         // RE2 forms approximate a single-line $ (see Search)
 	host     *hostMatcher // placeholder form for ASCII text (nil: none)
+	rw       *rewrite     // RE2 form of a regexp2 pattern for ASCII text (nil: none)
 	// noPrefilter turns the cheap checks off (the reference path of the
 	// differential tests).
 	noPrefilter bool
 	timeouts    atomic.Int64
+	// asciiTail and uniTail are the group whose ".+" end the ascii and
+	// uni forms had cut off (tail.go); 0: none.
+	asciiTail, uniTail int
 }
 
 // CompileRegex translates a Python re pattern and compiles it with RE2 if
@@ -115,6 +119,12 @@ func CompileRegex(expr string, o RegexOptions) (*Regex, error) {
 		r.host = newHostMatcher(expr, r.names, o.Multiline)
 	}
 	r.uniIdx = subexpIndex(r.uni, r.names)
+	r.cutTails()
+	if r.engine == EngineRegexp2 {
+		if r.rw = newRewrite(expr, r.names, o.Multiline); r.rw != nil {
+			r.reason += "; ASCII text on an exact RE2 rewrite"
+		}
+	}
 	// An invalid byte in a text decodes as U+FFFD, so a literal holding
 	// U+FFFD may match bytes that differ from its UTF-8 form: cut it off.
 	r.literals = slices.DeleteFunc(requiredLiterals(expr, o.Multiline), hasRuneError)
@@ -170,6 +180,21 @@ func (r *Regex) compileBT(expr, reason string, o RegexOptions) error {
 	r.ascii, r.uni = nil, nil
 	r.engine, r.reason = EngineRegexp2, reason
 	return nil
+}
+
+// cutTails swaps the RE2 forms for their cut-tail versions (tail.go)
+// where they end in a ".+" group; group numbers do not change.
+func (r *Regex) cutTails() {
+	if r.ascii != nil {
+		if re, g := cutTail(r.ascii.String()); re != nil && re.NumSubexp() == r.ascii.NumSubexp() {
+			r.ascii, r.asciiTail = re, g
+		}
+	}
+	if r.uni != nil {
+		if re, g := cutTail(r.uni.String()); re != nil && re.NumSubexp() == r.uni.NumSubexp() {
+			r.uni, r.uniTail = re, g
+		}
+	}
 }
 
 func subexpIndex(re *regexp.Regexp, names []string) []int {
@@ -258,11 +283,36 @@ func (r *Regex) engineInto(text string, dst *Match) (*Match, error) {
 		if m, ok := r.hostSearch(text, dst); ok {
 			return m, nil
 		}
-		return r.goSearch(r.ascii, r.asciiIdx, text, dst), nil
+		return r.goSearch(r.ascii, r.asciiIdx, r.asciiTail, text, dst), nil
 	case !ascii && r.uni != nil:
-		return r.goSearch(r.uni, r.uniIdx, text, dst), nil
+		return r.goSearch(r.uni, r.uniIdx, r.uniTail, text, dst), nil
+	case ascii && r.rw != nil && !r.noPrefilter:
+		if m, ok := r.rewriteSearch(text, dst); ok {
+			return m, nil
+		}
 	}
 	return r.btSearch(text, ascii)
+}
+
+// rewriteSearch searches ASCII text with the RE2 rewrite; ok false means
+// regexp2 must decide (a dropped lookahead failed on RE2's path).
+func (r *Regex) rewriteSearch(text string, dst *Match) (m *Match, ok bool) {
+	var buf []int
+	if dst != nil {
+		if dst.hostLoc == nil {
+			dst.hostLoc = make([]int, 2*(seqMaxCap+1))
+		}
+		buf = dst.hostLoc
+	}
+	loc, done := r.rw.search(text, buf)
+	if !done || loc == nil {
+		return nil, done
+	}
+	if dst == nil {
+		dst = new(Match)
+	}
+	dst.text, dst.loc, dst.idx, dst.names, dst.complex = text, loc, r.rw.idx, r.names, r.complex
+	return dst, true
 }
 
 // hostSearch searches ASCII text with the host matcher; ok false means
@@ -310,10 +360,13 @@ func (r *Regex) mayMatch(text string) bool {
 	return true
 }
 
-func (r *Regex) goSearch(re *regexp.Regexp, idx []int, text string, dst *Match) *Match {
+func (r *Regex) goSearch(re *regexp.Regexp, idx []int, tail int, text string, dst *Match) *Match {
 	loc := re.FindStringSubmatchIndex(text)
 	if loc == nil {
 		return nil
+	}
+	if tail > 0 {
+		extendTail(text, loc, tail)
 	}
 	if dst == nil {
 		dst = new(Match)
@@ -370,8 +423,18 @@ func innerNewline(s string) bool {
 	return i >= 0 && i < len(s)-1
 }
 
+// isASCII runs on every searched text, so it tests eight bytes per step
+// (the compiler turns the shifts into one 64-bit load).
 func isASCII(s string) bool {
-	for i := 0; i < len(s); i++ {
+	i := 0
+	for ; i+8 <= len(s); i += 8 {
+		w := uint64(s[i]) | uint64(s[i+1])<<8 | uint64(s[i+2])<<16 | uint64(s[i+3])<<24 |
+			uint64(s[i+4])<<32 | uint64(s[i+5])<<40 | uint64(s[i+6])<<48 | uint64(s[i+7])<<56
+		if w&0x8080808080808080 != 0 {
+			return false
+		}
+	}
+	for ; i < len(s); i++ {
 		if s[i] >= 0x80 {
 			return false
 		}

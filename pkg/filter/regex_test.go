@@ -251,3 +251,18 @@ func needPython(t *testing.T) {
 		t.Skip("needs /usr/bin/python3 as the Python re oracle")
 	}
 }
+
+// TestIsASCII covers the word-at-a-time loop and the byte tail.
+func TestIsASCII(t *testing.T) {
+	base := strings.Repeat("abcdefgh", 3) + "xyz"
+	if !isASCII(base) || !isASCII("") {
+		t.Fatal("ASCII text reported non-ASCII")
+	}
+	for i := range len(base) {
+		b := []byte(base)
+		b[i] = 0x80
+		if isASCII(string(b)) {
+			t.Errorf("byte 0x80 at %d not seen", i)
+		}
+	}
+}

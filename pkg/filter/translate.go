@@ -40,6 +40,9 @@ type frame struct {
 	kind      groupKind
 	multiline bool
 	sawBar    bool
+	marked    bool // written as marker groups (marks mode)
+	mark      int  // marker number of a conditional or lookahead
+	bodyAt    int  // offset of a lookahead's body (marks mode)
 }
 
 // translator walks a Python re pattern once and writes it in the target
@@ -59,6 +62,10 @@ type translator struct {
 	needBT    string
 	dollar    bool // a single-line $ was written as (?m:$)
 	err       error
+	// marks, when set on a Go target, writes conditionals and lookaheads
+	// as marker groups for the RE2 rewrite (rewrite.go) instead of
+	// asking for regexp2.
+	marks *markTable
 }
 
 // translate converts a Python pattern. multiline is re.MULTILINE.
@@ -120,11 +127,7 @@ func (tr *translator) run() {
 		case ')':
 			tr.close()
 		case '|':
-			if n := len(tr.stack); n > 0 {
-				tr.stack[n-1].sawBar = true
-			}
-			tr.emit("|")
-			tr.i++
+			tr.bar()
 		case '{':
 			tr.brace()
 		case '*', '+', '?':
@@ -144,6 +147,28 @@ func (tr *translator) run() {
 			tr.i += n
 		}
 	}
+}
+
+// bar writes "|"; in marks mode the one "|" of a conditional starts its
+// no-branch marker.
+func (tr *translator) bar() {
+	tr.i++
+	n := len(tr.stack)
+	if n == 0 {
+		tr.emit("|")
+		return
+	}
+	f := &tr.stack[n-1]
+	if f.marked && f.kind == groupCond {
+		if f.sawBar {
+			tr.marks.bad = true
+		}
+		f.sawBar = true
+		tr.emit(")|(?P<" + markName(markNo, f.mark) + ">")
+		return
+	}
+	f.sawBar = true
+	tr.emit("|")
 }
 
 // anchor writes ^ or $. Go's $ without (?m) only matches at the very end,

@@ -25,6 +25,14 @@ func (tr *translator) close() {
 	tr.i++
 	tr.multiline = f.multiline
 	switch {
+	case f.marked && f.kind == groupLook:
+		tr.suppress--
+		tr.marks.setLook(f.mark, tr.src[f.bodyAt:tr.i-1])
+		tr.emit(")")
+	case f.marked && !f.sawBar:
+		tr.emit(")|(?P<" + markName(markNo, f.mark) + ">))")
+	case f.marked:
+		tr.emit("))")
 	case f.kind == groupLook && tr.t == targetRelaxed:
 		tr.suppress--
 	case f.kind == groupCond && tr.t == targetRelaxed && !f.sawBar:
@@ -147,6 +155,10 @@ func isGroupName(s string) bool {
 }
 
 func (tr *translator) look(n int) {
+	if tr.marks != nil && tr.goTarget() && n == 3 {
+		tr.openLookMark(n)
+		return
+	}
 	tr.bt("lookaround")
 	tr.push(groupLook)
 	if tr.t == targetRelaxed {
@@ -186,6 +198,11 @@ func (tr *translator) conditional(rest string) {
 		tr.fail("unknown group name %q", ref)
 	}
 	if tr.err != nil {
+		return
+	}
+	if tr.marks != nil && tr.goTarget() {
+		tr.openCondMark(ref, err == nil && tr.groups[num-1] == "")
+		tr.i += k + 1
 		return
 	}
 	tr.bt("conditional group")
@@ -228,6 +245,9 @@ func (tr *translator) flags(rest string) {
 	}
 	if strings.Contains(on+off, "x") {
 		tr.bt("verbose flag")
+	}
+	if tr.marks != nil && strings.Contains(on, "i") {
+		tr.marks.bad = true // lookahead literals are compared case-sensitively
 	}
 	scoped := rest[j] == ':'
 	if scoped {

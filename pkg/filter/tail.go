@@ -1,0 +1,65 @@
+package filter
+
+import (
+	"regexp"
+	"regexp/syntax"
+	"strings"
+)
+
+// A prefregex ends in <F-CONTENT>.+</F-CONTENT>$, and Go's regexp pays for
+// every byte the final ".+" walks (about half the prefregex's time on an
+// sshd line). On the RE2 forms, "$" is (?m:$) and "." excludes "\n", so
+// from any position p the greedy (?P<c>.+)(?m:$) succeeds exactly when
+// the byte at p exists and is not "\n", and then spans to the next "\n" or
+// the end of the text. A single "." succeeds under the same condition, so
+// a pattern ending in that group at its top level is compiled with (?P<c>.)
+// instead (or an empty group for ".*"), and the group and the match are
+// extended to the line end afterwards: the same match, found without
+// walking the rest of the line.
+
+// cutTail compiles src with its final top-level (?P<name>.+)(?m:$) or
+// (?P<name>.*)(?m:$) shortened; group is that capture's index, 0 when src
+// does not end that way (re is then nil).
+func cutTail(src string) (re *regexp.Regexp, group int) {
+	tree, err := syntax.Parse(src, syntax.Perl)
+	if err != nil || tree.Op != syntax.OpConcat || len(tree.Sub) < 2 {
+		return nil, 0
+	}
+	n := len(tree.Sub)
+	c, end := tree.Sub[n-2], tree.Sub[n-1]
+	if end.Op != syntax.OpEndLine || c.Op != syntax.OpCapture || c.Name == "" {
+		return nil, 0
+	}
+	loop := c.Sub[0]
+	if loop.Op != syntax.OpPlus && loop.Op != syntax.OpStar || loop.Flags&syntax.NonGreedy != 0 ||
+		loop.Sub[0].Op != syntax.OpAnyCharNotNL {
+		return nil, 0
+	}
+	short := loop.Sub[0]
+	if loop.Op == syntax.OpStar {
+		short = &syntax.Regexp{Op: syntax.OpEmptyMatch}
+	}
+	subs := append(append([]*syntax.Regexp(nil), tree.Sub[:n-2]...), withSubs(c, short))
+	re, err = regexp.Compile(concatOf(subs...).String())
+	if err != nil {
+		return nil, 0
+	}
+	if group = re.SubexpIndex(c.Name); group <= 0 {
+		return nil, 0
+	}
+	return re, group
+}
+
+// extendTail stretches the cut group, and the match, to the line end.
+func extendTail(text string, loc []int, group int) {
+	e := loc[2*group+1]
+	if e < 0 {
+		return
+	}
+	if i := strings.IndexByte(text[e:], '\n'); i >= 0 {
+		e += i
+	} else {
+		e = len(text)
+	}
+	loc[2*group+1], loc[1] = e, e
+}

@@ -1,0 +1,86 @@
+package filter
+
+import (
+	"reflect"
+	"regexp"
+	"testing"
+)
+
+// uncutLoc is the match of expr's ASCII form as translated, without the
+// tail cut.
+func uncutLoc(t testing.TB, expr, text string) []int {
+	src, _, err := translate(expr, targetASCII, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return regexp.MustCompile(src).FindStringSubmatchIndex(text)
+}
+
+// TestCutTail: a final top-level (?P<c>.+)$ or .* is cut, and the
+// search result is the uncut regex's.
+func TestCutTail(t *testing.T) {
+	tests := []struct {
+		expr  string
+		cut   bool
+		texts []string
+	}{
+		{`^(?P<pre>\S+ )?(?:error: )?(?P<content>.+)$`, true,
+			[]string{"host error: x y\n", "a\n", "\n", "", "host ", "x\ny\n", "héllo wörld\n", "\xff\xfe\n"}},
+		{`^(?P<pre>\S+)(?P<content>.*)$`, true, []string{"abc def\n", "abc\n", "\n", "a\nb"}},
+		{`x(?P<content>.+)$`, true, []string{"axb\n", "ax\n", "x\nxb\n", "xx\n"}},
+		{`^(?P<content>.+?)$`, false, []string{"ab\n"}},
+		{`^(?P<content>.+)x$`, false, []string{"abx\n"}},
+		{`^(?P<content>(?s:.+))$`, false, []string{"ab\n"}},
+		{`^(?:(?P<content>.+)$)`, true, []string{"ab\n"}},
+	}
+	for _, tt := range tests {
+		r, err := CompileRegex(tt.expr, RegexOptions{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if (r.asciiTail > 0) != tt.cut || (r.uniTail > 0) != tt.cut {
+			t.Errorf("%s: cut %d/%d, want %v", tt.expr, r.asciiTail, r.uniTail, tt.cut)
+		}
+		for _, text := range tt.texts {
+			want := uncutLoc(t, tt.expr, text)
+			m := r.goSearch(r.ascii, r.asciiIdx, r.asciiTail, text, nil)
+			var got []int
+			if m != nil {
+				got = m.loc
+			}
+			if !reflect.DeepEqual(got, want) {
+				t.Errorf("%s on %q: %v, want %v", tt.expr, text, got, want)
+			}
+			if u := r.goSearch(r.uni, r.uniIdx, r.uniTail, text, nil); (u == nil) != (want == nil) || u != nil && !reflect.DeepEqual(u.loc, want) {
+				t.Errorf("%s on %q (uni form): %v, want %v", tt.expr, text, u, want)
+			}
+		}
+	}
+}
+
+// FuzzCutTail: any head followed by the content tail gives the uncut
+// regex's match.
+func FuzzCutTail(f *testing.F) {
+	f.Add(`^\S+ (?:error: )?`, "host error: x\n")
+	f.Add(`a|b`, "xa\nb\n")
+	f.Add(`(?P<x>\d*)`, "12\n")
+	f.Fuzz(func(t *testing.T, head, text string) {
+		if len(head) > 100 || len(text) > 200 {
+			return
+		}
+		expr := head + `(?P<content>.+)$`
+		r, err := CompileRegex(expr, RegexOptions{})
+		if err != nil || r.ascii == nil || r.asciiTail == 0 {
+			return
+		}
+		want := uncutLoc(t, expr, text)
+		m := r.goSearch(r.ascii, r.asciiIdx, r.asciiTail, text, nil)
+		var got []int
+		if m != nil {
+			got = m.loc
+		}
+		if !reflect.DeepEqual(got, want) {
+			t.Fatalf("%q on %q: %v, want %v", expr, text, got, want)
+		}
+	})
+}
