@@ -146,13 +146,12 @@ func (d *Detector) convert(t *template, line string, loc []int) (float64, time.T
 		}
 		return float64(v), time.Unix(v, 0)
 	}
-	now := d.nowT.Unix()
-	sec, ok, cached := d.conv.lookup(t, line, loc, now)
-	if !cached {
-		d.clk.now = d.nowT
-		sec, ok = strptimeSeconds(line, loc, t.m, &d.clk)
-		d.conv.store(t, line, loc, now, sec, ok)
+	d.clk.now = d.nowT
+	now, day := d.clk.naiveNow()
+	if !d.conv.lookup(t, line, loc, day) {
+		d.conv.store(t, line, loc, day, minuteOf(line, loc, t.m, &d.clk, day))
 	}
+	sec, ok := d.conv.base.seconds(line, loc, t.m, &d.clk, now)
 	if !ok {
 		return 0, time.Time{}
 	}

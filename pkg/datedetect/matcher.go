@@ -34,6 +34,9 @@ type matcher struct {
 	netGroups   []string       // Python group i+1 → regexp2 group name
 	names       []string       // Python group i+1 → Python name ("" unnamed)
 	keys        []byte         // Python group i+1 → fieldKey of its name
+	secGroup    int            // Python group of %S, 0 if none
+	fracGroup   int            // Python group of %f, 0 if none
+	minGroups   []int          // Python groups the rest of a conversion reads
 	width       int            // anchoredWidth of the fast regex (-1: search it all)
 	anch        *regexp.Regexp // ^(?:fast), tried at candidate starts
 	anchWidth   int
@@ -73,6 +76,7 @@ func newMatcher(gf, body string, wordBegin, wordEnd bool) (*matcher, error) {
 			m.names[i], m.keys[i] = n, fieldKey(n)
 		}
 	}
+	m.setConvGroups()
 	if err := m.compileFast(gf + body); err != nil {
 		m.fast = nil // the exact engine alone carries this template
 	}
