@@ -6,15 +6,15 @@ package datedetect
 // validity, the day count, the year a year earlier) is a function of the
 // template, the text of the groups minuteOf reads and the local date of
 // now. An entry is reused when the template and day agree, every group
-// sits at the same place in the match and the matched text is the same
-// outside the seconds and fraction: then each group minuteOf reads has the
-// same text. A hit leaves only the seconds and the zone- and now-relative
+// minuteOf reads sits at the same place in the match and the matched text
+// is the same outside the seconds and fraction of the cached match (which
+// no such group overlaps): then each of those groups has the same text. A hit leaves only the seconds and the zone- and now-relative
 // steps (minuteBase.seconds) to run per line.
 type convCache struct {
 	t      *template
-	day    int64   // local day number of now the entry was computed on
-	rel    [32]int // loc relative to the match start
-	n      int
+	day    int64    // local day number of now the entry was computed on
+	rel    [32]int  // loc[matcher.convLoc[i]] minus the match start
+	nloc   int      // len(loc)
 	text   [64]byte // the matched text
 	tlen   int
 	holes  [2]span // spans of text (relative) not compared: %S and %f
@@ -25,7 +25,9 @@ type convCache struct {
 
 // setConvGroups lists the groups minuteOf reads (every strptime field but
 // %S, and %p, which %I reads) and those it ignores that change from line to
-// line (%S and %f).
+// line (%S and %f), and the offsets the cache compares: those of the groups
+// minuteOf reads (the holes need not be at the same place, the text
+// outside the stored ones is compared).
 func (m *matcher) setConvGroups() {
 	for i, k := range m.keys {
 		switch {
@@ -37,20 +39,22 @@ func (m *matcher) setConvGroups() {
 			m.minGroups = append(m.minGroups, i+1)
 		}
 	}
+	for _, g := range m.minGroups {
+		m.convLoc = append(m.convLoc, 2*g, 2*g+1)
+	}
 }
 
 // lookup reports whether the cache holds the minute of this match.
 func (c *convCache) lookup(t *template, line string, loc []int, day int64) bool {
-	if !c.valid || c.t != t || c.day != day || len(loc) != c.n || loc[1]-loc[0] != c.tlen {
+	if !c.valid || c.t != t || c.day != day || len(loc) != c.nloc || loc[1]-loc[0] != c.tlen {
 		return false
 	}
+	// An unset group (-1) minus a different start than the stored one
+	// misses, which is merely conservative.
 	o := loc[0]
-	for i, v := range c.rel[:c.n] {
-		w := loc[i]
-		if w >= 0 {
-			w -= o
-		}
-		if w != v {
+	rel := c.rel[:len(t.m.convLoc)]
+	for i, j := range t.m.convLoc {
+		if loc[j]-o != rel[i] {
 			return false
 		}
 	}
@@ -68,17 +72,14 @@ func (c *convCache) lookup(t *template, line string, loc []int, day int64) bool 
 // does not fit the buffers and the entry is not kept for the next line.
 func (c *convCache) store(t *template, line string, loc []int, day int64, b minuteBase) {
 	c.valid, c.base = false, b
-	if len(loc) > len(c.rel) || loc[1]-loc[0] > len(c.text) {
+	if len(t.m.convLoc) > len(c.rel) || loc[1]-loc[0] > len(c.text) {
 		return
 	}
 	o := loc[0]
-	for i, v := range loc {
-		if v >= 0 {
-			v -= o
-		}
-		c.rel[i] = v
+	for i, j := range t.m.convLoc {
+		c.rel[i] = loc[j] - o
 	}
-	c.n = len(loc)
+	c.nloc = len(loc)
 	c.tlen = copy(c.text[:], line[o:loc[1]])
 	c.nholes = 0
 	for _, g := range [2]int{t.m.secGroup, t.m.fracGroup} {

@@ -53,13 +53,26 @@ func (d *Detector) matchDate(e *entry, line string, pos, end int, h *hit) bool {
 }
 
 // runeIndex converts a byte offset of s into Python's character offset.
+// Dates are nearly always ASCII: eight bytes at a time find the first
+// byte that is not.
 func runeIndex(s string, b int) int {
-	for i := 0; i < b; i++ {
+	i := 0
+	for ; i+8 <= b && load64(s, i)&0x8080808080808080 == 0; i += 8 {
+	}
+	for ; i < b; i++ {
 		if s[i] >= utf8.RuneSelf {
 			return i + utf8.RuneCountInString(s[i:b])
 		}
 	}
 	return b
+}
+
+// load64 reads s[i:i+8] as one little-endian word (the compiler merges
+// the byte loads).
+func load64(s string, i int) uint64 {
+	s = s[i : i+8]
+	return uint64(s[0]) | uint64(s[1])<<8 | uint64(s[2])<<16 | uint64(s[3])<<24 |
+		uint64(s[4])<<32 | uint64(s[5])<<40 | uint64(s[6])<<48 | uint64(s[7])<<56
 }
 
 // byteIndex converts a character offset into a byte offset (clamped).

@@ -17,31 +17,37 @@ func twoDigits(s string, i int, lo, hi byte) bool {
 
 // matchISOCanonical returns the end of the date-time part (before the
 // fraction) and fills caps 0-6 and 9, or -1 when the text is not in the
-// canonical layout (which does not mean there is no match).
+// canonical layout (which does not mean there is no match). The checks
+// index a fixed 19-byte window, which needs one bounds check.
 func (m *matcher) matchISOCanonical(s string, i int, st *handState) int {
-	if i+19 > len(s) || m.year(s, i) != i+4 || !isDateSep(s[i+4]) {
+	if i+19 > len(s) {
+		return -1
+	}
+	t := s[i : i+19]
+	// year 20[cent]\d in ASCII, as m.year with its end at i+4
+	if t[0] != '2' || t[1] != '0' || !isDigit(t[2]) || m.handCentSet&(1<<(t[2]&63)) == 0 || !isDigit(t[3]) ||
+		!isDateSep(t[4]) {
 		return -1
 	}
 	// month 0[1-9] | 1[0-2]
-	if !(s[i+5] == '0' && s[i+6] >= '1' && s[i+6] <= '9' || s[i+5] == '1' && s[i+6] >= '0' && s[i+6] <= '2') ||
-		!isDateSep(s[i+7]) {
+	if !(t[5] == '0' && t[6] >= '1' && t[6] <= '9' || t[5] == '1' && t[6] >= '0' && t[6] <= '2') || !isDateSep(t[7]) {
 		return -1
 	}
 	// day [1-2]\d | 0[1-9] | 3[0-1]
-	d0, d1 := s[i+8], s[i+9]
+	d0, d1 := t[8], t[9]
 	if !((d0 == '1' || d0 == '2') && isDigit(d1) || d0 == '0' && d1 >= '1' && d1 <= '9' || d0 == '3' && (d1 == '0' || d1 == '1')) {
 		return -1
 	}
 	// 'T', or one space followed by a digit (two spaces would win)
-	if c := s[i+10]; c != 'T' && (c != ' ' || !isDigit(s[i+11])) {
+	if c := t[10]; c != 'T' && (c != ' ' || !isDigit(t[11])) {
 		return -1
 	}
 	// hour [0-1]\d | 2[0-3]; minute [0-5]\d; second [0-5]\d
-	h := i + 11
-	if !(twoDigits(s, h, '0', '1') || s[h] == '2' && s[h+1] >= '0' && s[h+1] <= '3') || s[h+2] != ':' ||
-		!twoDigits(s, h+3, '0', '5') || s[h+5] != ':' || !twoDigits(s, h+6, '0', '5') {
+	if !((t[11] == '0' || t[11] == '1') && isDigit(t[12]) || t[11] == '2' && t[12] >= '0' && t[12] <= '3') || t[13] != ':' ||
+		!(t[14] >= '0' && t[14] <= '5' && isDigit(t[15])) || t[16] != ':' || !(t[17] >= '0' && t[17] <= '5' && isDigit(t[18])) {
 		return -1
 	}
+	h := i + 11
 	st.caps[0], st.caps[1], st.caps[2], st.caps[9] = span{i, i + 4}, span{i + 4, i + 5}, span{i + 5, i + 7}, span{i + 7, i + 8}
 	st.caps[3], st.caps[4], st.caps[5], st.caps[6] = span{i + 8, i + 10}, span{h, h + 2}, span{h + 3, h + 5}, span{h + 6, h + 8}
 	return h + 8

@@ -278,15 +278,21 @@ func zoneTail(s string, q int, z *span) int {
 	*z = span{-1, -1}
 	j := q
 	for j < len(s) {
-		r, w := utf8.DecodeRuneInString(s[j:])
+		r, w := rune(s[j]), 1
+		if r >= utf8.RuneSelf {
+			r, w = utf8.DecodeRuneInString(s[j:])
+		}
 		if !isPySpace(r) {
 			break
 		}
 		j += w
 	}
+	if j == len(s) || s[j] != 'Z' && s[j] != 'U' && s[j] != 'G' && s[j] != '+' && s[j] != '-' {
+		return q // the common case: no zone
+	}
 	end := -1
 	switch {
-	case strings.HasPrefix(s[j:], "Z"):
+	case s[j] == 'Z':
 		end = j + 1
 	case strings.HasPrefix(s[j:], "UTC"), strings.HasPrefix(s[j:], "GMT"):
 		end = j + 3
@@ -368,6 +374,17 @@ func (m *matcher) syslogTail(s string, q int, st *handState) int {
 	return q
 }
 
+// putSpans writes the first n captures as offset pairs; the fixed-size
+// arrays spare a bounds check per store.
+func putSpans(dst *[20]int, caps *[10]span, n int) {
+	for i := range caps {
+		if i == n {
+			return
+		}
+		dst[2*i], dst[2*i+1] = caps[i].s, caps[i].e
+	}
+}
+
 // handMatch runs the hand-written matcher on s (anchored at 0) and returns
 // Python-numbered offsets, or ok=false when the relaxed regex would not
 // match. verified is false when the bound or back-reference checks fail.
@@ -392,13 +409,10 @@ func (m *matcher) handMatch(s string, buf *[32]int) (n int, ok, verified bool) {
 	if q < 0 {
 		return 0, false, false
 	}
-	fields := handFields[m.hand]
 	n = 2 * (m.npy + 1)
 	loc := buf[:n]
 	loc[0], loc[1], loc[2], loc[3] = 0, q, start, q
-	for i, sp := range st.caps[:len(fields)] {
-		loc[4+2*i], loc[5+2*i] = sp.s, sp.e
-	}
+	putSpans((*[2 * len(st.caps)]int)(buf[4:]), &st.caps, len(handFields[m.hand]))
 	verified = notInWord(s, q)
 	if m.hand == handISO && s[st.caps[1].s] != s[st.caps[9].s] {
 		verified = false

@@ -36,6 +36,7 @@ type matcher struct {
 	keys        []byte         // Python group i+1 → fieldKey of its name
 	secGroup    int            // Python group of %S, 0 if none
 	fracGroup   int            // Python group of %f, 0 if none
+	convLoc     []int          // loc indices of those groups (convCache)
 	minGroups   []int          // Python groups the rest of a conversion reads
 	width       int            // anchoredWidth of the fast regex (-1: search it all)
 	anch        *regexp.Regexp // ^(?:fast), tried at candidate starts
@@ -374,6 +375,9 @@ func wordAt(s string, i int) bool {
 // notInWord is fail2ban's end boundary (?=\b|\W|$) at byte q of s: q is not
 // between two word characters.
 func notInWord(s string, q int) bool {
+	if q > 0 && q < len(s) && s[q-1]|s[q] < utf8.RuneSelf {
+		return !isWord(rune(s[q-1])) || !isWord(rune(s[q]))
+	}
 	return !wordAt(s, q) || !wordBefore(s, q)
 }
 
