@@ -172,13 +172,16 @@ var (
 	handMonths = []string{"jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"}
 )
 
-// foldName matches one of names (lower-case ASCII) at i case-insensitively
-// as Go's (?i) does (which also folds U+017F into s) and returns its end.
-func foldName(s string, i int, names []string) int {
-	if len(names[0]) == 3 {
-		if e, ok := foldName3(s, i, names); ok {
-			return e
-		}
+// foldName matches a month (handMonths) or day (handDays) abbreviation at
+// i case-insensitively as Go's (?i) does (which also folds U+017F into s)
+// and returns its end.
+func foldName(s string, i int, months bool) int {
+	if e, ok := foldName3(s, i, months); ok {
+		return e
+	}
+	names := handDays
+	if months {
+		names = handMonths
 	}
 	for _, n := range names {
 		j, ok := i, true
@@ -316,7 +319,7 @@ func zoneTail(s string, q int, z *span) int {
 // matchSyslog matches the body of default template 2 at i.
 func (m *matcher) matchSyslog(s string, i int, st *handState) int {
 	var ca cands
-	if e := foldName(s, i, handDays); e >= 0 && byteAt(s, e, ' ') {
+	if e := foldName(s, i, false); e >= 0 && byteAt(s, e, ' ') {
 		ca.add(e + 1)
 	}
 	ca.add(i)
@@ -325,7 +328,7 @@ func (m *matcher) matchSyslog(s string, i int, st *handState) int {
 		if j != i {
 			st.caps[0] = span{i, j - 1}
 		}
-		e := foldName(s, j, handMonths)
+		e := foldName(s, j, true)
 		if e < 0 || !byteAt(s, e, ' ') {
 			continue
 		}
@@ -392,7 +395,10 @@ func (m *matcher) handMatch(s string, buf *[32]int) (n int, ok, verified bool) {
 	start := 0
 	if m.handLB {
 		for k := 0; k < 2 && start < len(s); k++ {
-			r, w := utf8.DecodeRuneInString(s[start:])
+			r, w := rune(s[start]), 1
+			if r >= utf8.RuneSelf {
+				r, w = utf8.DecodeRuneInString(s[start:])
+			}
 			if isWord(r) {
 				break
 			}
