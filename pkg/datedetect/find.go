@@ -53,13 +53,20 @@ func (d *Detector) matchDate(e *entry, line string, pos, end int, h *hit) bool {
 }
 
 // runeIndex converts a byte offset of s into Python's character offset.
-// Dates are nearly always ASCII: eight bytes at a time find the first
-// byte that is not.
+// Dates are nearly always ASCII, which eight bytes at a time (the last
+// word overlapping the one before) establish.
 func runeIndex(s string, b int) int {
-	i := 0
-	for ; i+8 <= b && load64(s, i)&0x8080808080808080 == 0; i += 8 {
+	const high = 0x8080808080808080
+	if b >= 8 {
+		ascii := load64(s, b-8)&high == 0
+		for i := 0; ascii && i+8 < b; i += 8 {
+			ascii = load64(s, i)&high == 0
+		}
+		if ascii {
+			return b
+		}
 	}
-	for ; i < b; i++ {
+	for i := 0; i < b; i++ {
 		if s[i] >= utf8.RuneSelf {
 			return i + utf8.RuneCountInString(s[i:b])
 		}
