@@ -281,10 +281,14 @@ func zoneTail(s string, q int, z *span) int {
 	*z = span{-1, -1}
 	j := q
 	for j < len(s) {
-		r, w := rune(s[j]), 1
-		if r >= utf8.RuneSelf {
-			r, w = utf8.DecodeRuneInString(s[j:])
+		if c := s[j]; c < utf8.RuneSelf {
+			if !asciiPySpace(c) {
+				break
+			}
+			j++
+			continue
 		}
+		r, w := utf8.DecodeRuneInString(s[j:])
 		if !isPySpace(r) {
 			break
 		}

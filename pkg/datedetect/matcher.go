@@ -346,10 +346,18 @@ func (m *matcher) matchExact(s string, pos int) ([]int, bool) {
 	return out, true
 }
 
+// asciiWord is isWord for ASCII, one lookup instead of four ranges.
+var asciiWord = func() (t [utf8.RuneSelf]bool) {
+	for c := range t {
+		t[c] = c == '_' || c >= '0' && c <= '9' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z'
+	}
+	return t
+}()
+
 // isWord is Python's Unicode \w: letters, numbers and underscore.
 func isWord(r rune) bool {
 	if r < utf8.RuneSelf {
-		return r == '_' || r >= '0' && r <= '9' || r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z'
+		return asciiWord[r]
 	}
 	return unicode.IsLetter(r) || unicode.IsNumber(r)
 }

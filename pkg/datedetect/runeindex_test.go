@@ -2,6 +2,7 @@ package datedetect
 
 import (
 	"testing"
+	"unicode"
 	"unicode/utf8"
 )
 
@@ -21,6 +22,19 @@ func TestRuneIndex(t *testing.T) {
 			if got, want := runeIndex(line, b), utf8.RuneCountInString(line[:b]); got != want {
 				t.Fatalf("runeIndex(%q, %d) = %d, want %d", line, b, got, want)
 			}
+		}
+	}
+}
+
+// TestASCIIClasses checks the ASCII shortcuts against the general rules.
+func TestASCIIClasses(t *testing.T) {
+	for c := 0; c < utf8.RuneSelf; c++ {
+		if got, want := asciiPySpace(byte(c)), isPySpace(rune(c)); got != want {
+			t.Errorf("asciiPySpace(%#x) = %v, want %v", c, got, want)
+		}
+		want := c == '_' || unicode.IsLetter(rune(c)) || unicode.IsNumber(rune(c))
+		if got := isWord(rune(c)); got != want {
+			t.Errorf("isWord(%#x) = %v, want %v", c, got, want)
 		}
 	}
 }
