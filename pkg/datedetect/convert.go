@@ -30,10 +30,10 @@ type civilDay struct {
 	ok             bool
 }
 
-// date returns the date of naive seconds now.
-func (c *civilDay) date(now int64) (y, m, d int) {
-	if day := floorDiv(now, 86400); !c.ok || day != c.day {
-		t := time.Unix(now, 0).UTC()
+// date returns the date of the naive day number day.
+func (c *civilDay) date(day int64) (y, m, d int) {
+	if !c.ok || day != c.day {
+		t := time.Unix(day*86400, 0).UTC()
 		c.day, c.year, c.month, c.d, c.ok = day, t.Year(), int(t.Month()), t.Day(), true
 	}
 	return c.year, c.month, c.d
@@ -54,17 +54,35 @@ type fields struct {
 // epoch following fail2ban's reGroupDictStrptime. ok is false where
 // fail2ban gets no date (it raises, or returns None).
 func strptimeSeconds(line string, loc []int, m *matcher, c *clock) (int64, bool) {
+	now, day := c.naiveNow()
+	b := minuteOf(line, loc, m, c, day)
+	return b.seconds(line, loc, m, c, now)
+}
+
+// minuteOf reads every group of a match except the seconds (%S) and
+// resolves the date and minute it names; day is the local day of now
+// (year inference and "today" read it).
+func minuteOf(line string, loc []int, m *matcher, c *clock, day int64) minuteBase {
 	var f fields
 	for i, key := range m.keys {
-		if key == 0 || loc[2*i+2] < 0 {
+		if key == 0 || key == 'S' || loc[2*i+2] < 0 {
 			continue
 		}
 		val := line[loc[2*i+2]:loc[2*i+3]]
 		if !f.set(key, val, line, loc, m.names) {
-			return 0, false
+			return minuteBase{}
 		}
 	}
-	return f.seconds(c)
+	ny, nm, nd := c.today.date(day)
+	return f.resolveMinute(ny, nm, nd)
+}
+
+// naiveNow returns the current instant as naive local seconds and its day
+// number.
+func (c *clock) naiveNow() (now, day int64) {
+	now = c.now.Unix()
+	now += c.lz.offset(now)
+	return now, floorDiv(now, 86400)
 }
 
 // groupValue returns the text of the named group and whether the group
@@ -240,13 +258,24 @@ func floorDiv(a, b int64) int64 {
 	return q
 }
 
-// seconds finishes the conversion with wall-clock arithmetic on "naive"
-// seconds (a date-time read as if it were UTC), as fail2ban compares naive
-// datetimes.
-func (f *fields) seconds(c *clock) (int64, bool) {
-	now := c.now.Unix()
-	now += c.lz.offset(now)
-	ny, nm, nd := c.today.date(now)
+// minuteBase is the part of a conversion that depends neither on the
+// seconds field nor on the current instant within its day: the lines of a
+// log share it for a minute, so Detector caches it (convCache).
+type minuteBase struct {
+	naive       int64 // the date and hh:mm:00 as naive seconds
+	prevDays    int64 // days of the same month and day a year earlier
+	prevOK      bool  // that date exists (not Feb 29)
+	tzMin       int
+	hasTZ       bool
+	assumeYear  bool // no year in the text: this year, or the last
+	assumeToday bool // no month and day: today, or yesterday
+	ok          bool // the fields name a valid minute
+}
+
+// resolveMinute resolves the fields other than the seconds, given the local date
+// of now, with wall-clock arithmetic on "naive" seconds (a date-time read
+// as if it were UTC), as fail2ban compares naive datetimes.
+func (f *fields) resolveMinute(ny, nm, nd int) minuteBase {
 	assumeYear := !f.hasYear
 	if assumeYear {
 		f.year = ny
@@ -259,28 +288,55 @@ func (f *fields) seconds(c *clock) (int64, bool) {
 		f.month, f.day, f.hasMonth, f.hasDay = nm, nd, true, true
 	}
 	if !f.hasMonth || !f.hasDay || !validDate(f.year, f.month, f.day) ||
-		f.hour > 23 || f.minute > 59 || f.second > 59 || f.hour < 0 || f.minute < 0 || f.second < 0 {
-		return 0, false
+		f.hour > 23 || f.minute > 59 || f.hour < 0 || f.minute < 0 {
+		return minuteBase{}
 	}
-	tod := int64(f.hour*3600 + f.minute*60 + f.second)
-	dt := int64(daysFromCivil(f.year, f.month, f.day))*86400 + tod
-	if !f.hasTZ && c.tz != nil {
-		// the offset in force at the resolved instant, as time.Date's Zone()
-		f.tzMin, f.hasTZ = int(c.tzz.offset(c.tzz.fromWall(dt))/60), true
+	b := minuteBase{
+		naive: int64(daysFromCivil(f.year, f.month, f.day))*86400 + int64(f.hour*3600+f.minute*60),
+		tzMin: f.tzMin, hasTZ: f.hasTZ, assumeYear: assumeYear, assumeToday: assumeToday, ok: true,
 	}
-	if f.hasTZ {
-		dt -= int64(f.tzMin) * 60
+	if assumeYear {
+		b.prevOK = validDate(f.year-1, f.month, f.day)
+		if b.prevOK {
+			b.prevDays = int64(daysFromCivil(f.year-1, f.month, f.day))
+		}
 	}
-	if assumeToday && dt > now {
-		dt -= 86400
-	}
-	if assumeYear && dt > now+86400 {
-		if !validDate(f.year-1, f.month, f.day) {
+	return b
+}
+
+// seconds finishes the conversion of a match with its %S group: the
+// offset of logtimezone or the local zone at that instant and the
+// now-relative guesses of the day and year. now is naive local seconds.
+func (b *minuteBase) seconds(line string, loc []int, m *matcher, c *clock, now int64) (int64, bool) {
+	sec := 0
+	if g := m.secGroup; g > 0 && loc[2*g] >= 0 {
+		var ok bool
+		if sec, ok = pyInt(line[loc[2*g]:loc[2*g+1]]); !ok {
 			return 0, false
 		}
-		dt = int64(daysFromCivil(f.year-1, f.month, f.day))*86400 + (dt - floorDiv(dt, 86400)*86400)
 	}
-	if f.hasTZ || c.local == time.UTC {
+	if !b.ok || sec < 0 || sec > 59 {
+		return 0, false
+	}
+	dt := b.naive + int64(sec)
+	tzMin, hasTZ := b.tzMin, b.hasTZ
+	if !hasTZ && c.tz != nil {
+		// the offset in force at the resolved instant, as time.Date's Zone()
+		tzMin, hasTZ = int(c.tzz.offset(c.tzz.fromWall(dt))/60), true
+	}
+	if hasTZ {
+		dt -= int64(tzMin) * 60
+	}
+	if b.assumeToday && dt > now {
+		dt -= 86400
+	}
+	if b.assumeYear && dt > now+86400 {
+		if !b.prevOK {
+			return 0, false
+		}
+		dt = b.prevDays*86400 + (dt - floorDiv(dt, 86400)*86400)
+	}
+	if hasTZ || c.local == time.UTC {
 		return dt, true
 	}
 	return c.lz.fromWall(dt), true

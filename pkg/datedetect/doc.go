@@ -11,9 +11,13 @@
 // injectable "now" used for year inference: with a fixed test "now" in 2005
 // a 2026 process still reads dates of 2000-2029.
 //
-// Most lines of a burst share their timestamp, so a Detector remembers its
-// last conversion and its zone period; the canonical ISO and syslog layouts
-// skip the general candidate search of the hand-written matchers.
+// The lines of a log share their date and minute for many lines, so a
+// Detector remembers the minute of its last conversion (convCache: the
+// strptime fields but the seconds, keyed on the template, the text of the
+// groups read and the local day of now) and its zone period; each line
+// then only adds its seconds and applies the zone and the now-relative
+// guesses. The canonical ISO and syslog layouts skip the general candidate
+// search of the hand-written matchers.
 //
 // It is a leaf package (stdlib plus the regexp2 fallback engine) so that
 // pkg/filter and the fail2ban-regex port share one implementation.

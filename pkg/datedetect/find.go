@@ -53,13 +53,33 @@ func (d *Detector) matchDate(e *entry, line string, pos, end int, h *hit) bool {
 }
 
 // runeIndex converts a byte offset of s into Python's character offset.
+// Dates are nearly always ASCII, which eight bytes at a time (the last
+// word overlapping the one before) establish.
 func runeIndex(s string, b int) int {
+	const high = 0x8080808080808080
+	if b >= 8 {
+		ascii := load64(s, b-8)&high == 0
+		for i := 0; ascii && i+8 < b; i += 8 {
+			ascii = load64(s, i)&high == 0
+		}
+		if ascii {
+			return b
+		}
+	}
 	for i := 0; i < b; i++ {
 		if s[i] >= utf8.RuneSelf {
 			return i + utf8.RuneCountInString(s[i:b])
 		}
 	}
 	return b
+}
+
+// load64 reads s[i:i+8] as one little-endian word (the compiler merges
+// the byte loads).
+func load64(s string, i int) uint64 {
+	s = s[i : i+8]
+	return uint64(s[0]) | uint64(s[1])<<8 | uint64(s[2])<<16 | uint64(s[3])<<24 |
+		uint64(s[4])<<32 | uint64(s[5])<<40 | uint64(s[6])<<48 | uint64(s[7])<<56
 }
 
 // byteIndex converts a character offset into a byte offset (clamped).
@@ -146,13 +166,12 @@ func (d *Detector) convert(t *template, line string, loc []int) (float64, time.T
 		}
 		return float64(v), time.Unix(v, 0)
 	}
-	now := d.nowT.Unix()
-	sec, ok, cached := d.conv.lookup(t, line, loc, now)
-	if !cached {
-		d.clk.now = d.nowT
-		sec, ok = strptimeSeconds(line, loc, t.m, &d.clk)
-		d.conv.store(t, line, loc, now, sec, ok)
+	d.clk.now = d.nowT
+	now, day := d.clk.naiveNow()
+	if !d.conv.lookup(t, line, loc, day) {
+		d.conv.store(t, line, loc, day, minuteOf(line, loc, t.m, &d.clk, day))
 	}
+	sec, ok := d.conv.base.seconds(line, loc, t.m, &d.clk, now)
 	if !ok {
 		return 0, time.Time{}
 	}
@@ -164,28 +183,31 @@ func epochSeconds(line string, loc []int, t *template) (float64, time.Time) {
 	if 2*g+1 >= len(loc) || loc[2*g] < 0 {
 		return 0, time.Time{}
 	}
-	var buf [40]byte
-	b := buf[:0]
-	for _, r := range line[loc[2*g]:loc[2*g+1]] {
-		v, ok := digitValue(r)
-		switch {
-		case ok:
-			b = append(b, byte('0'+v))
-		case r == '.':
-			b = append(b, '.')
-		default:
-			return 0, time.Time{}
+	num := line[loc[2*g]:loc[2*g+1]]
+	if !asciiNumber(num) {
+		var buf [40]byte
+		b := buf[:0]
+		for _, r := range num {
+			v, ok := digitValue(r)
+			switch {
+			case ok:
+				b = append(b, byte('0'+v))
+			case r == '.':
+				b = append(b, '.')
+			default:
+				return 0, time.Time{}
+			}
 		}
+		num = string(b)
 	}
-	num := string(b)
-	v, err := strconv.ParseFloat(num, 64)
-	if err != nil {
+	v, ok := parseDecimal(num)
+	if !ok {
 		return 0, time.Time{}
 	}
 	intPart, frac, dot := strings.Cut(num, ".")
 	scale := 0 // decimal places to move left
-	if t.longFrm && len(b) >= 13 {
-		if len(b) >= 16 && !dot {
+	if t.longFrm && len(num) >= 13 {
+		if len(num) >= 16 && !dot {
 			v, scale = v/1000000, 6
 		} else {
 			v, scale = v/1000, 3
@@ -194,20 +216,65 @@ func epochSeconds(line string, loc []int, t *template) (float64, time.Time) {
 	return v, exactUnix(intPart, frac, scale)
 }
 
+// asciiNumber reports whether s holds only ASCII digits and dots, which
+// epochSeconds can read in place.
+func asciiNumber(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if !isDigit(s[i]) && s[i] != '.' {
+			return false
+		}
+	}
+	return true
+}
+
+// pow10 are the powers of ten a float64 holds exactly.
+var pow10 = [...]float64{1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11,
+	1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22}
+
+// parseDecimal is strconv.ParseFloat for a string of ASCII digits and
+// dots. Up to 15 digits with at most one dot, the mantissa and the power
+// of ten are exact float64s and one division rounds correctly, as
+// strconv's own exact path does; anything else goes to ParseFloat.
+func parseDecimal(num string) (float64, bool) {
+	var mant uint64
+	digits, fracDigits, dots := 0, 0, 0
+	for i := 0; i < len(num); i++ {
+		if num[i] == '.' {
+			dots++
+			continue
+		}
+		mant = mant*10 + uint64(num[i]-'0')
+		digits++
+		if dots > 0 {
+			fracDigits++
+		}
+	}
+	if digits == 0 || digits > 15 || dots > 1 {
+		v, err := strconv.ParseFloat(num, 64)
+		return v, err == nil
+	}
+	return float64(mant) / pow10[fracDigits], true
+}
+
 // exactUnix builds the instant of the decimal number intPart.frac divided
 // by 10^scale without float rounding.
 func exactUnix(intPart, frac string, scale int) time.Time {
 	n, _ := strconv.ParseInt(intPart, 10, 64)
-	digits := intPart[max(len(intPart)-scale, 0):] + frac
 	var p int64 = 1
 	for range scale {
 		p *= 10
 	}
+	// nanoseconds: the first nine digits of the last scale digits of
+	// intPart followed by frac
 	var nsec int64
-	for i := 0; i < 9 && i < len(digits); i++ {
-		nsec = nsec*10 + int64(digits[i]-'0')
+	k := 0
+	for _, part := range [2]string{intPart[max(len(intPart)-scale, 0):], frac} {
+		for i := 0; i < len(part) && k < 9; i++ {
+			nsec = nsec*10 + int64(part[i]-'0')
+			k++
+		}
 	}
-	for i := len(digits); i < 9; i++ {
+	for ; k < 9; k++ {
 		nsec *= 10
 	}
 	return time.Unix(n/p, nsec)

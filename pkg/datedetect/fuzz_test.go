@@ -128,3 +128,45 @@ func checkEngines(t *testing.T, tm *template, line string) {
 		}
 	}
 }
+
+// FuzzConvCache runs two lines through a detector that keeps its minute
+// cache and one whose cache is emptied before each line, for every fuzz
+// pattern: the second line's time must not depend on the cache.
+func FuzzConvCache(f *testing.F) {
+	g := newLineGen(11)
+	for range 20 {
+		// the same line a few seconds on, where it has a time
+		l := g.line()
+		l2 := l
+		if i := strings.LastIndex(l, ":"); i >= 0 && i+2 < len(l) && l[i+2] >= '0' && l[i+2] < '9' {
+			l2 = l[:i+2] + string(l[i+2]+1) + l[i+3:]
+		}
+		f.Add(l, l2)
+		f.Add(l, g.line())
+	}
+	f.Add("2026-11-25 13:01:02 a", "2026-11-25 13:01:03,5+01:00 a")
+	f.Add("Nov 25 13:01:02 h", "Nov 25 13:01:59 h")
+	f.Add("01:02:03 AM x", "01:02:04 PM x")
+	f.Add("2024-060T10:00 x", "2024-061T10:00 x")
+	f.Fuzz(func(t *testing.T, line1, line2 string) {
+		if len(line1) > 200 || len(line2) > 200 || !utf8.ValidString(line1+line2) || strings.ContainsRune(line1+line2, '\n') {
+			return
+		}
+		for _, p := range fuzzPatterns {
+			opts := Options{Pattern: p, Local: time.UTC, Now: func() time.Time { return testNow }, YearClock: testNow}
+			cached, err1 := New(opts)
+			fresh, err2 := New(opts)
+			if err1 != nil || err2 != nil {
+				t.Fatalf("New(%q): %v %v", p, err1, err2)
+			}
+			for _, line := range []string{line1, line2} {
+				fresh.conv = convCache{}
+				got, gok := cached.Find(line)
+				want, wok := fresh.Find(line)
+				if gok != wok || !got.Time.Equal(want.Time) || got.Template != want.Template {
+					t.Fatalf("pattern %q, line %q: cached %v %v, uncached %v %v", p, line, gok, got.Time, wok, want.Time)
+				}
+			}
+		}
+	})
+}

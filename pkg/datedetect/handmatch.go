@@ -172,13 +172,16 @@ var (
 	handMonths = []string{"jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"}
 )
 
-// foldName matches one of names (lower-case ASCII) at i case-insensitively
-// as Go's (?i) does (which also folds U+017F into s) and returns its end.
-func foldName(s string, i int, names []string) int {
-	if len(names[0]) == 3 {
-		if e, ok := foldName3(s, i, names); ok {
-			return e
-		}
+// foldName matches a month (handMonths) or day (handDays) abbreviation at
+// i case-insensitively as Go's (?i) does (which also folds U+017F into s)
+// and returns its end.
+func foldName(s string, i int, months bool) int {
+	if e, ok := foldName3(s, i, months); ok {
+		return e
+	}
+	names := handDays
+	if months {
+		names = handMonths
 	}
 	for _, n := range names {
 		j, ok := i, true
@@ -278,15 +281,25 @@ func zoneTail(s string, q int, z *span) int {
 	*z = span{-1, -1}
 	j := q
 	for j < len(s) {
+		if c := s[j]; c < utf8.RuneSelf {
+			if !asciiPySpace(c) {
+				break
+			}
+			j++
+			continue
+		}
 		r, w := utf8.DecodeRuneInString(s[j:])
 		if !isPySpace(r) {
 			break
 		}
 		j += w
 	}
+	if j == len(s) || s[j] != 'Z' && s[j] != 'U' && s[j] != 'G' && s[j] != '+' && s[j] != '-' {
+		return q // the common case: no zone
+	}
 	end := -1
 	switch {
-	case strings.HasPrefix(s[j:], "Z"):
+	case s[j] == 'Z':
 		end = j + 1
 	case strings.HasPrefix(s[j:], "UTC"), strings.HasPrefix(s[j:], "GMT"):
 		end = j + 3
@@ -310,7 +323,7 @@ func zoneTail(s string, q int, z *span) int {
 // matchSyslog matches the body of default template 2 at i.
 func (m *matcher) matchSyslog(s string, i int, st *handState) int {
 	var ca cands
-	if e := foldName(s, i, handDays); e >= 0 && byteAt(s, e, ' ') {
+	if e := foldName(s, i, false); e >= 0 && byteAt(s, e, ' ') {
 		ca.add(e + 1)
 	}
 	ca.add(i)
@@ -319,7 +332,7 @@ func (m *matcher) matchSyslog(s string, i int, st *handState) int {
 		if j != i {
 			st.caps[0] = span{i, j - 1}
 		}
-		e := foldName(s, j, handMonths)
+		e := foldName(s, j, true)
 		if e < 0 || !byteAt(s, e, ' ') {
 			continue
 		}
@@ -368,6 +381,17 @@ func (m *matcher) syslogTail(s string, q int, st *handState) int {
 	return q
 }
 
+// putSpans writes the first n captures as offset pairs; the fixed-size
+// arrays spare a bounds check per store.
+func putSpans(dst *[20]int, caps *[10]span, n int) {
+	for i := range caps {
+		if i == n {
+			return
+		}
+		dst[2*i], dst[2*i+1] = caps[i].s, caps[i].e
+	}
+}
+
 // handMatch runs the hand-written matcher on s (anchored at 0) and returns
 // Python-numbered offsets, or ok=false when the relaxed regex would not
 // match. verified is false when the bound or back-reference checks fail.
@@ -375,7 +399,10 @@ func (m *matcher) handMatch(s string, buf *[32]int) (n int, ok, verified bool) {
 	start := 0
 	if m.handLB {
 		for k := 0; k < 2 && start < len(s); k++ {
-			r, w := utf8.DecodeRuneInString(s[start:])
+			r, w := rune(s[start]), 1
+			if r >= utf8.RuneSelf {
+				r, w = utf8.DecodeRuneInString(s[start:])
+			}
 			if isWord(r) {
 				break
 			}
@@ -392,13 +419,10 @@ func (m *matcher) handMatch(s string, buf *[32]int) (n int, ok, verified bool) {
 	if q < 0 {
 		return 0, false, false
 	}
-	fields := handFields[m.hand]
 	n = 2 * (m.npy + 1)
 	loc := buf[:n]
 	loc[0], loc[1], loc[2], loc[3] = 0, q, start, q
-	for i, sp := range st.caps[:len(fields)] {
-		loc[4+2*i], loc[5+2*i] = sp.s, sp.e
-	}
+	putSpans((*[2 * len(st.caps)]int)(buf[4:]), &st.caps, len(handFields[m.hand]))
 	verified = notInWord(s, q)
 	if m.hand == handISO && s[st.caps[1].s] != s[st.caps[9].s] {
 		verified = false

@@ -34,6 +34,10 @@ type matcher struct {
 	netGroups   []string       // Python group i+1 → regexp2 group name
 	names       []string       // Python group i+1 → Python name ("" unnamed)
 	keys        []byte         // Python group i+1 → fieldKey of its name
+	secGroup    int            // Python group of %S, 0 if none
+	fracGroup   int            // Python group of %f, 0 if none
+	convLoc     []int          // loc indices of those groups (convCache)
+	minGroups   []int          // Python groups the rest of a conversion reads
 	width       int            // anchoredWidth of the fast regex (-1: search it all)
 	anch        *regexp.Regexp // ^(?:fast), tried at candidate starts
 	anchWidth   int
@@ -73,6 +77,7 @@ func newMatcher(gf, body string, wordBegin, wordEnd bool) (*matcher, error) {
 			m.names[i], m.keys[i] = n, fieldKey(n)
 		}
 	}
+	m.setConvGroups()
 	if err := m.compileFast(gf + body); err != nil {
 		m.fast = nil // the exact engine alone carries this template
 	}
@@ -341,10 +346,18 @@ func (m *matcher) matchExact(s string, pos int) ([]int, bool) {
 	return out, true
 }
 
+// asciiWord is isWord for ASCII, one lookup instead of four ranges.
+var asciiWord = func() (t [utf8.RuneSelf]bool) {
+	for c := range t {
+		t[c] = c == '_' || c >= '0' && c <= '9' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z'
+	}
+	return t
+}()
+
 // isWord is Python's Unicode \w: letters, numbers and underscore.
 func isWord(r rune) bool {
 	if r < utf8.RuneSelf {
-		return r == '_' || r >= '0' && r <= '9' || r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z'
+		return asciiWord[r]
 	}
 	return unicode.IsLetter(r) || unicode.IsNumber(r)
 }
@@ -370,6 +383,9 @@ func wordAt(s string, i int) bool {
 // notInWord is fail2ban's end boundary (?=\b|\W|$) at byte q of s: q is not
 // between two word characters.
 func notInWord(s string, q int) bool {
+	if q > 0 && q < len(s) && s[q-1]|s[q] < utf8.RuneSelf {
+		return !isWord(rune(s[q-1])) || !isWord(rune(s[q]))
+	}
 	return !wordAt(s, q) || !wordBefore(s, q)
 }
 

@@ -16,6 +16,11 @@ func isPySpace(r rune) bool {
 	return false
 }
 
+// asciiPySpace is isPySpace for an ASCII byte.
+func asciiPySpace(c byte) bool {
+	return c == ' ' || c >= '\t' && c <= '\r' || c >= 0x1c && c <= 0x1f
+}
+
 // digitValue returns the value of a Unicode decimal digit (category Nd),
 // which Python's int() accepts in any script.
 func digitValue(r rune) (int, bool) {
