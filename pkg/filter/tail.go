@@ -40,7 +40,14 @@ func cutTail(src string) (re *regexp.Regexp, group int) {
 		short = &syntax.Regexp{Op: syntax.OpEmptyMatch}
 	}
 	subs := append(append([]*syntax.Regexp(nil), tree.Sub[:n-2]...), withSubs(c, short))
-	re, err = regexp.Compile(concatOf(subs...).String())
+	want := concatOf(subs...)
+	cut, ok := cutSource(src, c.Name, loop.Op == syntax.OpStar, want)
+	if !ok {
+		// printing a tree is slow (case folding of large Unicode
+		// classes), so it is only the fallback
+		cut = want.String()
+	}
+	re, err = regexp.Compile(cut)
 	if err != nil {
 		return nil, 0
 	}
@@ -48,6 +55,27 @@ func cutTail(src string) (re *regexp.Regexp, group int) {
 		return nil, 0
 	}
 	return re, group
+}
+
+// cutSource shortens the tail in the source text itself when src ends
+// with it as written by the translator, and checks that the result parses
+// to want, the shortened tree.
+func cutSource(src, name string, star bool, want *syntax.Regexp) (string, bool) {
+	loop, short := ".+", "."
+	if star {
+		loop, short = ".*", ""
+	}
+	for _, end := range []string{"(?m:$)", "$"} {
+		tail := "(?P<" + name + ">" + loop + ")" + end
+		if !strings.HasSuffix(src, tail) {
+			continue
+		}
+		cut := src[:len(src)-len(tail)] + "(?P<" + name + ">" + short + ")"
+		if got, err := syntax.Parse(cut, syntax.Perl); err == nil && got.Equal(want) {
+			return cut, true
+		}
+	}
+	return "", false
 }
 
 // extendTail stretches the cut group, and the match, to the line end.

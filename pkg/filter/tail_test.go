@@ -3,6 +3,7 @@ package filter
 import (
 	"reflect"
 	"regexp"
+	"regexp/syntax"
 	"testing"
 )
 
@@ -83,4 +84,34 @@ func FuzzCutTail(f *testing.F) {
 			t.Fatalf("%q on %q: %v, want %v", expr, text, got, want)
 		}
 	})
+}
+
+// TestCutSource: the translator's forms of a prefregex are cut in the
+// source text (not by printing the tree, which is slow on Unicode
+// classes), to the same regex the tree gives.
+func TestCutSource(t *testing.T) {
+	expr := `^(?:\[\])?\s*(?:<[^.]+\.[^.]+>\s+)?(?:\S+\s+)?(?:sshd(?:\[\d+\])?:\s+)?(?P<content>.+)$`
+	for _, target := range []target{targetASCII, targetUnicode} {
+		src, _, err := translate(expr, target, false)
+		if err != nil {
+			t.Fatal(err)
+		}
+		tree, err := syntax.Parse(src, syntax.Perl)
+		if err != nil {
+			t.Fatal(err)
+		}
+		n := len(tree.Sub)
+		short := withSubs(tree.Sub[n-2], tree.Sub[n-2].Sub[0].Sub[0])
+		want := concatOf(append(append([]*syntax.Regexp(nil), tree.Sub[:n-2]...), short)...)
+		cut, ok := cutSource(src, "content", false, want)
+		if !ok {
+			t.Fatalf("target %v: %q not cut in the source", target, src)
+		}
+		if a, b := regexp.MustCompile(cut), regexp.MustCompile(want.String()); a.NumSubexp() != b.NumSubexp() {
+			t.Errorf("target %v: cut %q and printed %q differ", target, cut, want)
+		}
+	}
+	if _, ok := cutSource(`a|(?P<content>.+)(?m:$)`, "content", false, &syntax.Regexp{Op: syntax.OpEmptyMatch}); ok {
+		t.Error("a source that does not parse to the wanted tree was cut")
+	}
 }
