@@ -137,7 +137,7 @@ func (f *Filter) compile(expr string, multiline bool) (*Regex, error) {
 	if strings.TrimSpace(x) == "" {
 		return nil, errors.New("cannot add empty regex")
 	}
-	r, err := CompileRegex(x, RegexOptions{Multiline: multiline, Timeout: f.o.MatchTimeout})
+	r, err := f.o.Cache.Compile(x, RegexOptions{Multiline: multiline, Timeout: f.o.MatchTimeout})
 	if err != nil {
 		return nil, fmt.Errorf("unable to compile regular expression %q: %w", x, err)
 	}

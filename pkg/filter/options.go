@@ -56,6 +56,9 @@ type Options struct {
 	CheckAll     bool
 	MatchTimeout time.Duration // regexp2 search limit; 0 = DefaultMatchTimeout
 	Logger       *slog.Logger
+	// Cache, when set, hands New regexes that its caller compiled
+	// already with the same options (see RegexCache).
+	Cache *RegexCache
 	Now          func() time.Time
 }
 

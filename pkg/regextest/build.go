@@ -68,6 +68,7 @@ func (t *tester) build(journal bool) error {
 		// catastrophic backtracking would turn a slow but real match on a
 		// long line (or a loaded machine) into a miss here.
 		MatchTimeout: testerMatchTimeout,
+		Cache:        &t.regexes,
 	})
 	if err != nil {
 		return err
@@ -93,7 +94,8 @@ func (t *tester) compile(expr, dns string, multiline bool) (*filter.Regex, error
 	if strings.TrimSpace(x) == "" {
 		return nil, fmt.Errorf("Cannot add empty regex")
 	}
-	r, err := filter.CompileRegex(x, filter.RegexOptions{Multiline: multiline})
+	// the same options as the filter's, so that it reuses this regex
+	r, err := t.regexes.Compile(x, filter.RegexOptions{Multiline: multiline, Timeout: testerMatchTimeout})
 	if err != nil {
 		return nil, fmt.Errorf("Unable to compile regular expression '%s':\n%v", x, err)
 	}

@@ -26,9 +26,11 @@ type hitInfo struct {
 
 // tester is one fail2ban-regex run.
 type tester struct {
-	o   Options
-	env Env
-	w   *bufio.Writer
+	// regexes hands the filter the regexes compiled while checking them
+	regexes filter.RegexCache
+	o       Options
+	env     Env
+	w       *bufio.Writer
 
 	maxLines       int
 	maxLinesSet    bool
