@@ -3,6 +3,7 @@ package main
 import (
 	"os"
 	"path/filepath"
+	"runtime/debug"
 
 	"github.com/spf13/cobra"
 
@@ -32,6 +33,13 @@ func newRegexCmd() *cobra.Command {
 }
 
 func runRegex(cmd *cobra.Command, args []string) error {
+	if os.Getenv("GOGC") == "" {
+		// A run over a big log allocates per matched line and ends: a
+		// collector running half as often saves ~5 % of its CPU for a few
+		// MiB more peak memory (26 instead of 20 MiB on 200,000 sshd
+		// lines, fail2ban-regex: 150 MiB).
+		debug.SetGCPercent(200)
+	}
 	env := regextest.Env{
 		Stdout:  cmd.OutOrStdout(),
 		Stderr:  cmd.ErrOrStderr(),
