@@ -63,6 +63,10 @@ type Filter struct {
 	one      [1]line // backing store of buf for single-line filters
 	lastDate time.Time
 	lastText string
+	// knownSec and knownLoc are the second and zone lastText was made
+	// from by setKnownDate.
+	knownSec int64
+	knownLoc *time.Location
 	sessions *sessions
 	// slow turns the fast paths off: the reference path of the
 	// differential tests.
@@ -193,9 +197,20 @@ func (f *Filter) ProcessLine(raw string) Result {
 // entries): no date detection, the message is matched as is.
 func (f *Filter) ProcessLineAt(msg string, t time.Time) Result {
 	res := Result{Time: t, DateFound: true, DateTemplate: -1}
-	f.lastDate, f.lastText = t, t.Format("2006-01-02T15:04:05")
+	f.setKnownDate(t)
 	f.find(line{date: f.lastText, post: msg}, false, &res)
 	return res
+}
+
+// setKnownDate records the time of an entry whose time is known. Journal
+// entries come many to a second, so the text of the last second is kept.
+func (f *Filter) setKnownDate(t time.Time) {
+	sec, loc := t.Unix(), t.Location()
+	if f.knownLoc == nil || sec != f.knownSec || loc != f.knownLoc {
+		f.lastText = t.Format("2006-01-02T15:04:05")
+		f.knownSec, f.knownLoc = sec, loc
+	}
+	f.lastDate = t
 }
 
 // recentDate reports whether the last known date is under 60 s old.
@@ -213,6 +228,7 @@ func (f *Filter) splitDate(raw string, res *Result) (line, bool) {
 		switch {
 		case dm.Start < dm.End && !dm.Time.IsZero():
 			res.Time, f.lastDate, f.lastText = dm.Time, dm.Time, tl.date
+			f.knownLoc = nil // lastText is a log's own date text now
 		case dm.Start < dm.End:
 			f.log.Error("cannot parse date text", "text", tl.date)
 		case f.recentDate():

@@ -59,7 +59,7 @@ type Options struct {
 	// Cache, when set, hands New regexes that its caller compiled
 	// already with the same options (see RegexCache).
 	Cache *RegexCache
-	Now          func() time.Time
+	Now   func() time.Time
 }
 
 // DefaultOptions returns the defaults of a fail2ban filter.

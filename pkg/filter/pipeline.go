@@ -106,7 +106,7 @@ func (p *Pipeline[T]) AddAt(msg string, t time.Time, tag T) {
 	c, i := p.next()
 	c.raw[i], c.tags[i] = msg, tag
 	c.res[i] = Result{Time: t, DateFound: true, DateTemplate: -1}
-	p.f.lastDate, p.f.lastText = t, t.Format("2006-01-02T15:04:05")
+	p.f.setKnownDate(t)
 	c.lines[i], c.noDate[i] = line{date: p.f.lastText, post: msg}, false
 	p.added(c)
 }

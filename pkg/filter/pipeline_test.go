@@ -124,3 +124,29 @@ func TestPipelineAddAt(t *testing.T) {
 		t.Fatalf("after Close: %+v, line by line: %+v", a, b)
 	}
 }
+
+// TestKnownDateText: the date text of entries with known times is reused
+// within a second, and never after a log line's own date replaced it.
+func TestKnownDateText(t *testing.T) {
+	f, err := New(Options{FailRegex: []string{`^fail <HOST>$`}, Now: time.Now})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ts := time.Date(2026, 11, 25, 12, 0, 0, 500, time.UTC)
+	f.ProcessLineAt("fail 192.0.2.1", ts)
+	if f.lastText != "2026-11-25T12:00:00" {
+		t.Fatalf("lastText %q", f.lastText)
+	}
+	f.ProcessLine("Nov 25 11:00:00 fail 192.0.2.2")
+	if f.lastText == "2026-11-25T12:00:00" {
+		t.Fatal("a log line's date did not replace the known date text")
+	}
+	f.ProcessLineAt("fail 192.0.2.3", ts.Add(time.Millisecond))
+	if f.lastText != "2026-11-25T12:00:00" {
+		t.Fatalf("same second after a log line: lastText %q", f.lastText)
+	}
+	f.ProcessLineAt("fail 192.0.2.3", ts.Add(time.Second))
+	if f.lastText != "2026-11-25T12:00:01" {
+		t.Fatalf("next second: lastText %q", f.lastText)
+	}
+}

@@ -168,7 +168,7 @@ func (t *tester) processJournal(src func(emit func(string, time.Time)) error) er
 	var p *filter.Pipeline[time.Time]
 	if t.parallel() {
 		p = filter.NewPipeline(t.flt, 0, func(line string, ts time.Time, res *filter.Result) {
-			t.account(isoTime(ts, t.env.Local)+" "+line, res, nil)
+			t.account(t.iso.line(ts, t.env.Local, line), res, nil)
 		})
 	}
 	err := src(func(line string, ts time.Time) {
@@ -177,7 +177,7 @@ func (t *tester) processJournal(src func(emit func(string, time.Time)) error) er
 			return
 		}
 		res := t.flt.ProcessLineAt(line, ts)
-		t.account(isoTime(ts, t.env.Local)+" "+line, &res, out)
+		t.account(t.iso.line(ts, t.env.Local, line), &res, out)
 	})
 	if p != nil {
 		p.Close()
@@ -195,6 +195,32 @@ func isoTime(ts time.Time, loc *time.Location) string {
 		s += fmt.Sprintf(".%06d", us)
 	}
 	return s + ts.Format("-07:00")
+}
+
+// isoClock builds journal lines as isoTime + " " + message, keeping the
+// text of the last second: journal entries come many to a second, and
+// formatting the time was a sixth of a journal run.
+type isoClock struct {
+	sec        int64
+	loc        *time.Location
+	head, zone string // isoTime's date-time and its zone, for sec in loc
+	buf        []byte
+}
+
+func (c *isoClock) line(ts time.Time, loc *time.Location, msg string) string {
+	ts = ts.In(loc)
+	if sec := ts.Unix(); c.loc != loc || sec != c.sec {
+		c.sec, c.loc = sec, loc
+		c.head, c.zone = ts.Format("2006-01-02T15:04:05"), ts.Format("-07:00")
+	}
+	b := append(c.buf[:0], c.head...)
+	if us := ts.Nanosecond() / 1000; us != 0 {
+		b = append(b, '.', byte('0'+us/100000), byte('0'+us/10000%10), byte('0'+us/1000%10),
+			byte('0'+us/100%10), byte('0'+us/10%10), byte('0'+us%10))
+	}
+	b = append(append(append(b, c.zone...), ' '), msg...)
+	c.buf = b
+	return string(b)
 }
 
 // account updates the statistics for one processed line (testRegex and

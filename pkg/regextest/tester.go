@@ -28,6 +28,7 @@ type hitInfo struct {
 type tester struct {
 	// regexes hands the filter the regexes compiled while checking them
 	regexes filter.RegexCache
+	iso     isoClock
 	o       Options
 	env     Env
 	w       *bufio.Writer
