@@ -8,7 +8,6 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
-	"slices"
 	"strings"
 	"time"
 
@@ -51,7 +50,7 @@ func nativeJournalFiles(o backend.JournalOptions) ([]string, bool) {
 	case o.Namespace != "":
 		return nil, false
 	case len(o.Files) > 0:
-		files, err := globJournalFiles(o.Files)
+		files, err := backend.ExpandJournalGlobs(o.Files)
 		return files, err == nil
 	case o.Path != "":
 		des, err := os.ReadDir(o.Path)
@@ -207,7 +206,7 @@ func openJournal(o backend.JournalOptions) (*sdjournal.Journal, error) {
 	case o.Namespace != "":
 		return nil, fmt.Errorf("namespace %q: journal namespaces are not supported", o.Namespace)
 	case len(o.Files) > 0:
-		files, err := globJournalFiles(o.Files)
+		files, err := backend.ExpandJournalGlobs(o.Files)
 		if err != nil {
 			return nil, err
 		}
@@ -218,23 +217,4 @@ func openJournal(o backend.JournalOptions) (*sdjournal.Journal, error) {
 		return sdjournal.NewJournalFromDir("/run/log/journal")
 	}
 	return sdjournal.NewJournal()
-}
-
-// globJournalFiles expands journalfiles patterns, sorted, without
-// duplicates.
-func globJournalFiles(patterns []string) ([]string, error) {
-	var files []string
-	for _, p := range patterns {
-		m, err := filepath.Glob(p)
-		if err != nil {
-			return nil, fmt.Errorf("journalfiles %q: %w", p, err)
-		}
-		files = append(files, m...)
-	}
-	slices.Sort(files)
-	files = slices.Compact(files)
-	if len(files) == 0 {
-		return nil, fmt.Errorf("journalfiles %q: no file found", patterns)
-	}
-	return files, nil
 }

@@ -35,7 +35,7 @@ func (j *Journal) open() (*sdjournal.Journal, error) {
 	case o.Namespace != "":
 		return nil, fmt.Errorf("namespace %q: journal namespaces are not supported", o.Namespace)
 	case len(o.Files) > 0:
-		files, err := expandGlobs(o.Files)
+		files, err := ExpandJournalGlobs(o.Files)
 		if err != nil {
 			return nil, err
 		}
@@ -50,8 +50,9 @@ func (j *Journal) open() (*sdjournal.Journal, error) {
 	return sdjournal.NewJournal()
 }
 
-// expandGlobs expands journalfiles patterns, without duplicates.
-func expandGlobs(patterns []string) ([]string, error) {
+// ExpandJournalGlobs expands journalfiles patterns, sorted, without
+// duplicates; no file at all is an error.
+func ExpandJournalGlobs(patterns []string) ([]string, error) {
 	var files []string
 	for _, p := range patterns {
 		m, err := filepath.Glob(p)
