@@ -3,7 +3,6 @@ package filter
 import (
 	"regexp/syntax"
 	"slices"
-	"strings"
 )
 
 // requiredLiteral returns the longest case-sensitive string that every
@@ -56,17 +55,10 @@ func relaxedSyntax(expr string, multiline bool) *syntax.Regexp {
 // a HasPrefix check can replace the search for most lines.
 func requiredPrefix(expr string, multiline bool) string {
 	re := relaxedSyntax(expr, multiline)
-	if re == nil || re.Op != syntax.OpConcat || len(re.Sub) < 2 || re.Sub[0].Op != syntax.OpBeginText {
+	if re == nil {
 		return ""
 	}
-	var b strings.Builder
-	for _, s := range re.Sub[1:] {
-		if s.Op != syntax.OpLiteral || s.Flags&syntax.FoldCase != 0 {
-			break
-		}
-		b.WriteString(string(s.Rune))
-	}
-	return b.String()
+	return treePrefix(re)
 }
 
 // maxLiterals bounds the Contains checks per search.
