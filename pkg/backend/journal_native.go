@@ -1,6 +1,7 @@
 package backend
 
 import (
+	"cmp"
 	"errors"
 	"fmt"
 	"io"
@@ -301,29 +302,19 @@ func entryFieldIndex(p string) int {
 // the hash of their contents. 0 means the same entry.
 func compareEntries(aSeq [16]byte, a *jEntry, bSeq [16]byte, b *jEntry) int {
 	if aSeq == bSeq {
-		if c := cmpU64(a.seqnum, b.seqnum); c != 0 {
+		if c := cmp.Compare(a.seqnum, b.seqnum); c != 0 {
 			return c
 		}
 	}
 	if a.bootID == b.bootID {
-		if c := cmpU64(a.monotonic, b.monotonic); c != 0 {
+		if c := cmp.Compare(a.monotonic, b.monotonic); c != 0 {
 			return c
 		}
 	}
-	if c := cmpU64(a.realtime, b.realtime); c != 0 {
+	if c := cmp.Compare(a.realtime, b.realtime); c != 0 {
 		return c
 	}
-	return cmpU64(a.xorHash, b.xorHash)
-}
-
-func cmpU64(a, b uint64) int {
-	switch {
-	case a < b:
-		return -1
-	case a > b:
-		return 1
-	}
-	return 0
+	return cmp.Compare(a.xorHash, b.xorHash)
 }
 
 // journalMatch is libsystemd's match expression: groups ORed; in a group,

@@ -1,6 +1,7 @@
 package jail
 
 import (
+	"cmp"
 	"fmt"
 	"math"
 	"math/bits"
@@ -8,19 +9,9 @@ import (
 
 func compareNums(op string, a, b num) bool {
 	if a.isInt && b.isInt {
-		return cmpResult(op, cmpInt(a.i, b.i))
+		return cmpResult(op, cmp.Compare(a.i, b.i))
 	}
 	return cmpResult(op, cmpFloat(a.f, b.f))
-}
-
-func cmpInt(a, b int64) int {
-	switch {
-	case a < b:
-		return -1
-	case a > b:
-		return 1
-	}
-	return 0
 }
 
 func cmpFloat(a, b float64) int {
