@@ -81,6 +81,17 @@ func sampleLines(t *testing.T, name string) []string {
 	return out
 }
 
+// sampleMisses is a stock filter's sample lines, each with its
+// first-byte near-misses.
+func sampleMisses(t *testing.T, name string) []string {
+	t.Helper()
+	var lines []string
+	for _, l := range sampleLines(t, name) {
+		lines = append(lines, firstByteMisses(l)...)
+	}
+	return lines
+}
+
 func stockFilters(t *testing.T) []string {
 	t.Helper()
 	ms, err := filepath.Glob(filepath.Join(fpConfDir, "filter.d", "*.conf"))
@@ -190,10 +201,7 @@ func TestFastPathEquivalent(t *testing.T) {
 		if err != nil {
 			continue
 		}
-		var lines []string
-		for _, l := range sampleLines(t, name) {
-			lines = append(lines, firstByteMisses(l)...)
-		}
+		lines := sampleMisses(t, name)
 		// always: the failregex precheck on every search, not only
 		// where the adaptive policy picks it; addr: usedns no, so <HOST>
 		// is <ADDR> and the host matcher gets the other expansion
