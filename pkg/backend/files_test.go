@@ -326,3 +326,23 @@ func TestFiles_DirRecreated(t *testing.T) {
 		t.Fatalf("got %q", got[0].Text)
 	}
 }
+
+// TestGetBuf checks the pooled read buffers: empty, with room for what was
+// asked, whatever size was returned to the pool before.
+func TestGetBuf(t *testing.T) {
+	for _, tc := range []struct{ put, want int }{
+		{0, 100},
+		{1 << 10, 100},
+		{100, 1 << 10},
+		{DefaultMaxLineLen + readChunk, DefaultMaxLineLen + readChunk},
+	} {
+		if tc.put > 0 {
+			b := make([]byte, 7, tc.put)
+			readBufs.Put(&b)
+		}
+		b := getBuf(tc.want)
+		if len(*b) != 0 || cap(*b) < tc.want {
+			t.Errorf("put %d, getBuf(%d): len %d cap %d", tc.put, tc.want, len(*b), cap(*b))
+		}
+	}
+}
