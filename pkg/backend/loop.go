@@ -8,31 +8,27 @@ import (
 	"github.com/fsnotify/fsnotify"
 )
 
-// newWatcher is replaced in tests to simulate a system without inotify
-// (or with its instance limit reached).
-var newWatcher = fsnotify.NewWatcher
-
-// loop is the state of one Run: the current file list, the inotify watcher
-// (nil when polling) and the directories it watches.
+// loop is the state of one Run: the current file list, its subscription
+// to the shared inotify watcher (nil when polling) and the directories it
+// watches.
 type loop struct {
 	fs     *Files
 	r      *reader
 	files  []*tailed
 	byName map[string]*tailed
-	w      *fsnotify.Watcher
+	w      *watchSub
 	dirs   map[string]bool // watched directories; false = add failed, retry
 }
 
 func (l *loop) run(ctx context.Context) error {
-	var events <-chan fsnotify.Event
-	var errs <-chan error
+	var events <-chan struct{}
 	if l.fs.opts.Mode == ModeInotify {
-		w, err := newWatcher()
+		w, err := watchers.subscribe()
 		if err != nil {
 			l.fs.log.Warn("inotify unavailable, falling back to polling", logKeyErr, err)
 		} else {
 			l.w, l.dirs = w, map[string]bool{}
-			events, errs = w.Events, w.Errors
+			events = w.ready
 		}
 	}
 	tick := time.NewTicker(l.fs.opts.PollInterval)
@@ -48,17 +44,8 @@ func (l *loop) run(ctx context.Context) error {
 			if err := l.refresh(); err != nil {
 				return err
 			}
-		case ev, ok := <-events:
-			if !ok {
-				return nil
-			}
-			if err := l.handleEvents(ev, events); err != nil {
-				return err
-			}
-		case err := <-errs:
-			// Usually a queue overflow: events were lost, read everything.
-			l.fs.log.Warn("inotify error, rereading all files", logKeyErr, err)
-			if err := l.pollAll(true); err != nil {
+		case <-events:
+			if err := l.handleEvents(); err != nil {
 				return err
 			}
 		case <-tick.C:
@@ -110,26 +97,25 @@ func (l *loop) watchDirs() {
 		if l.dirs[dir] {
 			continue
 		}
-		l.dirs[dir] = l.w.Add(dir) == nil
+		l.dirs[dir] = l.w.watch(dir)
 	}
 }
 
-// handleEvents coalesces the first event with those already queued, then
-// reads each affected file once.
-func (l *loop) handleEvents(first fsnotify.Event, events <-chan fsnotify.Event) error {
-	dirty := map[*tailed]bool{}
-	l.mark(dirty, first)
-	for more := true; more && len(dirty) < 1024; {
-		select {
-		case ev, ok := <-events:
-			if !ok {
-				more = false
-				break
-			}
-			l.mark(dirty, ev)
-		default:
-			more = false
+// handleEvents reads once each file that changed since the last call (the
+// events come merged by path), or every file if events were lost.
+func (l *loop) handleEvents() error {
+	evs, err := l.w.take()
+	if err != nil {
+		// Usually a queue overflow: events were lost, read everything.
+		l.fs.log.Warn("inotify error, rereading all files", logKeyErr, err)
+		for name, op := range evs {
+			l.mark(nil, name, op) // still note removed directories
 		}
+		return l.pollAll(true)
+	}
+	dirty := map[*tailed]bool{}
+	for name, op := range evs {
+		l.mark(dirty, name, op)
 	}
 	for _, t := range l.files {
 		if dirty[t] {
@@ -141,16 +127,18 @@ func (l *loop) handleEvents(first fsnotify.Event, events <-chan fsnotify.Event) 
 	return nil
 }
 
-func (l *loop) mark(dirty map[*tailed]bool, ev fsnotify.Event) {
-	if ev.Op == fsnotify.Chmod {
+// mark notes in dirty (when not nil) the file an event of op on name
+// concerns, and a watched directory that went away.
+func (l *loop) mark(dirty map[*tailed]bool, name string, op fsnotify.Op) {
+	if op == fsnotify.Chmod {
 		return
 	}
-	if _, ok := l.dirs[ev.Name]; ok && ev.Has(fsnotify.Remove|fsnotify.Rename) {
+	if _, ok := l.dirs[name]; ok && op.Has(fsnotify.Remove|fsnotify.Rename) {
 		// A watched directory went away: the safety poll re-adds the
 		// watch once it exists again.
-		l.dirs[ev.Name] = false
+		l.dirs[name] = false
 	}
-	if t, ok := l.byName[ev.Name]; ok {
+	if t, ok := l.byName[name]; ok && dirty != nil {
 		dirty[t] = true
 	}
 }
@@ -166,7 +154,7 @@ func (l *loop) pollAll(force bool) error {
 
 func (l *loop) close() {
 	if l.w != nil {
-		l.w.Close()
+		l.w.close()
 	}
 	for _, t := range l.files {
 		t.closeFile()
