@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"context"
 	"log/slog"
 	"os"
 	"runtime"
@@ -9,6 +10,9 @@ import (
 	"runtime/metrics"
 	"strconv"
 	"strings"
+	"sync"
+	"syscall"
+	"time"
 )
 
 // settleCycles is how many collections trimFootprint runs before returning
@@ -48,6 +52,78 @@ func tightenGC() (restore func()) {
 	return func() { debug.SetGCPercent(prev) }
 }
 
+// settleAfterStart waits for the end of start-up before the first trim.
+// When the last start command returns, start-up is not over: the jails
+// read their logs for the first time and run their actionstart commands,
+// and a client that started the server polls it until every jail is up.
+// A trim in the middle of that leaves what they allocate on the heap and
+// the code they run (the socket and protocol code of one late status
+// request alone: ~0.6 MiB) mapped again for the life of an idle server.
+// Start-up is over when the process has used almost no CPU for a few
+// polls in a row; a server that stays busy is trimmed after max anyway.
+var settleAfterStart = settler{
+	poll:  100 * time.Millisecond,
+	quiet: 2 * time.Millisecond, // 2 % of one CPU
+	polls: 3,
+	max:   30 * time.Second,
+	cpu:   processCPU,
+}
+
+// settler waits until a process is quiet: cpu has grown by less than
+// quiet in each of polls consecutive polls.
+type settler struct {
+	poll, quiet, max time.Duration
+	polls            int
+	cpu              func() time.Duration
+}
+
+// wait returns true once the process is quiet or max has passed, false if
+// ctx ended first.
+func (s settler) wait(ctx context.Context) bool {
+	tick := time.NewTicker(s.poll)
+	defer tick.Stop()
+	deadline := time.After(s.max)
+	last, calm := s.cpu(), 0
+	for calm < s.polls {
+		select {
+		case <-ctx.Done():
+			return false
+		case <-deadline:
+			return true
+		case <-tick.C:
+		}
+		now := s.cpu()
+		if now-last < s.quiet {
+			calm++
+		} else {
+			calm = 0
+		}
+		last = now
+	}
+	return true
+}
+
+// processCPU is the user and system CPU time of the process so far.
+func processCPU() time.Duration {
+	var ru syscall.Rusage
+	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
+		return 0 // never quiet by this measure: the trim waits for max
+	}
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
+}
+
+// trimWhenSettled trims the footprint once start-up has settled (see
+// settleAfterStart), unless ctx ends first.
+func trimWhenSettled(ctx context.Context, log *slog.Logger) {
+	if settleAfterStart.wait(ctx) {
+		trimFootprint(log)
+	}
+}
+
+// trimMu serialises trims: the one after start-up runs in the background
+// and a reload may trim at the same time.
+var trimMu sync.Mutex
+
 // trimFootprint runs once the configuration has been applied. Start-up
 // (reading the whole config tree, compiling every filter and date
 // template) leaves garbage on the heap and touches code that a running
@@ -57,6 +133,8 @@ func tightenGC() (restore func()) {
 // dropped: the pages the jails use come back on their first fault, which
 // is what the kernel would do under memory pressure anyway, only earlier.
 func trimFootprint(log *slog.Logger) {
+	trimMu.Lock()
+	defer trimMu.Unlock()
 	for range settleCycles {
 		runtime.GC()
 		if liveHeap() > settleHeapLimit {

@@ -1,10 +1,14 @@
 package main
 
 import (
+	"context"
 	"os"
 	"runtime"
 	"slices"
+	"strconv"
 	"testing"
+	"testing/synctest"
+	"time"
 )
 
 func TestParseSmaps(t *testing.T) {
@@ -169,4 +173,66 @@ func TestLiveHeap(t *testing.T) {
 		t.Errorf("liveHeap() = %d with 8 MiB kept alive", got)
 	}
 	runtime.KeepAlive(keep)
+}
+
+// TestSettlerWait checks when start-up counts as settled: after polls
+// quiet polls in a row, after max at the latest, never once ctx ended.
+func TestSettlerWait(t *testing.T) {
+	const poll = 100 * time.Millisecond
+	tests := []struct {
+		name string
+		use  []time.Duration // CPU used during each poll; the last repeats
+		ctx  bool            // cancel the context at the start
+		want bool
+		took time.Duration
+	}{
+		{name: "idle from the start", use: []time.Duration{0}, want: true, took: 3 * poll},
+		{name: "busy then idle", use: []time.Duration{50 * time.Millisecond, 20 * time.Millisecond, time.Millisecond, 0},
+			want: true, took: 5 * poll},
+		{name: "a busy poll restarts the count",
+			use:  []time.Duration{0, 0, 5 * time.Millisecond, 0, 1 * time.Millisecond, 0},
+			want: true, took: 6 * poll},
+		{name: "just at the threshold is busy", use: []time.Duration{2 * time.Millisecond}, want: true, took: 2 * time.Second},
+		{name: "always busy: max", use: []time.Duration{30 * time.Millisecond}, want: true, took: 2 * time.Second},
+		{name: "cancelled", use: []time.Duration{30 * time.Millisecond}, ctx: true, want: false, took: 0},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			synctest.Test(t, func(t *testing.T) {
+				var cpu time.Duration
+				polls := 0
+				s := settler{poll: poll, quiet: 2 * time.Millisecond, polls: 3, max: 2 * time.Second,
+					cpu: func() time.Duration {
+						if polls > 0 {
+							cpu += tt.use[min(polls-1, len(tt.use)-1)]
+						}
+						polls++
+						return cpu
+					}}
+				ctx, cancel := context.WithCancel(t.Context())
+				defer cancel()
+				if tt.ctx {
+					cancel()
+				}
+				start := time.Now()
+				if got := s.wait(ctx); got != tt.want {
+					t.Errorf("wait = %v, want %v", got, tt.want)
+				}
+				if took := time.Since(start); took != tt.took {
+					t.Errorf("took %v, want %v", took, tt.took)
+				}
+			})
+		})
+	}
+}
+
+// TestProcessCPU checks that the CPU clock moves with work done.
+func TestProcessCPU(t *testing.T) {
+	before, deadline := processCPU(), time.Now().Add(10*time.Second)
+	for x := 0; processCPU()-before < 5*time.Millisecond; x++ {
+		if time.Now().After(deadline) {
+			t.Fatalf("processCPU stays at %v after 10 s of work", processCPU())
+		}
+		_ = strconv.Itoa(x)
+	}
 }

@@ -108,8 +108,8 @@ func serve(o *options) int {
 			log.Error("applying the configuration failed: " + err.Error())
 		}
 	}
-	trimFootprint(log)
 	restoreGC()
+	go trimWhenSettled(ctx, log)
 	handleSignals(ctx, sigs, cancel, srv, o, log)
 	<-ctx.Done()
 	writeMemProfile(log)
