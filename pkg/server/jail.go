@@ -177,16 +177,15 @@ func (j *Jail) start(ctx context.Context) error {
 	rctx, cancel := context.WithCancel(context.WithoutCancel(ctx))
 	lines := make(chan backend.Line, lineBuffer)
 	done := make(chan struct{})
-	var wg sync.WaitGroup
+	backendDone := make(chan struct{})
 	// core.Start registers the jail as running before it returns, so a
 	// stop that follows at once still waits for actionstop.
 	if err := j.core.Start(rctx); err != nil {
 		cancel()
 		return errRuntime("%s", err.Error())
 	}
-	wg.Add(2)
 	go func() {
-		defer wg.Done()
+		defer close(backendDone)
 		var err error
 		if j.journal != nil {
 			// Only entries newer than findtime matter, as in fail2ban.
@@ -199,11 +198,13 @@ func (j *Jail) start(ctx context.Context) error {
 			j.log.Error("backend stopped with error", "err", err)
 		}
 	}()
+	// The pipeline's goroutine reports both done: a goroutine per jail
+	// just to wait for the two would hold a stack for the jail's life.
 	go func() {
-		defer wg.Done()
+		defer close(done)
 		j.pipeline(rctx, lines)
+		<-backendDone
 	}()
-	go func() { wg.Wait(); close(done) }()
 	j.running, j.cancel, j.done = true, cancel, done
 	return nil
 }
