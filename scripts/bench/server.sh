@@ -8,6 +8,8 @@
 # Sizes: SERVER_BENCH_LINES, SERVER_BENCH_BANS (f2b), SERVER_BENCH_PYBANS
 # (fail2ban, which bans far more slowly), SERVER_BENCH_LATENCY (bans timed).
 # SERVER_BENCH_ONLY=idle measures only the idle RSS (the other rows print -).
+# Idle RSS is the run with the median RSS of SERVER_BENCH_IDLE_RUNS (default
+# 3) per server: a single run varies by a few hundred KiB.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 lines=${SERVER_BENCH_LINES:-100000}
@@ -15,6 +17,7 @@ bans=${SERVER_BENCH_BANS:-1000000}
 pybans=${SERVER_BENCH_PYBANS:-20000}
 nlat=${SERVER_BENCH_LATENCY:-50}
 only=${SERVER_BENCH_ONLY:-}
+idleRuns=${SERVER_BENCH_IDLE_RUNS:-3}
 
 echo "## Server: ingestion, ban latency, memory"
 echo
@@ -35,6 +38,17 @@ measure() {
   if [ -n "$only" ] && [ "$3" != "$only" ]; then return; fi
   "$bin/benchserver" -server "$1" -client "$bin/f2b-client" -backend "$2" -scenario "$3" "${@:4}" 2>>"$bin/errors" || true
 }
+# measureIdle <server> <backend>: the idle figures of the run with the
+# median idle_rss_bytes among $idleRuns runs (failed runs left out).
+measureIdle() {
+  local runs=() r
+  for _ in $(seq "$idleRuns"); do
+    r=$(measure "$1" "$2" idle)
+    if [ -n "$(get idle_rss_bytes "$r")" ]; then runs+=("$(get idle_rss_bytes "$r") $(tr '\n' ' ' <<<"$r")"); fi
+  done
+  if [ ${#runs[@]} -eq 0 ]; then return; fi
+  printf '%s\n' "${runs[@]}" | sort -n | sed -n "$(( (${#runs[@]} + 1) / 2 ))p" | cut -d' ' -f2- | xargs -n2
+}
 get() { awk -v k="$1" '$1 == k {print $2}' <<<"$2"; }
 ratio() { # ratio <a> <b> <format>: a/b, or - when either is missing
   awk -v a="$1" -v b="$2" -v f="$3" 'BEGIN { if (a == "" || b == "" || b + 0 == 0) print "-"; else printf f, a / b }'
@@ -45,7 +59,7 @@ orDash() { if [ -n "$1" ]; then echo "$1"; else echo "-"; fi; }
 F2B="$bin/f2b-server"
 ours_ingest=$(measure "$F2B" auto ingest -lines "$lines")
 ours_lat=$(measure "$F2B" auto latency -count "$nlat")
-ours_idle=$(measure "$F2B" auto idle)
+ours_idle=$(measureIdle "$F2B" auto)
 ours_bans=$(measure "$F2B" auto bans -count "$bans" -dbfile None)
 
 py_ingest="" py_lat="" py_idle="" py_bans="" pynote=""
@@ -54,7 +68,7 @@ if [ -x /usr/bin/fail2ban-server ]; then
   if /usr/bin/python3 -c 'import pyinotify' 2>/dev/null; then pyback=pyinotify; fi
   py_ingest=$(measure /usr/bin/fail2ban-server "$pyback" ingest -lines "$lines")
   py_lat=$(measure /usr/bin/fail2ban-server "$pyback" latency -count "$nlat")
-  py_idle=$(measure /usr/bin/fail2ban-server "$pyback" idle)
+  py_idle=$(measureIdle /usr/bin/fail2ban-server "$pyback")
   py_bans=$(measure /usr/bin/fail2ban-server "$pyback" bans -count "$pybans" -dbfile None)
   pynote="fail2ban-server $(/usr/bin/fail2ban-server -V 2>/dev/null || echo '?') with backend $pyback"
 else
@@ -69,7 +83,7 @@ echo "| ingest server CPU (s; steadier under load) | $(orDash "$(g ingest_cpu_se
 echo "| ingest rate (lines/s) | $(orDash "$(g ingest_lines_per_second "$py_ingest")") | $(orDash "$(g ingest_lines_per_second "$ours_ingest")") | |"
 echo "| ban latency p50 (ms), $nlat bans | $(orDash "$(g latency_p50_ms "$py_lat")") | $(orDash "$(g latency_p50_ms "$ours_lat")") | $(ratio "$(g latency_p50_ms "$py_lat")" "$(g latency_p50_ms "$ours_lat")" '%.1f× lower') |"
 echo "| ban latency p95 (ms) | $(orDash "$(g latency_p95_ms "$py_lat")") | $(orDash "$(g latency_p95_ms "$ours_lat")") | $(ratio "$(g latency_p95_ms "$py_lat")" "$(g latency_p95_ms "$ours_lat")" '%.1f× lower') |"
-echo "| idle RSS, 10 stock jails (MiB) | $(mib "$(g idle_rss_bytes "$py_idle")") | $(mib "$(g idle_rss_bytes "$ours_idle")") | $(ratio "$(g idle_rss_bytes "$ours_idle")" "$(g idle_rss_bytes "$py_idle")" '%.2f of it') |"
+echo "| idle RSS, 10 stock jails (MiB; median of $idleRuns runs) | $(mib "$(g idle_rss_bytes "$py_idle")") | $(mib "$(g idle_rss_bytes "$ours_idle")") | $(ratio "$(g idle_rss_bytes "$ours_idle")" "$(g idle_rss_bytes "$py_idle")" '%.2f of it') |"
 echo "| of which file-backed (MiB; binary and libraries) | $(mib "$(g idle_rss_file_bytes "$py_idle")") | $(mib "$(g idle_rss_file_bytes "$ours_idle")") | $(ratio "$(g idle_rss_file_bytes "$ours_idle")" "$(g idle_rss_file_bytes "$py_idle")" '%.2f of it') |"
 echo "| of which anonymous (MiB; heap, stacks, SQLite) | $(mib "$(g idle_rss_anon_bytes "$py_idle")") | $(mib "$(g idle_rss_anon_bytes "$ours_idle")") | $(ratio "$(g idle_rss_anon_bytes "$ours_idle")" "$(g idle_rss_anon_bytes "$py_idle")" '%.2f of it') |"
 echo "| RSS growth per active ban (bytes) | $(orDash "$(g bans_bytes_per_ban "$py_bans")") ($pybans bans) | $(orDash "$(g bans_bytes_per_ban "$ours_bans")") ($bans bans) | $(ratio "$(g bans_bytes_per_ban "$ours_bans")" "$(g bans_bytes_per_ban "$py_bans")" '%.2f of it') |"
