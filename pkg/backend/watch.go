@@ -54,6 +54,7 @@ type watchSub struct {
 	ready    chan struct{}
 	mu       sync.Mutex
 	pending  map[string]fsnotify.Op
+	spare    map[string]fsnotify.Op // the map take returned last, reused
 	overflow error
 }
 
@@ -70,7 +71,8 @@ func (h *watchHub) subscribe() (*watchSub, error) {
 		h.w, h.dirs, h.subs = w, map[string]*watchedDir{}, map[*watchSub]bool{}
 		go h.dispatch(w)
 	}
-	s := &watchSub{hub: h, ready: make(chan struct{}, 1), pending: map[string]fsnotify.Op{}}
+	s := &watchSub{hub: h, ready: make(chan struct{}, 1),
+		pending: map[string]fsnotify.Op{}, spare: map[string]fsnotify.Op{}}
 	h.subs[s] = true
 	return s, nil
 }
@@ -119,7 +121,8 @@ func (s *watchSub) close() {
 }
 
 // take returns the events received since the last call, merged by path,
-// and the overflow error if the kernel dropped events meanwhile.
+// and the overflow error if the kernel dropped events meanwhile. The map
+// is valid until the next call (the two maps take turns).
 func (s *watchSub) take() (map[string]fsnotify.Op, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -127,7 +130,8 @@ func (s *watchSub) take() (map[string]fsnotify.Op, error) {
 		return nil, nil
 	}
 	evs, err := s.pending, s.overflow
-	s.pending, s.overflow = map[string]fsnotify.Op{}, nil
+	clear(s.spare)
+	s.pending, s.spare, s.overflow = s.spare, evs, nil
 	return evs, err
 }
 
