@@ -19,6 +19,8 @@
 // (the size shrinks, or the first line changes) restarts reading at offset 0.
 // A path that disappears stays monitored and is read from its start when it
 // comes back (fail2ban's polling backend gives up after 50 failed stats).
+// All inotify file backends of a process share one inotify instance
+// (watch.go), where fail2ban gives each jail its own.
 //
 // Journal entries are read through go-systemd's sdjournal, which needs cgo
 // and dlopens libsystemd at run time; without cgo NewJournal returns
