@@ -3,14 +3,23 @@ package loadgen
 import (
 	"context"
 	"fmt"
-	"net"
+	"io"
 
 	"github.com/f2b/f2b/pkg/protocol"
 )
 
+// transport is the client end of one connection: blocking system calls on
+// Linux (see blockingConn), a net.Conn elsewhere.
+type transport interface {
+	io.ReadWriter
+	// shutdown ends a Read or Write in progress on another goroutine.
+	shutdown()
+	close() error
+}
+
 // conn is one keep-alive client connection.
 type conn struct {
-	c   net.Conn
+	t   transport
 	r   *protocol.Reader
 	enc *protocol.Encoder
 	dec *protocol.Decoder
@@ -18,14 +27,13 @@ type conn struct {
 }
 
 func dial(ctx context.Context, socket string) (*conn, error) {
-	var d net.Dialer
-	c, err := d.DialContext(ctx, "unix", socket)
+	t, err := dialTransport(ctx, socket)
 	if err != nil {
 		return nil, err
 	}
 	return &conn{
-		c:   c,
-		r:   protocol.NewReader(c, protocol.ReaderOptions{}),
+		t:   t,
+		r:   protocol.NewReader(t, protocol.ReaderOptions{}),
 		enc: protocol.NewEncoder(protocol.EncodeOptions{}),
 		dec: protocol.NewDecoder(protocol.DecodeOptions{Reply: true}),
 	}, nil
@@ -39,7 +47,7 @@ func (c *conn) exchange(cmd []any) (any, error) {
 	}
 	msg = append(msg, protocol.End...)
 	c.buf = msg[:0]
-	if _, err := c.c.Write(msg); err != nil {
+	if _, err := c.t.Write(msg); err != nil {
 		return nil, fmt.Errorf("sending request: %w", err)
 	}
 	raw, err := c.r.Next()
@@ -51,8 +59,8 @@ func (c *conn) exchange(cmd []any) (any, error) {
 
 // close ends the connection politely, with the close marker.
 func (c *conn) close() {
-	c.c.Write(protocol.CloseMessage)
-	c.c.Close()
+	c.t.Write(protocol.CloseMessage)
+	c.t.close()
 }
 
 // runClient sends client idx's requests one at a time over one connection
@@ -63,7 +71,7 @@ func runClient(ctx context.Context, opts Options, idx int) (int, error) {
 		return 0, err
 	}
 	defer c.close()
-	stop := context.AfterFunc(ctx, func() { c.c.Close() })
+	stop := context.AfterFunc(ctx, c.t.shutdown)
 	defer stop()
 	for i := range opts.Requests {
 		cmd := opts.Command(idx, i)

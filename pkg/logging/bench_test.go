@@ -5,6 +5,7 @@ import (
 	"io"
 	"log/slog"
 	"testing"
+	"time"
 )
 
 // BenchmarkHandler_Ban is the cost of one "[jail] Ban ip" line.
@@ -29,5 +30,24 @@ func BenchmarkRateLimit_Dropped(b *testing.B) {
 	b.ReportAllocs()
 	for b.Loop() {
 		l.Log(ctx, LevelDebug, "no match", KeyRate, "nomatch")
+	}
+}
+
+// BenchmarkAppendDateTime is the time of "[jail] Found <ip> - <time>",
+// printed for every failure and every socket attempt; compare
+// BenchmarkAppendDateTime_Layout, the generic layout interpreter.
+func BenchmarkAppendDateTime(b *testing.B) {
+	at := time.Date(2026, 11, 25, 12, 41, 5, 0, time.Local)
+	buf := make([]byte, 0, 64)
+	for b.Loop() {
+		buf = AppendDateTime(buf[:0], at)
+	}
+}
+
+func BenchmarkAppendDateTime_Layout(b *testing.B) {
+	at := time.Date(2026, 11, 25, 12, 41, 5, 0, time.Local)
+	buf := make([]byte, 0, 64)
+	for b.Loop() {
+		buf = at.AppendFormat(buf[:0], DateTimeLayout)
 	}
 }

@@ -291,3 +291,44 @@ func BenchmarkLog_Attempt(b *testing.B) {
 		Log(ctx, l, slog.LevelInfo, "[stress] Attempt 10.0.0.1 - 2026-11-25 16:45:00")
 	}
 }
+
+func TestAppendDateTime(t *testing.T) {
+	east := time.FixedZone("east", 5*3600+30*60)
+	times := []time.Time{
+		time.Date(2026, 11, 25, 12, 41, 5, 233_999_999, time.UTC),
+		time.Date(1999, 12, 31, 23, 59, 59, 999_999_999, time.UTC),
+		time.Date(2000, 1, 1, 0, 0, 0, 0, time.UTC),
+		time.Date(2024, 2, 29, 9, 8, 7, 1_000_000, east),
+		time.Date(999, 3, 4, 5, 6, 7, 8, time.UTC),
+		time.Date(9999, 12, 31, 23, 59, 59, 0, time.UTC),
+		time.Date(10000, 1, 1, 0, 0, 0, 0, time.UTC),
+		time.Date(-1, 1, 1, 0, 0, 0, 0, time.UTC),
+		time.Unix(0, 0).In(east),
+	}
+	// And a spread of instants across four centuries, in two zones.
+	for i := range int64(2000) {
+		at := time.Unix(-2_208_988_800+i*6_311_520_011%12_622_780_800, i*7919)
+		times = append(times, at.UTC(), at.In(east))
+	}
+	for _, at := range times {
+		want := at.Format(DateTimeLayout)
+		if got := string(AppendDateTime([]byte("x"), at)); got != "x"+want {
+			t.Fatalf("AppendDateTime(%v) = %q, want %q", at, got, "x"+want)
+		}
+	}
+}
+
+func FuzzAppendDateTime(f *testing.F) {
+	f.Add(int64(0), int64(0))
+	f.Add(int64(1_764_000_000), int64(999_999_999))
+	f.Add(int64(-62_135_596_801), int64(1))
+	f.Fuzz(func(t *testing.T, sec, nsec int64) {
+		at := time.Unix(sec, nsec).UTC()
+		if got, want := string(AppendDateTime(nil, at)), at.Format(DateTimeLayout); got != want {
+			t.Fatalf("AppendDateTime(%d, %d) = %q, want %q", sec, nsec, got, want)
+		}
+		if got, want := string(appendAsctime(nil, at)), at.Format(asctimeLayout); got != want {
+			t.Fatalf("appendAsctime(%d, %d) = %q, want %q", sec, nsec, got, want)
+		}
+	})
+}

@@ -76,14 +76,20 @@ const (
 
 // pushStr pushes b, a slice of the input, as a str.
 func (d *Decoder) pushStr(b []byte) error {
+	return d.push(d.strValue(b))
+}
+
+// strValue returns b, a slice of the input, as a boxed str, interned when
+// it is short.
+func (d *Decoder) strValue(b []byte) any {
 	if len(b) > internMaxLen {
-		return d.push(d.str(b))
+		return d.str(b)
 	}
 	if v, ok := d.interned[string(b)]; ok {
-		return d.push(v)
+		return v
 	}
 	if len(d.interned) >= internEntries {
-		return d.push(d.str(b))
+		return d.str(b)
 	}
 	if d.interned == nil {
 		d.interned = make(map[string]any, internEntries)
@@ -91,7 +97,7 @@ func (d *Decoder) pushStr(b []byte) error {
 	s := string(b) // its own copy: an interned string outlives the message
 	var v any = s
 	d.interned[s] = v
-	return d.push(v)
+	return v
 }
 
 type memoSlot struct {
@@ -125,6 +131,15 @@ func DecodeReply(data []byte) (any, error) {
 // Decode unpickles data, which must hold one pickle (trailing bytes after
 // STOP are ignored, as pickle.loads ignores them).
 func (d *Decoder) Decode(data []byte) (any, error) {
+	if v, ok := d.decodeStrList(data); ok {
+		return v, nil
+	}
+	return d.decode(data)
+}
+
+// decode runs the pickle machine on data: Decode for every message that
+// decodeStrList does not take.
+func (d *Decoder) decode(data []byte) (any, error) {
 	d.reset(data)
 	defer d.release()
 	for {

@@ -41,6 +41,12 @@
 // are decoded as ASCII, like Python 3's default unpickler. Size, item-count
 // and nesting caps bound memory and time; recursive structures are refused.
 //
+// A flat list of str — nearly every request, `set <jail> attempt <ip>
+// <msg>` above all — is decoded in one pass without the stack machine
+// when it has the layout pickle.dumps gives it with protocols 2–5; any
+// other layout, and any such message the machine would refuse, goes
+// through the machine, and both give the same value (FuzzDecodeStrList).
+//
 // Strings of messages up to 4 KiB share one copy of the message (one
 // allocation per message instead of one per string); a kept string thus
 // retains at most 4 KiB. Use strings.Clone for long-lived copies if that

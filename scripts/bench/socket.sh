@@ -114,7 +114,7 @@ else
 fi
 echo "| f2b-server, 100 clients × 1,000 requests (one run) | ${many} | | ${many_cpu} | |"
 echo
-echo "Same Go client loop (\`internal/loadgen\`) against both servers on the same configuration;"
+echo "Same Go client loop (\`internal/loadgen\`: a blocking socket, each reply awaited in poll(2), no Go poller) against both servers on the same configuration;"
 echo "one request in flight per connection; both servers up at once, runs alternating, best of ${runs} runs (${n} requests per run for f2b-server, ${nref} for fail2ban-server)."
 [ -n "$theirs" ] || echo "fail2ban-server is not installed: no side-by-side figure."
 echo "Each attempt is logged at INFO to a file by both servers, as in production."
