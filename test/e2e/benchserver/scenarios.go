@@ -41,6 +41,11 @@ func ingest(o options) error {
 		return err
 	}
 	chunks, want := authLog(o.lines, time.Now())
+	poll, err := e.dialStatus("sshd")
+	if err != nil {
+		return err
+	}
+	defer poll.close()
 	cpu0, err := e.cpuSeconds()
 	if err != nil {
 		return err
@@ -51,8 +56,8 @@ func ingest(o options) error {
 			return err
 		}
 	}
-	err = e.waitFor(10*time.Minute, 20*time.Millisecond, func() (bool, error) {
-		n, err := e.totalFailed("sshd")
+	err = e.waitFor(10*time.Minute, 10*time.Millisecond, func() (bool, error) {
+		n, err := poll.totalFailed()
 		return n >= want, err
 	})
 	if err != nil {
