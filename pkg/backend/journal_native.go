@@ -64,6 +64,7 @@ type fileHead struct {
 	fallback bool // the candidate has compressed data: libsystemd reads it
 	e        jEntry
 	vals     entryValues
+	items    *itemCache // created on the file's first entry
 	// pre: the candidate was read through ReadCompressed already.
 	pre     bool
 	preText string
@@ -215,24 +216,63 @@ func (r *JournalFileReader) scan(h *fileHead) (bool, error) {
 	}
 	h.vals = entryValues{}
 	h.fallback, h.pre, h.preText = false, false, ""
+	if h.items == nil {
+		h.items = new(itemCache)
+	}
 	var seen [numEntryFields]bool
 	r.state = r.match.start(r.state)
 	state := r.state
 	for i := range n {
-		p, err := f.payload(f.item(e, i))
+		it, err := r.itemInfo(h, f.item(e, i))
 		if err == errJournalCompressed {
 			return r.compressed(h)
 		}
 		if err != nil {
 			return false, err
 		}
-		if k := entryFieldIndex(p); k >= 0 && !seen[k] {
+		if k := it.field; k >= 0 && !seen[k] {
 			seen[k] = true
-			h.vals[k] = p[len(entryFields[k])+1:]
+			h.vals[k] = it.value
 		}
-		r.match.see(state, p)
+		for _, t := range it.terms {
+			r.match.set(state, t)
+		}
 	}
 	return r.match.holds(state), nil
+}
+
+// itemCache remembers what scan learned from the DATA objects it read
+// last, by offset (direct-mapped). Most items of an entry (unit, command,
+// host, boot id, identifier) point to the same few objects entry after
+// entry, since a journal file stores each distinct FIELD=value once, so
+// their field, value and match terms are looked up rather than parsed
+// again. Objects never change once written, and the values alias the
+// mapping, as payload's do.
+type itemCache [256]itemInfo
+
+type itemInfo struct {
+	off   uint64 // 0: empty slot (no object lives at offset 0)
+	field int    // entryFieldIndex of the payload
+	value string // the payload's value when field >= 0
+	terms []int  // the match terms the payload equals
+}
+
+// itemInfo returns what the DATA object at off holds, from the cache or
+// read and remembered.
+func (r *JournalFileReader) itemInfo(h *fileHead, off uint64) (*itemInfo, error) {
+	it := &h.items[(off/8)%uint64(len(h.items))]
+	if it.off == off && off != 0 {
+		return it, nil
+	}
+	p, err := h.f.payload(off)
+	if err != nil {
+		return nil, err
+	}
+	*it = itemInfo{off: off, field: entryFieldIndex(p), terms: r.match.termsOf(p, it.terms[:0])}
+	if it.field >= 0 {
+		it.value = p[len(entryFields[it.field])+1:]
+	}
+	return it, nil
 }
 
 // compressed decides h's entry, which has compressed data: through
@@ -379,12 +419,20 @@ func (m *journalMatch) start(s matchState) matchState {
 	return s
 }
 
-func (m *journalMatch) see(s matchState, payload string) {
+// termsOf appends to dst the indices of the terms that payload equals.
+func (m *journalMatch) termsOf(payload string, dst []int) []int {
 	for i := range m.terms {
-		if t := &m.terms[i]; t.payload == payload {
-			s[t.group] |= t.bit
+		if m.terms[i].payload == payload {
+			dst = append(dst, i)
 		}
 	}
+	return dst
+}
+
+// set records in s that the entry holds term i.
+func (m *journalMatch) set(s matchState, i int) {
+	t := &m.terms[i]
+	s[t.group] |= t.bit
 }
 
 func (m *journalMatch) holds(s matchState) bool {

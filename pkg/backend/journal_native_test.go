@@ -375,3 +375,30 @@ func TestJournalFileReader_RegularLayout(t *testing.T) {
 	}
 	testRandomJournal(t, 3)
 }
+
+// More distinct repeated values than the reader's item cache has slots:
+// objects are evicted and read again, and every entry must still carry
+// its own fields and matches, as libsystemd reads them.
+func TestJournalFileReader_ItemCacheEviction(t *testing.T) {
+	base := time.Now().Add(-time.Hour).Truncate(time.Microsecond)
+	const n, pids = 3000, 3 * len(itemCache{})
+	es := make([]bootEntry, n)
+	for i := range es {
+		step := time.Duration(i) * time.Millisecond
+		es[i] = bootEntry{boot: "0123456789abcdef0123456789abcdef", rt: base.Add(step), mono: time.Second + step,
+			fields: [][2]string{{"_HOSTNAME", fmt.Sprint("h", i%7)}, {"_COMM", []string{"sshd", "cron"}[i%2]},
+				{"_PID", fmt.Sprint(i % pids)}, {"MESSAGE", fmt.Sprint("entry ", i)}}}
+	}
+	p := filepath.Join(t.TempDir(), "many.journal")
+	writeBootJournal(t, p, es)
+	dec, _ := NewDecoder("utf-8")
+	for _, match := range [][]string{nil, {"_PID=5", "_PID=700"}, {"_COMM=cron", "+", "_HOSTNAME=h3"}} {
+		t.Run(strings.Join(match, " "), func(t *testing.T) {
+			want := readThroughLibsystemd(t, []string{p}, match, dec)
+			if match == nil && len(want) != n {
+				t.Fatalf("libsystemd read %d entries, want %d", len(want), n)
+			}
+			sameEntries(t, readNatively(t, []string{p}, match, dec), want)
+		})
+	}
+}

@@ -143,6 +143,12 @@ func (p *Pipeline[T]) submit() {
 	p.work <- c
 }
 
+// Submit hands the lines added so far to the workers without waiting
+// for them: they are emitted soon, in order, while the caller goes on
+// adding. A caller that has no more lines for now submits rather than
+// flushes, so that the pipeline does not run dry while it waits.
+func (p *Pipeline[T]) Submit() { p.submit() }
+
 // Flush waits until every line added so far has been emitted.
 func (p *Pipeline[T]) Flush() {
 	p.submit()

@@ -147,3 +147,35 @@ func TestKnownDateText(t *testing.T) {
 		t.Fatalf("next second: lastText %q", f.lastText)
 	}
 }
+
+// TestPipelineSubmit: Submit sends a partly filled chunk on without
+// waiting; its lines are emitted, in order, before Flush or Close.
+func TestPipelineSubmit(t *testing.T) {
+	f, err := New(Options{FailRegex: []string{`^<HOST> bad$`}, DatePattern: "{NONE}"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	emitted := make(chan string, pipelineChunk)
+	p := NewPipeline(f, 2, func(raw string, _ struct{}, res *Result) { emitted <- raw })
+	defer p.Close()
+	want := []string{"192.0.2.1 bad", "192.0.2.2 good", "192.0.2.3 bad"}
+	for _, l := range want {
+		p.Add(l, struct{}{})
+	}
+	p.Submit()
+	for i, w := range want {
+		select {
+		case got := <-emitted:
+			if got != w {
+				t.Errorf("line %d emitted %q, want %q", i, got, w)
+			}
+		case <-time.After(30 * time.Second):
+			t.Fatalf("line %d %q not emitted after Submit", i, w)
+		}
+	}
+	p.Submit() // nothing added since: a no-op
+	p.Flush()
+	if len(emitted) != 0 {
+		t.Errorf("%d lines emitted twice", len(emitted))
+	}
+}

@@ -3,8 +3,11 @@ package regextest
 import (
 	"fmt"
 	"regexp"
+	"runtime"
 	"slices"
 	"strings"
+	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/f2b/f2b/pkg/filter"
@@ -18,27 +21,37 @@ var idGroups = []string{"fid", "ip4", "ip6", "dns", "mlfid"}
 // error as fail2ban-regex does, then creates the filter.
 func (t *tester) build(journal bool) error {
 	dns := t.dnsPolicy()
-	var pre *filter.Regex
-	if strings.TrimSpace(t.prefRegex) != "" {
-		r, err := t.compile(t.prefRegex, dns, false)
-		if err != nil {
-			return err
-		}
-		pre = r
+	hasPre := strings.TrimSpace(t.prefRegex) != ""
+	ignore := append(slices.Clone(t.extraIgnore), exprs(t.ignore)...)
+	var jobs []compileJob
+	if hasPre {
+		jobs = append(jobs, compileJob{expr: t.prefRegex})
 	}
 	for _, s := range t.fail {
-		r, err := t.compile(s.expr, dns, t.maxLines > 1)
-		if err != nil {
-			return err
-		}
-		if !hasID(r) && (pre == nil || !hasID(pre)) {
-			return fmt.Errorf("No failure-id group in '%s'", r.Expr())
-		}
+		jobs = append(jobs, compileJob{expr: s.expr, multiline: t.maxLines > 1})
 	}
-	ignore := append(slices.Clone(t.extraIgnore), exprs(t.ignore)...)
 	for _, e := range ignore {
-		if _, err := t.compile(e, dns, false); err != nil {
-			return err
+		jobs = append(jobs, compileJob{expr: e})
+	}
+	t.compileAll(jobs, dns)
+	// The filter takes these regexes from t.regexes, which holds them
+	// only weakly: a collection before filter.New would compile them
+	// again. They stay referenced here until it returns.
+	defer runtime.KeepAlive(jobs)
+	fail := jobs
+	var pre *filter.Regex
+	if hasPre {
+		if jobs[0].err != nil {
+			return jobs[0].err
+		}
+		pre, fail = jobs[0].r, jobs[1:]
+	}
+	for i, j := range fail {
+		if j.err != nil {
+			return j.err
+		}
+		if i < len(t.fail) && !hasID(j.r) && (pre == nil || !hasID(pre)) {
+			return fmt.Errorf("No failure-id group in '%s'", j.r.Expr())
 		}
 	}
 	t.dates = nil
@@ -46,9 +59,13 @@ func (t *tester) build(journal bool) error {
 	// A journal has its own timestamps; the detector only exists (with
 	// no hits) when a datepattern was set before the journal was chosen.
 	if !journal || t.datePatternSet {
-		d, err := t.newDetector(t.datePattern)
-		if err != nil {
-			return fmt.Errorf("Failed to set datepattern '%s' (may be an invalid format or unescaped percent char): %w", t.datePattern, err)
+		d := t.detector
+		t.detector = nil // a filter's detector keeps state: never share it
+		if d == nil {
+			var err error
+			if d, err = t.newDetector(t.datePattern); err != nil {
+				return fmt.Errorf("Failed to set datepattern '%s' (may be an invalid format or unescaped percent char): %w", t.datePattern, err)
+			}
 		}
 		t.dates = &recDates{d: d, names: d.Templates(), tz: t.loc != nil}
 		dates = t.dates
@@ -100,6 +117,34 @@ func (t *tester) compile(expr, dns string, multiline bool) (*filter.Regex, error
 		return nil, fmt.Errorf("Unable to compile regular expression '%s':\n%v", x, err)
 	}
 	return r, nil
+}
+
+// compileJob is one regex for compileAll and its outcome.
+type compileJob struct {
+	expr      string
+	multiline bool
+	r         *filter.Regex
+	err       error
+}
+
+// compileAll compiles every job, on as many goroutines as there are
+// cores: the stock sshd filter's two dozen regexes take tens of
+// milliseconds to compile, all before the first line is read. The
+// outcome does not depend on the order (each job has its own result and
+// the cache is safe for concurrent use); build reports the errors in
+// fail2ban's order.
+func (t *tester) compileAll(jobs []compileJob, dns string) {
+	var next atomic.Int64
+	var wg sync.WaitGroup
+	for range min(runtime.GOMAXPROCS(0), len(jobs)) {
+		wg.Go(func() {
+			for i := int(next.Add(1) - 1); i < len(jobs); i = int(next.Add(1) - 1) {
+				j := &jobs[i]
+				j.r, j.err = t.compile(j.expr, dns, j.multiline)
+			}
+		})
+	}
+	wg.Wait()
 }
 
 func hasID(r *filter.Regex) bool {

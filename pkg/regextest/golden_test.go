@@ -51,6 +51,12 @@ var goldenCases = []goldenCase{
 	{name: "skiplines", in: []string{"-L", "3", "Jan 1 10:00:00 conn 7 from 1.2.3.4\nJan 1 10:00:01 other\nJan 1 10:00:02 conn 7 auth failed", `^\s*conn (\d+) from <HOST>$<SKIPLINES>^\s*conn \1 auth failed$`}},
 	{name: "compile-error", in: []string{"some line 1.2.3.4", "foo(<HOST>"}},
 	{name: "no-id-group", in: []string{"some line", "foo"}},
+	// The regexes compile together; the error reported is still the
+	// first in order: prefregex, failregexes, ignoreregexes.
+	{name: "error-order-pref", in: []string{"x 1.2.3.4", "testdata/order-pref.conf"}},
+	{name: "error-order-ignore", in: []string{"x 1.2.3.4", "testdata/order-ignore.conf"}},
+	{name: "error-order-noid", in: []string{"x 1.2.3.4", "testdata/order-noid.conf"},
+		noOracle: "fail2ban-regex compiles the ignoreregexes before the failregexes"},
 	{name: "no-such-filter", in: []string{"some line", "nosuchfilter"}},
 	{name: "bad-datepattern", in: []string{"-d", "%Q", "some line", "foo <HOST>"}},
 	{name: "bad-filter-options", in: []string{"some line", "sshd[mode=aggressive"}, noOracle: "optparse grammar message differs in wording"},

@@ -125,7 +125,7 @@ func (t *tester) process(src func(fn func(string, *dateResult)) error) error {
 	}
 	var p *filter.Pipeline[struct{}]
 	if t.parallel() {
-		p = filter.NewPipeline(t.flt, 0, func(line string, _ struct{}, res *filter.Result) { t.account(line, res, nil) })
+		p = filter.NewPipeline(t.flt, 0, func(line string, _ struct{}, res *filter.Result) { t.account(&procLine{text: line}, res, nil) })
 	}
 	err := src(func(line string, dr *dateResult) {
 		line = strings.TrimRight(line, "\r\n")
@@ -140,7 +140,7 @@ func (t *tester) process(src func(fn func(string, *dateResult)) error) error {
 			return
 		}
 		res := t.flt.ProcessLine(line)
-		t.account(line, &res, out)
+		t.account(&procLine{text: line}, &res, out)
 	})
 	if p != nil {
 		p.Close()
@@ -168,7 +168,7 @@ func (t *tester) processJournal(src func(emit func(string, time.Time)) error) er
 	var p *filter.Pipeline[time.Time]
 	if t.parallel() {
 		p = filter.NewPipeline(t.flt, 0, func(line string, ts time.Time, res *filter.Result) {
-			t.account(t.iso.line(ts, t.env.Local, line), res, nil)
+			t.account(t.journalLine(line, ts), res, nil)
 		})
 	}
 	err := src(func(line string, ts time.Time) {
@@ -177,7 +177,7 @@ func (t *tester) processJournal(src func(emit func(string, time.Time)) error) er
 			return
 		}
 		res := t.flt.ProcessLineAt(line, ts)
-		t.account(t.iso.line(ts, t.env.Local, line), &res, out)
+		t.account(t.journalLine(line, ts), &res, out)
 	})
 	if p != nil {
 		p.Close()
@@ -223,9 +223,34 @@ func (c *isoClock) line(ts time.Time, loc *time.Location, msg string) string {
 	return string(b)
 }
 
+// procLine is a processed line for account. Its text is the line as
+// fail2ban-regex shows it; for a journal entry that is the entry's time
+// and message, built on first use (String): most entries are only
+// counted, and building every one was a tenth of a journal run's CPU.
+type procLine struct {
+	text string
+	// journal entry, until its text is built
+	iso *isoClock
+	loc *time.Location
+	msg string
+	ts  time.Time
+}
+
+// journalLine is the procLine of a journal entry.
+func (t *tester) journalLine(msg string, ts time.Time) *procLine {
+	return &procLine{iso: &t.iso, loc: t.env.Local, msg: msg, ts: ts}
+}
+
+func (l *procLine) String() string {
+	if l.iso != nil {
+		l.text, l.iso = l.iso.line(l.ts, l.loc, l.msg), nil
+	}
+	return l.text
+}
+
 // account updates the statistics for one processed line (testRegex and
 // the body of process in fail2ban-regex).
-func (t *tester) account(line string, res *filter.Result, out func([]filter.Failure)) {
+func (t *tester) account(line *procLine, res *filter.Result, out func([]filter.Failure)) {
 	ret := res.Failures[:0:0]
 	nofail := false
 	for _, f := range res.Failures {
@@ -254,17 +279,17 @@ func (t *tester) account(line string, res *filter.Result, out func([]filter.Fail
 	case ignored:
 		s.ignored++
 		if !t.o.PrintNoIgnored && (t.o.PrintAllIgnored || s.ignored <= limit+1) {
-			s.ignoredLines = append(s.ignoredLines, line)
+			s.ignoredLines = append(s.ignoredLines, line.String())
 		}
 	case failed:
 		s.matched++
 		if t.o.PrintAllMatched {
-			s.matchedLines = append(s.matchedLines, line)
+			s.matchedLines = append(s.matchedLines, line.String())
 		}
 	default:
 		s.missed++
 		if !t.o.PrintNoMissed && (t.o.PrintAllMissed || s.missed <= limit+1) {
-			s.missedLines = append(s.missedLines, line)
+			s.missedLines = append(s.missedLines, line.String())
 		}
 	}
 	s.tested++
@@ -272,7 +297,7 @@ func (t *tester) account(line string, res *filter.Result, out func([]filter.Fail
 
 // countHits increments the failregex counters: every match counts, but
 // a match dropped by an ignoreregex does not.
-func (t *tester) countHits(line string, res *filter.Result, ret []filter.Failure) {
+func (t *tester) countHits(line *procLine, res *filter.Result, ret []filter.Failure) {
 	if res.Ignored {
 		t.countIgnore(res)
 		if t.maxLines <= 1 {
@@ -310,7 +335,7 @@ func (t *tester) countIgnore(res *filter.Result) {
 
 // countPref counts the lines the prefregex matched. A line with a
 // failregex hit passed the prefregex; other lines are searched again.
-func (t *tester) countPref(line string, res *filter.Result) {
+func (t *tester) countPref(l *procLine, res *filter.Result) {
 	pre := t.flt.PrefRegex()
 	if pre == nil {
 		return
@@ -325,6 +350,7 @@ func (t *tester) countPref(line string, res *filter.Result) {
 		}
 		return
 	}
+	line := l.String()
 	text := line
 	if t.dates != nil && t.dates.ok {
 		text = line[:t.dates.last.Start] + line[t.dates.last.End:]
@@ -347,10 +373,11 @@ func (t *tester) countPref(line string, res *filter.Result) {
 
 // countBuffered re-counts buffered lines that a multi-line match consumed
 // as matched (they were counted as missed when they arrived).
-func (t *tester) countBuffered(line string, res *filter.Result) {
+func (t *tester) countBuffered(l *procLine, res *filter.Result) {
 	if t.maxLines <= 1 || len(res.Lines) == 0 {
 		return
 	}
+	line := l.String()
 	lines := res.Lines
 	if lines[len(lines)-1] == line {
 		lines = lines[:len(lines)-1]
@@ -376,7 +403,7 @@ func (t *tester) countBuffered(line string, res *filter.Result) {
 // mlfid nofail or pending match, and not at all for a host name that
 // resolved to nothing. Result does not say which failure-less hit was
 // which, so the failure-less hits are credited in order.
-func (t *tester) countAll(line string, res *filter.Result) {
+func (t *tester) countAll(line *procLine, res *filter.Result) {
 	perIndex := map[int]int{}
 	nofail := 0
 	for _, f := range res.Failures {
@@ -405,7 +432,7 @@ func (t *tester) countAll(line string, res *filter.Result) {
 			t.fail[i].hits++
 			extra--
 			if t.o.Verbose > 0 {
-				t.fail[i].ips = append(t.fail[i].ips, hitInfo{id: t.sessionHitID(line, i), t: res.Time, multi: n > 1})
+				t.fail[i].ips = append(t.fail[i].ips, hitInfo{id: t.sessionHitID(line.String(), i), t: res.Time, multi: n > 1})
 			}
 		}
 	}

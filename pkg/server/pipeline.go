@@ -39,9 +39,9 @@ type pipe struct {
 	j   *Jail
 	flt *filter.Filter
 	gen int64
-	// par is the parallel filter once a backlog came; it is flushed
-	// whenever the backend has nothing more waiting, and closed after a
-	// tick without lines (used).
+	// par is the parallel filter once a backlog came; what it holds is
+	// submitted whenever the backend has nothing more waiting, and it is
+	// closed after a tick without lines (used).
 	par  *filter.Pipeline[linePos]
 	used bool
 }
@@ -77,7 +77,11 @@ func (j *Jail) pipeline(ctx context.Context, lines <-chan backend.Line) {
 			clear(batch) // drop the line texts before waiting again
 			batch = batch[:0]
 			if p.par != nil && len(lines) == 0 {
-				p.par.Flush() // no backlog: every line reaches the core now
+				// Nothing more waiting: the lines of the partly filled
+				// chunk go to the workers now, without waiting for them
+				// (waiting drained the pipeline each time the backend
+				// fell behind, ~500 times in 100,000 lines).
+				p.par.Submit()
 			}
 		}
 	}

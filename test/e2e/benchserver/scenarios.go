@@ -29,6 +29,9 @@ func sshdConf(o options, maxretry, action string) string {
 	return strings.NewReplacer("@BACKEND@", o.backend, "@MAXRETRY@", maxretry, "@ACTION@", action).Replace(sshdJail)
 }
 
+// warmIP fails once before an ingestion run; authLog never uses it.
+const warmIP = "203.0.113.251"
+
 // ingest appends o.lines auth.log lines and times until every failure
 // is counted.
 func ingest(o options) error {
@@ -41,6 +44,26 @@ func ingest(o options) error {
 		return err
 	}
 	chunks, want := authLog(o.lines, time.Now())
+	poll, err := e.dialStatus("sshd")
+	if err != nil {
+		return err
+	}
+	defer poll.close()
+	// One failure first, counted before the clock starts: the jail is then
+	// running as it does after its first log line. fail2ban compiles a
+	// jail's filter at start, f2b on the first line (idle jails stay
+	// small); that one-off is not ingestion.
+	if err := e.appendFile("auth.log", failLines(warmIP, 0, 1)); err != nil {
+		return err
+	}
+	err = e.waitFor(time.Minute, 5*time.Millisecond, func() (bool, error) {
+		n, err := poll.totalFailed()
+		return n >= 1, err
+	})
+	if err != nil {
+		return err
+	}
+	want++
 	cpu0, err := e.cpuSeconds()
 	if err != nil {
 		return err
@@ -51,8 +74,8 @@ func ingest(o options) error {
 			return err
 		}
 	}
-	err = e.waitFor(10*time.Minute, 20*time.Millisecond, func() (bool, error) {
-		n, err := e.totalFailed("sshd")
+	err = e.waitFor(10*time.Minute, 10*time.Millisecond, func() (bool, error) {
+		n, err := poll.totalFailed()
 		return n >= want, err
 	})
 	if err != nil {
@@ -63,7 +86,7 @@ func ingest(o options) error {
 	if err != nil {
 		return err
 	}
-	fmt.Printf("ingest_seconds %.3f\ningest_lines_per_second %.0f\ningest_failures %d\n", d.Seconds(), float64(o.lines)/d.Seconds(), want)
+	fmt.Printf("ingest_seconds %.3f\ningest_lines_per_second %.0f\ningest_failures %d\n", d.Seconds(), float64(o.lines)/d.Seconds(), want-1)
 	// Server CPU time is steadier than wall time on a loaded machine.
 	fmt.Printf("ingest_cpu_seconds %.3f\n", cpu1-cpu0)
 	return nil
