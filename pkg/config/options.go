@@ -58,14 +58,13 @@ func (st *store) getOptionsVars(sec string, specs []optSpec, pOpts *odict, vars 
 			}
 		case err != nil:
 			return nil, err
-		default:
+		case !convert:
 			out.Set(o.name, v)
-			if convert {
-				if cv, ok := convertValue(o.typ, v); ok {
-					out.Set(o.name, cv)
-				} else {
-					out.Set(o.name, o.def)
-				}
+		default:
+			if cv, ok := convertValue(o.typ, v); ok {
+				out.Set(o.name, cv)
+			} else {
+				out.Set(o.name, o.def)
 			}
 		}
 	}
