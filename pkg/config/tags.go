@@ -68,6 +68,7 @@ func substituteTags(tags *odict, ignore map[string]bool, addrepl func(string) (s
 	counts := make([]*replCounts, len(tags.keys))
 	vb := valueBufs.Get().(*valueBuf)
 	defer valueBufs.Put(vb)
+	defer vb.resetCounts()
 	for {
 		again := false
 		for i, tag := range tags.keys {
@@ -169,8 +170,7 @@ func substituteOne(tag, value string, tags *odict, ignore map[string]bool, rplc 
 		var from int
 		b, from = vb.replace(b, start, end, repl)
 		if rplc == nil {
-			c := make(replCounts, 0, 4) // allocated on the first replacement only
-			rplc = &c
+			rplc = vb.newCounts() // on the first replacement only
 		}
 		rplc.inc(rtag)
 		replaced = true
@@ -189,6 +189,35 @@ func substituteOne(tag, value string, tags *odict, ignore map[string]bool, rplc 
 type valueBuf struct {
 	buf, tmp []byte
 	names    map[string]string
+	// counts and heads are the arena newCounts hands replCounts out of;
+	// one substituteTags call uses them at a time, and the next reuses
+	// them.
+	counts []replCount
+	heads  []replCounts
+}
+
+// countsCap is the room newCounts gives a value's counts: most values
+// hold fewer distinct tags (a value with more grows its own slice).
+const countsCap = 8
+
+// newCounts returns empty counts for one value.
+func (vb *valueBuf) newCounts() *replCounts {
+	if len(vb.counts)+countsCap > cap(vb.counts) {
+		vb.counts = make([]replCount, 0, max(32*countsCap, 2*cap(vb.counts)))
+	}
+	if len(vb.heads) == cap(vb.heads) {
+		vb.heads = make([]replCounts, 0, max(32, 2*cap(vb.heads)))
+	}
+	n := len(vb.counts)
+	vb.counts = vb.counts[:n+countsCap]
+	vb.heads = append(vb.heads, vb.counts[n:n:n+countsCap])
+	return &vb.heads[len(vb.heads)-1]
+}
+
+// resetCounts makes the arena's space free for the next substituteTags
+// call: nothing refers to the counts of the last one any more.
+func (vb *valueBuf) resetCounts() {
+	vb.counts, vb.heads = vb.counts[:0], vb.heads[:0]
 }
 
 // intern returns name as a string, allocating it only the first time.
