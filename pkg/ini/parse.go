@@ -7,7 +7,6 @@ import (
 	"io"
 	"io/fs"
 	"strings"
-	"unicode"
 	"unicode/utf8"
 )
 
@@ -85,13 +84,6 @@ type parser struct {
 	seenKey map[string]bool
 }
 
-// isSpace is Python's str.isspace for one rune.
-func isSpace(r rune) bool {
-	return unicode.IsSpace(r) || (r >= 0x1c && r <= 0x1f)
-}
-
-func trim(s string) string { return strings.TrimFunc(s, isSpace) }
-
 func (p *parser) line(n int, line string) {
 	start := commentStart(line)
 	value := trim(line[:start])
@@ -101,7 +93,7 @@ func (p *parser) line(n int, line string) {
 		}
 		return
 	}
-	indent := strings.IndexFunc(line, func(r rune) bool { return !isSpace(r) })
+	indent := len(line) - len(trimLeft(line))
 	if p.cur != nil && p.key != nil && indent > p.indent {
 		p.parts = append(p.parts, value)
 		return
@@ -179,7 +171,7 @@ func (p *parser) option(pos Pos, value, line string) {
 		return
 	}
 	p.flush()
-	name := strings.ToLower(strings.TrimRightFunc(value[:i], isSpace))
+	name := strings.ToLower(trimRight(value[:i]))
 	id := p.cur.Name + "\x00" + name
 	if p.seenKey[id] {
 		p.errs.Add(pos, "section %q: option %q already exists in this file", p.cur.Name, name)
@@ -194,7 +186,7 @@ func (p *parser) flush() {
 	if p.key == nil {
 		return
 	}
-	v := strings.TrimRightFunc(strings.Join(p.parts, "\n"), isSpace)
+	v := trimRight(strings.Join(p.parts, "\n"))
 	p.key.Value = v
 	p.parts = p.parts[:0]
 	if k := p.cur.Key(p.key.Name); k != nil {
