@@ -50,7 +50,7 @@ func ParseBytes(name string, data []byte) (*File, error) {
 	if !utf8.Valid(data) {
 		return nil, fmt.Errorf("decoding %q: %w", name, ErrNotUTF8)
 	}
-	p := &parser{file: &File{Name: name}, seenSec: map[string]bool{}, seenKey: map[string]bool{}}
+	p := &parser{file: &File{Name: name}, seenSec: map[string]bool{}, seenKey: map[secKey]bool{}}
 	for i, line := range splitLines(data) {
 		p.line(i+1, line)
 	}
@@ -81,8 +81,12 @@ type parser struct {
 	parts   []string // value lines of key
 	indent  int
 	seenSec map[string]bool
-	seenKey map[string]bool
+	seenKey map[secKey]bool
 }
+
+// secKey names an option of a section (for the duplicate check, without
+// building a string per option).
+type secKey struct{ sec, name string }
 
 func (p *parser) line(n int, line string) {
 	start := commentStart(line)
@@ -172,7 +176,7 @@ func (p *parser) option(pos Pos, value, line string) {
 	}
 	p.flush()
 	name := strings.ToLower(trimRight(value[:i]))
-	id := p.cur.Name + "\x00" + name
+	id := secKey{p.cur.Name, name}
 	if p.seenKey[id] {
 		p.errs.Add(pos, "section %q: option %q already exists in this file", p.cur.Name, name)
 	}
