@@ -18,16 +18,18 @@ func readFile(name string) ([]byte, error) {
 		return nil, &fs.PathError{Op: "open", Path: name, Err: err}
 	}
 	defer syscall.Close(fd)
-	size := 512
+	size, want := 512, -1
 	var st syscall.Stat_t
 	if syscall.Fstat(fd, &st) == nil && st.Size > 0 && st.Size <= MaxFileSize {
-		size = int(st.Size) + 1 // +1: EOF shows without a second buffer
+		want = int(st.Size)
+		size = want + 1 // +1: a file that grew shows without a second buffer
 	}
 	data := make([]byte, 0, size)
 	for len(data) <= MaxFileSize {
 		if len(data) == cap(data) {
 			data = append(data, 0)[:len(data)]
 		}
+		room := cap(data) - len(data)
 		n, err := ignoringEINTR(func() (int, error) { return syscall.Read(fd, data[len(data):cap(data)]) })
 		if err != nil {
 			return nil, &fs.PathError{Op: "read", Path: name, Err: err}
@@ -36,6 +38,12 @@ func readFile(name string) ([]byte, error) {
 			return data, nil
 		}
 		data = data[:len(data)+n]
+		if len(data) == want && n < room {
+			// A short read of a regular file ends at its end, and the
+			// size is the one fstat gave: the read that would return
+			// 0 is one system call per file saved.
+			return data, nil
+		}
 	}
 	return data, nil
 }
