@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bufio"
 	"errors"
 	"fmt"
 	"runtime/debug"
@@ -24,7 +25,13 @@ func (f *flags) configCommand(cmd *cobra.Command, args []string) (done bool, err
 	// reach.
 	debug.SetGCPercent(-1)
 	debug.SetMemoryLimit(configMemoryLimit)
-	c, _ := config.Load(config.Options{Dir: f.conf, Logger: f.logger(cmd.ErrOrStderr()), Main: f.mainOptions()})
+	// The warnings of a load (one per jail without log files on a host
+	// that runs few services) go out in one write, not one each.
+	logs := bufio.NewWriter(cmd.ErrOrStderr())
+	c, _ := config.Load(config.Options{Dir: f.conf, Logger: f.logger(logs), Main: f.mainOptions()})
+	if err := logs.Flush(); err != nil {
+		return true, err
+	}
 	out := cmd.OutOrStdout()
 	if errors.Is(c.Fatal(), config.ErrNoBaseDir) {
 		// fail2ban-client reports this before reading anything.
