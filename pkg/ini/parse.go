@@ -6,7 +6,9 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
+	"iter"
 	"strings"
+	"sync"
 	"unicode/utf8"
 )
 
@@ -21,7 +23,10 @@ var ErrNotUTF8 = fmt.Errorf("not valid UTF-8")
 // ParseFile reads and parses the named file, refusing files larger than
 // MaxFileSize.
 func ParseFile(name string) (*File, error) {
-	data, err := readFile(name)
+	bp := readBufs.Get().(*[]byte)
+	defer putReadBuf(bp)
+	data, err := readFile(name, *bp)
+	*bp = data
 	if err != nil {
 		var pe *fs.PathError
 		if errors.As(err, &pe) && pe.Op == "open" {
@@ -33,6 +38,20 @@ func ParseFile(name string) (*File, error) {
 		return nil, fmt.Errorf("reading %q: larger than %d bytes", name, MaxFileSize)
 	}
 	return ParseBytes(name, data)
+}
+
+// readBufs lends ParseFile the buffer a file is read into: the parsed
+// file keeps none of it (its text is copied into one string), and a
+// client that reads a whole tree with the collector off would otherwise
+// take fresh pages for every file.
+var readBufs = sync.Pool{New: func() any { return new([]byte) }}
+
+// putReadBuf returns a buffer to readBufs unless a huge file grew it.
+func putReadBuf(bp *[]byte) {
+	if cap(*bp) <= 256<<10 {
+		*bp = (*bp)[:0]
+		readBufs.Put(bp)
+	}
 }
 
 // Parse parses one INI file read from r; name is used in positions.
@@ -51,16 +70,18 @@ func ParseBytes(name string, data []byte) (*File, error) {
 		return nil, fmt.Errorf("decoding %q: %w", name, ErrNotUTF8)
 	}
 	p := &parser{file: &File{Name: name}, seenSec: map[string]bool{}, seenKey: map[secKey]bool{}}
-	for i, line := range splitLines(data) {
-		p.line(i+1, line)
+	n := 0
+	for line := range splitLines(data) {
+		n++
+		p.line(n, line)
 	}
 	p.finish()
 	return p.file, p.errs.Err()
 }
 
 // splitLines splits like Python's universal-newline text mode: "\n", "\r\n"
-// and "\r" all end a line.
-func splitLines(data []byte) []string {
+// and "\r" all end a line. The lines are substrings of one copy of data.
+func splitLines(data []byte) iter.Seq[string] {
 	s := string(data)
 	if bytes.IndexByte(data, '\r') >= 0 {
 		s = strings.ReplaceAll(s, "\r\n", "\n")
@@ -68,9 +89,9 @@ func splitLines(data []byte) []string {
 	}
 	s = strings.TrimSuffix(s, "\n")
 	if s == "" && len(data) == 0 {
-		return nil
+		return func(func(string) bool) {}
 	}
-	return strings.Split(s, "\n")
+	return strings.SplitSeq(s, "\n")
 }
 
 type parser struct {

@@ -12,7 +12,9 @@ import (
 // runtime poller and sets flags on it (four extra calls that fail or do
 // nothing for a regular file), which for the ~100 files of a tree cost a
 // client run more than the reads. Errors are *fs.PathError, as os's.
-func readFile(name string) ([]byte, error) {
+//
+// The data goes into buf when it is large enough (see ParseFile).
+func readFile(name string, buf []byte) ([]byte, error) {
 	fd, err := ignoringEINTR(func() (int, error) { return syscall.Open(name, syscall.O_RDONLY|syscall.O_CLOEXEC, 0) })
 	if err != nil {
 		return nil, &fs.PathError{Op: "open", Path: name, Err: err}
@@ -24,7 +26,10 @@ func readFile(name string) ([]byte, error) {
 		want = int(st.Size)
 		size = want + 1 // +1: a file that grew shows without a second buffer
 	}
-	data := make([]byte, 0, size)
+	data := buf[:0]
+	if cap(data) < size {
+		data = make([]byte, 0, size)
+	}
 	for len(data) <= MaxFileSize {
 		if len(data) == cap(data) {
 			data = append(data, 0)[:len(data)]
