@@ -12,6 +12,8 @@ var argsFastCases = []string{
 	`mode=aggressive, foo="a,b"`, `a=1,`, `a=1, `, `a=1,,b=2`, `,a=1`, `a= spaced value , d=`,
 	`a==1`, `a=1 b=2`, ` a = 1 `, `a="x" , b=1`, `a="x"y`, `a=x"y`, `a=""`, `a=" q "`, `a="`,
 	`a=1, a=2`, `a.b-c_d=3`, `a=1,	b=2`, `=1`, `a`, `a=1,b`, `name=x, blocktype="REJECT --reject-with icmp-port-unreachable"`,
+	`port="53", protocol="tcp", chain="<known/chain>"][name=nsd-tcp, protocol="tcp"`, `a=1] [b=2`, `a=1][b=2`, `a="1"][b=2`,
+	`a=1]`, `a=1][`, `a=1] `, `a=1]x[b=2`, `a=[1]`, `a="[1]"`, `a=1][,b=2`, `a=1][][b=2`, `a="x"]`, `a=1]	[b=2`,
 }
 
 func TestArgsFast_MatchesGrammar(t *testing.T) {
@@ -51,4 +53,58 @@ func FuzzArgsFast(f *testing.F) {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, s string) { checkArgsFast(t, s) })
+}
+
+// splitActionsFastCases are action values the fast splitter must either
+// decline or split exactly like argSplitRE.
+var splitActionsFastCases = []string{
+	`iptables-multiport[port="ssh", protocol="tcp", chain="<known/chain>"]`,
+	"iptables-multiport[port=\"53\", protocol=\"tcp\"][name=nsd-tcp, protocol=\"tcp\"]\niptables-multiport[port=\"53\"][name=nsd-udp, protocol=\"udp\"]",
+	"a\nb[x=1]", "a[]", "a[x=1,]", "a[x=1 y=2]", `a[x="1"y=2]`, `a[x="1" , y=2]`, "a[x=1] [y=2]", "a[x=1]\n [y=2]",
+	"a[x=1]\n\nb", "a[x=1]\n", " a", "a ", "a b", "a[x=1", "a[x=1]]", "a[x=1]b", `a[x="]"]`, `a[x="[", y=']']`,
+	"a[ x = 1 ]", "a[=1]", "a[x]", "a[x=1,,y=2]", "a[x=1]\tb", "a[x=\"1\"]\r\nb", "[x=1]", "a]b", `a"b`, "é[x=1]",
+	"sendmail-whois[name=SSH, dest=\"a@b\"]  other",
+}
+
+func TestSplitActionsFast_MatchesGrammar(t *testing.T) {
+	fast := 0
+	for _, in := range splitActionsFastCases {
+		t.Run(in, func(t *testing.T) {
+			if checkSplitActionsFast(t, in) {
+				fast++
+			}
+		})
+	}
+	if fast < 8 {
+		t.Errorf("fast path took only %d of %d cases", fast, len(splitActionsFastCases))
+	}
+}
+
+// checkSplitActionsFast compares splitActionsFast with argSplitRE on s; it
+// reports whether the fast path accepted the input.
+func checkSplitActionsFast(t *testing.T, s string) bool {
+	t.Helper()
+	got, ok := splitActionsFast(s)
+	if !ok {
+		return false
+	}
+	var want []string
+	m, err := argSplitRE().FindStringMatch(s)
+	for ; m != nil && err == nil; m, err = argSplitRE().FindNextMatch(m) {
+		want = append(want, m.String())
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !reflect.DeepEqual(got, want) {
+		t.Fatalf("splitActionsFast(%q) = %q, want %q", s, got, want)
+	}
+	return true
+}
+
+func FuzzSplitActionsFast(f *testing.F) {
+	for _, s := range splitActionsFastCases {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) { checkSplitActionsFast(t, s) })
 }

@@ -31,8 +31,7 @@ type defReader struct {
 	name     string // filter/action name as written in the jail
 	jail     string
 	specs    []optSpec
-	init     *odict // arguments, then [Init] values and known/ copies
-	pOpts    *odict
+	init     *odict            // arguments, then [Init] values and known/ copies
 	vars     map[string]string // pOpts as configparser vars
 	opts     *odict
 	defCache map[string]*string
@@ -62,16 +61,15 @@ func joinLogical(dir, name string) string {
 // getOptions reads [Definition] with pOpts (jail options) as precedence and
 // merges [Init] into the init options.
 func (r *defReader) getOptions(pOpts *odict, all bool) error {
-	if pOpts == nil {
-		pOpts = newODict()
-	}
-	pOpts = pOpts.merged(r.init)
-	vars := varsOf(pOpts)
-	opts, err := r.st.getOptionsVars("Definition", r.specs, pOpts, vars, false, false)
+	// The precedence is pOpts updated by the init options; it is only
+	// looked up, so it is not built as a dict of its own.
+	given := func(k string) bool { return r.init.Has(k) || pOpts.Has(k) }
+	vars := varsOfMerged(pOpts, r.init)
+	opts, err := r.st.getOptionsVars("Definition", r.specs, given, vars, false, false)
 	if err != nil {
 		return err
 	}
-	r.opts, r.pOpts, r.vars = opts, pOpts, vars
+	r.opts, r.vars = opts, vars
 	if init := r.st.section("Init"); init != nil {
 		if err := r.readInit(init); err != nil {
 			return err

@@ -82,8 +82,11 @@ func appendRepr(b []byte, v any) []byte {
 		}
 		return append(b, ']')
 	case string:
-		if q, ok := simpleQuote(x); ok {
+		if q, esc, ok := simpleQuote(x); ok {
 			b = append(b, q)
+			if !esc {
+				return append(append(b, x...), q)
+			}
 			// copy the runs between escapes in one piece
 			run := 0
 			for i := 0; i < len(x); i++ {
@@ -120,21 +123,23 @@ func appendRepr(b []byte, v any) []byte {
 
 // simpleQuote reports the quote Python's repr uses for s when s is
 // printable ASCII plus \n, \t and \r (multi-line regexes and commands),
-// needing no escapes other than those and backslashes.
-func simpleQuote(s string) (byte, bool) {
+// needing no escapes other than those and backslashes; esc tells whether
+// it needs any (most values do not and are copied whole).
+func simpleQuote(s string) (q byte, esc, ok bool) {
 	var seen byte
 	for i := 0; i < len(s); i++ {
 		seen |= reprClass[s[i]]
 	}
+	esc = seen&reprEscape != 0
 	switch {
 	case seen&reprOther != 0:
-		return 0, false
+		return 0, false, false
 	case seen&reprSingle == 0:
-		return '\'', true
+		return '\'', esc, true
 	case seen&reprDouble == 0:
-		return '"', true
+		return '"', esc, true
 	}
-	return 0, false
+	return 0, false, false
 }
 
 // reprClass sorts bytes for simpleQuote: one table look-up per byte
@@ -142,7 +147,8 @@ func simpleQuote(s string) (byte, bool) {
 var reprClass = func() (t [256]byte) {
 	for c := range t {
 		switch {
-		case c == '\n' || c == '\t' || c == '\r':
+		case c == '\n' || c == '\t' || c == '\r' || c == '\\':
+			t[c] = reprEscape
 		case c < 0x20 || c > 0x7e:
 			t[c] = reprOther
 		case c == '\'':
@@ -158,4 +164,5 @@ const (
 	reprOther byte = 1 << iota
 	reprSingle
 	reprDouble
+	reprEscape
 )

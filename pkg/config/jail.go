@@ -125,12 +125,29 @@ func (l *loader) jailFilter(j *jail) error {
 		return err
 	}
 	sec := l.jails.section(j.name)
+	if sec.shared {
+		sec.unshareFor(len(comb.keys))
+	}
 	for i, k := range comb.keys {
 		if !strings.HasPrefix(k, "known/") && k != "__name__" {
-			sec.set("known/"+k, pyval.Str(comb.vals[i]), sec.pos)
+			sec.set(l.knownName(k), pyval.Str(comb.vals[i]), sec.pos)
 		}
 	}
 	return nil
+}
+
+// knownName is "known/"+k, made once per load for each of the few filter
+// option names that every jail copies.
+func (l *loader) knownName(k string) string {
+	if n, ok := l.known[k]; ok {
+		return n
+	}
+	if l.known == nil {
+		l.known = map[string]string{}
+	}
+	n := "known/" + k
+	l.known[k] = n
+	return n
 }
 
 // filterOptions reads a jail's filter with the jail's first-pass options

@@ -50,6 +50,7 @@ type loader struct {
 	stats  map[string]statResult
 	dirs   map[string]map[string]bool // listings for mayExist; nil value: unlistable
 	timeOK map[string]bool            // validTime's answers
+	known  map[string]string          // knownName's answers
 	// prefetch builds filter stores ahead on another goroutine; nil
 	// when it does not run (and always in its own worker loader).
 	prefetch *prefetch

@@ -44,6 +44,22 @@ func (d *odict) find(k string) int {
 	return -1
 }
 
+// findBytes is find for a key held in a byte slice.
+func (d *odict) findBytes(k []byte) int {
+	if d.idx != nil {
+		if i, ok := d.idx[string(k)]; ok {
+			return i
+		}
+		return -1
+	}
+	for i, key := range d.keys {
+		if key == string(k) {
+			return i
+		}
+	}
+	return -1
+}
+
 func (d *odict) Get(k string) (any, bool) {
 	if d == nil {
 		return nil, false

@@ -2,6 +2,7 @@ package config
 
 import (
 	"fmt"
+	"reflect"
 	"testing"
 )
 
@@ -50,6 +51,42 @@ func TestODict(t *testing.T) {
 			}
 			if d.Has("absent") || c.Has("absent") {
 				t.Fatal("found a key never set")
+			}
+		})
+	}
+}
+
+func TestVarsOfMerged_MatchesVarsOf(t *testing.T) {
+	dict := func(kv ...any) *odict {
+		d := newODict()
+		for i := 0; i < len(kv); i += 2 {
+			d.Set(kv[i].(string), kv[i+1])
+		}
+		return d
+	}
+	tests := []struct {
+		name string
+		d, o *odict
+	}{
+		{"both empty", newODict(), newODict()},
+		{"nil base", nil, dict("a", "1")},
+		{"no overlay", dict("a", "1", "b", true), newODict()},
+		{"override in place", dict("port", "22", "name", "x"), dict("port", "ssh")},
+		{"appended", dict("port", "22"), dict("chain", "INPUT", "actname", "a")},
+		{"case after exact", dict("port", "22"), dict("Port", "arg", "port", "init")},
+		{"case in base", dict("Name", "j"), dict("name", "arg")},
+		{"none values", dict("a", nil, "b", "2", "maxlines", int64(3)), dict("a", "x", "c", nil)},
+		{"none overrides", dict("a", "1"), dict("A", nil)},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			base := tt.d
+			if base == nil {
+				base = newODict()
+			}
+			want := varsOf(base.merged(tt.o))
+			if got := varsOfMerged(tt.d, tt.o); !reflect.DeepEqual(got, want) {
+				t.Fatalf("varsOfMerged = %v, want %v", got, want)
 			}
 		})
 	}

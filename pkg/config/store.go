@@ -46,12 +46,16 @@ func (s *section) set(k, v string, pos ini.Pos) {
 	s.vals[k] = value{v, pos}
 }
 
-func (s *section) unshare() {
-	vals := make(map[string]value, len(s.vals)+4)
+func (s *section) unshare() { s.unshareFor(4) }
+
+// unshareFor copies a shared section's keys and values with room for
+// extra more keys.
+func (s *section) unshareFor(extra int) {
+	vals := make(map[string]value, len(s.vals)+extra)
 	for k, v := range s.vals {
 		vals[k] = v
 	}
-	s.keys = append(make([]string, 0, len(s.keys)+4), s.keys...)
+	s.keys = append(make([]string, 0, len(s.keys)+extra), s.keys...)
 	s.vals, s.shared = vals, false
 }
 

@@ -200,19 +200,30 @@ func actionStream(a *defReader) ([][]any, error) {
 	}
 	name := optString(a.init, "actname")
 	out := [][]any{{"set", a.jail, "addaction", name}}
-	isConf := map[string]bool{}
-	for _, o := range a.specs {
-		isConf[o.name] = true
+	isConf := func(k string) bool {
+		for _, o := range a.specs {
+			if o.name == k {
+				return true
+			}
+		}
+		return false
 	}
-	var multi []any
+	// The [key, value] pairs share one backing array: an action has
+	// dozens of them, and one allocation each was most of this function.
+	pairs := make([]any, 0, 2*(len(opts.keys)+len(a.init.keys)))
+	multi := make([]any, 0, len(opts.keys)+len(a.init.keys))
+	add := func(k string, v any) {
+		pairs = append(pairs, k, v)
+		multi = append(multi, pairs[len(pairs)-2:len(pairs):len(pairs)])
+	}
 	for i, k := range opts.keys {
-		if isConf[k] && !strings.HasPrefix(k, "known/") {
-			multi = append(multi, []any{k, opts.vals[i]})
+		if isConf(k) && !strings.HasPrefix(k, "known/") {
+			add(k, opts.vals[i])
 		}
 	}
 	for i, k := range a.init.keys {
-		if !isConf[k] && !strings.HasPrefix(k, "known/") {
-			multi = append(multi, []any{k, a.init.vals[i]})
+		if !isConf(k) && !strings.HasPrefix(k, "known/") {
+			add(k, a.init.vals[i])
 		}
 	}
 	if len(multi) > 1 {

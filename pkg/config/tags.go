@@ -1,8 +1,10 @@
 package config
 
 import (
+	"bytes"
 	"fmt"
 	"strings"
+	"sync"
 
 	"github.com/f2b/f2b/pkg/pyval"
 )
@@ -20,15 +22,39 @@ func findTag(s string, from int) (name string, start, end int, ok bool) {
 			break
 		}
 		i += k
-		j := i + 1
-		for j < len(s) && s[j] != ' ' && s[j] != '<' && s[j] != '>' {
-			j++
-		}
-		if j < len(s) && s[j] == '>' && j > i+1 {
-			return s[i+1 : j], i, j + 1, true
+		if j := tagEnd(s, i); j > 0 {
+			return s[i+1 : j-1], i, j, true
 		}
 	}
 	return "", 0, 0, false
+}
+
+// findTagBytes is findTag on the text substituteOne rewrites.
+func findTagBytes(s []byte, from int) (start, end int, ok bool) {
+	for i := from; i < len(s); i++ {
+		k := bytes.IndexByte(s[i:], '<')
+		if k < 0 {
+			break
+		}
+		i += k
+		if j := tagEnd(s, i); j > 0 {
+			return i, j, true
+		}
+	}
+	return 0, 0, false
+}
+
+// tagEnd returns the end of the tag whose '<' is s[i], 0 when none
+// starts there.
+func tagEnd[T string | []byte](s T, i int) int {
+	j := i + 1
+	for j < len(s) && s[j] != ' ' && s[j] != '<' && s[j] != '>' {
+		j++
+	}
+	if j < len(s) && s[j] == '>' && j > i+1 {
+		return j + 1
+	}
+	return 0
 }
 
 // substituteTags resolves <tag> references among the values of tags
@@ -40,6 +66,9 @@ func substituteTags(tags *odict, ignore map[string]bool, addrepl func(string) (s
 	// by position instead of kept in maps.
 	done := make([]bool, len(tags.keys))
 	counts := make([]*replCounts, len(tags.keys))
+	vb := valueBufs.Get().(*valueBuf)
+	defer valueBufs.Put(vb)
+	defer vb.resetCounts()
 	for {
 		again := false
 		for i, tag := range tags.keys {
@@ -47,7 +76,7 @@ func substituteTags(tags *odict, ignore map[string]bool, addrepl func(string) (s
 				continue
 			}
 			orig := pyval.Str(tags.vals[i])
-			value, rplc, err := substituteOne(tag, orig, tags, ignore, counts[i], addrepl)
+			value, rplc, err := substituteOne(tag, orig, tags, ignore, counts[i], addrepl, vb)
 			if err != nil {
 				return nil, err
 			}
@@ -79,12 +108,12 @@ type replCount struct {
 }
 
 // get is the count for tag; seen is false when it was never replaced.
-func (c *replCounts) get(tag string) (n int, seen bool) {
+func (c *replCounts) get(tag []byte) (n int, seen bool) {
 	if c == nil {
 		return 0, false
 	}
 	for _, e := range *c {
-		if e.tag == tag {
+		if e.tag == string(tag) {
 			return e.n, true
 		}
 	}
@@ -105,97 +134,164 @@ func (c *replCounts) inc(tag string) {
 
 // substituteOne replaces the tags of one value the way fail2ban does: each
 // found tag is replaced everywhere in the value and the search resumes at
-// the replacement. To avoid copying the whole value on every replacement,
-// the text before the match moves to done and only the rest is rewritten;
-// that is exact whenever done and the text before the match hold no other
-// occurrence of the tag (checked each time, without allocating), and falls
-// back to rewriting the whole value otherwise.
+// the replacement. The value is rewritten in vb's buffers (nil: fresh
+// ones), so that it costs one allocation, for the result, and none when
+// no tag is replaced.
 func substituteOne(tag, value string, tags *odict, ignore map[string]bool, rplc *replCounts,
-	addrepl func(string) (string, bool, error)) (string, *replCounts, error) {
-	var done strings.Builder
-	rest := value
-	rtag, start, end, ok := findTag(rest, 0)
+	addrepl func(string) (string, bool, error), vb *valueBuf) (string, *replCounts, error) {
+	if vb == nil {
+		vb = &valueBuf{}
+	}
+	b := append(vb.buf[:0], value...)
+	defer func() { vb.buf = b[:0] }() // keep the grown buffer for the next value
+	replaced := false
+	start, end, ok := findTagBytes(b, 0)
 	for ok {
-		if ignore[rtag] {
-			rtag, start, end, ok = findTag(rest, end)
+		name := b[start+1 : end-1]
+		if ignore[string(name)] {
+			start, end, ok = findTagBytes(b, end)
 			continue
 		}
-		n, seen := rplc.get(rtag)
+		n, seen := rplc.get(name)
 		if !seen {
 			n = 1
 		}
-		if rtag == tag || n > maxTagReplace {
-			return "", nil, fmt.Errorf("properties contain self referencing definitions and cannot be resolved, fail tag: %s, found: %s, value: %s", tag, rtag, done.String()+rest)
+		if string(name) == tag || n > maxTagReplace {
+			return "", nil, fmt.Errorf("properties contain self referencing definitions and cannot be resolved, fail tag: %s, found: %s, value: %s", tag, name, b)
 		}
-		repl, found, err := tagValue(rtag, tags, addrepl)
+		rtag, repl, found, err := tagValue(name, tags, addrepl, vb)
 		if err != nil {
 			return "", nil, err
 		}
 		if !found {
-			rtag, start, end, ok = findTag(rest, end)
+			start, end, ok = findTagBytes(b, end)
 			continue
 		}
-		from := 0
-		rest, from = replaceTag(&done, rest, start, end, repl)
+		var from int
+		b, from = vb.replace(b, start, end, repl)
 		if rplc == nil {
-			c := make(replCounts, 0, 4) // allocated on the first replacement only
-			rplc = &c
+			rplc = vb.newCounts() // on the first replacement only
 		}
 		rplc.inc(rtag)
-		rtag, start, end, ok = findTag(rest, from)
+		replaced = true
+		start, end, ok = findTagBytes(b, from)
 	}
-	if done.Len() == 0 {
-		return rest, rplc, nil
+	if !replaced {
+		return value, rplc, nil
 	}
-	done.WriteString(rest)
-	return done.String(), rplc, nil
+	return string(b), rplc, nil
 }
 
-// replaceTag replaces every occurrence of rest[start:end] ("<tag>") in
-// done+rest by repl and returns the new rest and where the search resumes.
-func replaceTag(done *strings.Builder, rest string, start, end int, repl string) (string, int) {
-	needle := rest[start:end]
-	if occursBefore(done.String(), rest[:start], needle) {
-		// rare: rewrite the whole value as the reference algorithm does
-		whole := done.String() + rest
-		from := done.Len() + start
-		done.Reset()
-		return strings.ReplaceAll(whole, needle, repl), from
-	}
-	if done.Len() == 0 {
-		done.Grow(len(rest) + len(repl))
-	}
-	done.WriteString(rest[:start])
-	tail := strings.ReplaceAll(rest[end:], needle, repl)
-	if strings.IndexByte(repl, '<') < 0 {
-		// no tag can start inside repl: it is final
-		done.WriteString(repl)
-		return tail, 0
-	}
-	return repl + tail, 0
+// valueBuf holds the two buffers substituteOne rewrites values in (the
+// current text and the scratch space the next replacement writes to) and
+// the names of the tags that were not keys of a dict (<ip>, <HOST>),
+// which are looked up again on every pass.
+type valueBuf struct {
+	buf, tmp []byte
+	names    map[string]string
+	// counts and heads are the arena newCounts hands replCounts out of;
+	// one substituteTags call uses them at a time, and the next reuses
+	// them.
+	counts []replCount
+	heads  []replCounts
 }
 
-// occursBefore reports whether needle (which holds one '<', first) occurs
-// in done+pre. Only the last '<' of done can start an occurrence that
-// crosses into pre.
-func occursBefore(done, pre, needle string) bool {
-	if strings.Contains(done, needle) || strings.Contains(pre, needle) {
-		return true
+// countsCap is the room newCounts gives a value's counts: most values
+// hold fewer distinct tags (a value with more grows its own slice).
+const countsCap = 8
+
+// newCounts returns empty counts for one value.
+func (vb *valueBuf) newCounts() *replCounts {
+	if len(vb.counts)+countsCap > cap(vb.counts) {
+		vb.counts = make([]replCount, 0, max(32*countsCap, 2*cap(vb.counts)))
 	}
-	q := strings.LastIndexByte(done, '<')
-	if q < 0 || len(done)-q >= len(needle) {
-		return false
+	if len(vb.heads) == cap(vb.heads) {
+		vb.heads = make([]replCounts, 0, max(32, 2*cap(vb.heads)))
 	}
-	head := done[q:]
-	return strings.HasPrefix(needle, head) && strings.HasPrefix(pre, needle[len(head):])
+	n := len(vb.counts)
+	vb.counts = vb.counts[:n+countsCap]
+	vb.heads = append(vb.heads, vb.counts[n:n:n+countsCap])
+	return &vb.heads[len(vb.heads)-1]
 }
 
-func tagValue(rtag string, tags *odict, addrepl func(string) (string, bool, error)) (string, bool, error) {
-	if v, ok := tags.Get(rtag); ok && v != nil {
-		return pyval.Str(v), true, nil
+// resetCounts makes the arena's space free for the next substituteTags
+// call: nothing refers to the counts of the last one any more.
+func (vb *valueBuf) resetCounts() {
+	vb.counts, vb.heads = vb.counts[:0], vb.heads[:0]
+}
+
+// intern returns name as a string, allocating it only the first time.
+func (vb *valueBuf) intern(name []byte) string {
+	if vb == nil {
+		return string(name)
+	}
+	if s, ok := vb.names[string(name)]; ok {
+		return s
+	}
+	if vb.names == nil {
+		vb.names = map[string]string{}
+	}
+	s := string(name)
+	vb.names[s] = s
+	return s
+}
+
+// valueBufs lends valueBufs to substituteTags calls, which run on several
+// goroutines.
+var valueBufs = sync.Pool{New: func() any { return new(valueBuf) }}
+
+// replace replaces every occurrence of b[start:end] ("<tag>") in b by
+// repl, as Python's str.replace on the whole value, and returns the new
+// text (in the other buffer) and where the search resumes: at start, as
+// in the reference algorithm, or past repl when no tag can start inside
+// it. An occurrence before start is rare (a tag that was unknown when the
+// search passed it) and takes the general path.
+func (vb *valueBuf) replace(b []byte, start, end int, repl string) ([]byte, int) {
+	needle := b[start:end]
+	out := vb.tmp[:0]
+	from := start
+	if bytes.Contains(b[:start], needle) {
+		out = appendReplaced(out, b, needle, repl)
+	} else {
+		out = append(out, b[:start]...)
+		out = append(out, repl...)
+		out = appendReplaced(out, b[end:], needle, repl)
+		if strings.IndexByte(repl, '<') < 0 {
+			from = start + len(repl)
+		}
+	}
+	vb.tmp = b
+	return out, from
+}
+
+// appendReplaced appends src with every occurrence of old replaced by
+// repl (left to right, not overlapping) to dst.
+func appendReplaced(dst, src, old []byte, repl string) []byte {
+	for {
+		i := bytes.Index(src, old)
+		if i < 0 {
+			return append(dst, src...)
+		}
+		dst = append(append(dst, src[:i]...), repl...)
+		src = src[i+len(old):]
+	}
+}
+
+// tagValue looks up tag name in tags, then with addrepl. rtag is the name
+// as a string: the dict's key when it has one, else the copy vb keeps
+// (nil vb: a new one), so that look-ups allocate nothing.
+func tagValue(name []byte, tags *odict, addrepl func(string) (string, bool, error), vb *valueBuf) (rtag, repl string, found bool, err error) {
+	if i := tags.findBytes(name); i >= 0 {
+		rtag = tags.keys[i]
+		if v := tags.vals[i]; v != nil {
+			return rtag, pyval.Str(v), true, nil
+		}
+	} else {
+		rtag = vb.intern(name)
 	}
 	if addrepl == nil {
-		return "", false, nil
+		return rtag, "", false, nil
 	}
-	return addrepl(rtag)
+	repl, found, err = addrepl(rtag)
+	return rtag, repl, found, err
 }

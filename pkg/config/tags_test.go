@@ -27,7 +27,7 @@ func substituteOneRef(tag, value string, tags *odict, ignore map[string]bool, rp
 		if rtag == tag || n > maxTagReplace {
 			return "", nil, fmt.Errorf("properties contain self referencing definitions and cannot be resolved, fail tag: %s, found: %s, value: %s", tag, rtag, value)
 		}
-		repl, found, err := tagValue(rtag, tags, addrepl)
+		_, repl, found, err := tagValue([]byte(rtag), tags, addrepl, nil)
 		if err != nil {
 			return "", nil, err
 		}
@@ -75,7 +75,7 @@ func checkSubstituteOne(t *testing.T, a, b, c string) {
 	for _, tag := range []string{"a", "b", "c"} {
 		g, _ := d.Get(tag)
 		v := g.(string)
-		got, gotN, gotErr := substituteOne(tag, v, d, ignore, nil, addrepl)
+		got, gotN, gotErr := substituteOne(tag, v, d, ignore, nil, addrepl, nil)
 		want, wantN, wantErr := substituteOneRef(tag, v, d, ignore, nil, addrepl)
 		if fmt.Sprint(gotErr) != fmt.Sprint(wantErr) || got != want || fmt.Sprint(gotN.asMap()) != fmt.Sprint(wantN) && len(wantN) > 0 {
 			t.Fatalf("substituteOne(%q, %q) = %q, %v, %v; want %q, %v, %v", tag, v, got, gotN, gotErr, want, wantN, wantErr)

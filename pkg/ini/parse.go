@@ -6,8 +6,9 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
+	"iter"
 	"strings"
-	"unicode"
+	"sync"
 	"unicode/utf8"
 )
 
@@ -22,7 +23,10 @@ var ErrNotUTF8 = fmt.Errorf("not valid UTF-8")
 // ParseFile reads and parses the named file, refusing files larger than
 // MaxFileSize.
 func ParseFile(name string) (*File, error) {
-	data, err := readFile(name)
+	bp := readBufs.Get().(*[]byte)
+	defer putReadBuf(bp)
+	data, err := readFile(name, *bp)
+	*bp = data
 	if err != nil {
 		var pe *fs.PathError
 		if errors.As(err, &pe) && pe.Op == "open" {
@@ -34,6 +38,20 @@ func ParseFile(name string) (*File, error) {
 		return nil, fmt.Errorf("reading %q: larger than %d bytes", name, MaxFileSize)
 	}
 	return ParseBytes(name, data)
+}
+
+// readBufs lends ParseFile the buffer a file is read into: the parsed
+// file keeps none of it (its text is copied into one string), and a
+// client that reads a whole tree with the collector off would otherwise
+// take fresh pages for every file.
+var readBufs = sync.Pool{New: func() any { return new([]byte) }}
+
+// putReadBuf returns a buffer to readBufs unless a huge file grew it.
+func putReadBuf(bp *[]byte) {
+	if cap(*bp) <= 256<<10 {
+		*bp = (*bp)[:0]
+		readBufs.Put(bp)
+	}
 }
 
 // Parse parses one INI file read from r; name is used in positions.
@@ -51,17 +69,19 @@ func ParseBytes(name string, data []byte) (*File, error) {
 	if !utf8.Valid(data) {
 		return nil, fmt.Errorf("decoding %q: %w", name, ErrNotUTF8)
 	}
-	p := &parser{file: &File{Name: name}, seenSec: map[string]bool{}, seenKey: map[string]bool{}}
-	for i, line := range splitLines(data) {
-		p.line(i+1, line)
+	p := &parser{file: &File{Name: name}, seenSec: map[string]bool{}, seenKey: map[secKey]bool{}}
+	n := 0
+	for line := range splitLines(data) {
+		n++
+		p.line(n, line)
 	}
 	p.finish()
 	return p.file, p.errs.Err()
 }
 
 // splitLines splits like Python's universal-newline text mode: "\n", "\r\n"
-// and "\r" all end a line.
-func splitLines(data []byte) []string {
+// and "\r" all end a line. The lines are substrings of one copy of data.
+func splitLines(data []byte) iter.Seq[string] {
 	s := string(data)
 	if bytes.IndexByte(data, '\r') >= 0 {
 		s = strings.ReplaceAll(s, "\r\n", "\n")
@@ -69,9 +89,9 @@ func splitLines(data []byte) []string {
 	}
 	s = strings.TrimSuffix(s, "\n")
 	if s == "" && len(data) == 0 {
-		return nil
+		return func(func(string) bool) {}
 	}
-	return strings.Split(s, "\n")
+	return strings.SplitSeq(s, "\n")
 }
 
 type parser struct {
@@ -82,15 +102,12 @@ type parser struct {
 	parts   []string // value lines of key
 	indent  int
 	seenSec map[string]bool
-	seenKey map[string]bool
+	seenKey map[secKey]bool
 }
 
-// isSpace is Python's str.isspace for one rune.
-func isSpace(r rune) bool {
-	return unicode.IsSpace(r) || (r >= 0x1c && r <= 0x1f)
-}
-
-func trim(s string) string { return strings.TrimFunc(s, isSpace) }
+// secKey names an option of a section (for the duplicate check, without
+// building a string per option).
+type secKey struct{ sec, name string }
 
 func (p *parser) line(n int, line string) {
 	start := commentStart(line)
@@ -101,7 +118,7 @@ func (p *parser) line(n int, line string) {
 		}
 		return
 	}
-	indent := strings.IndexFunc(line, func(r rune) bool { return !isSpace(r) })
+	indent := len(line) - len(trimLeft(line))
 	if p.cur != nil && p.key != nil && indent > p.indent {
 		p.parts = append(p.parts, value)
 		return
@@ -179,8 +196,8 @@ func (p *parser) option(pos Pos, value, line string) {
 		return
 	}
 	p.flush()
-	name := strings.ToLower(strings.TrimRightFunc(value[:i], isSpace))
-	id := p.cur.Name + "\x00" + name
+	name := strings.ToLower(trimRight(value[:i]))
+	id := secKey{p.cur.Name, name}
 	if p.seenKey[id] {
 		p.errs.Add(pos, "section %q: option %q already exists in this file", p.cur.Name, name)
 	}
@@ -194,7 +211,7 @@ func (p *parser) flush() {
 	if p.key == nil {
 		return
 	}
-	v := strings.TrimRightFunc(strings.Join(p.parts, "\n"), isSpace)
+	v := trimRight(strings.Join(p.parts, "\n"))
 	p.key.Value = v
 	p.parts = p.parts[:0]
 	if k := p.cur.Key(p.key.Name); k != nil {

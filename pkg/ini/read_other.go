@@ -8,7 +8,8 @@ import (
 )
 
 // readFile reads name to its end or to just past MaxFileSize.
-func readFile(name string) ([]byte, error) {
+// buf is not used here.
+func readFile(name string, buf []byte) ([]byte, error) {
 	f, err := os.Open(name)
 	if err != nil {
 		return nil, err
