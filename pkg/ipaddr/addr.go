@@ -23,6 +23,10 @@ var ErrBadPrefix = errors.New("invalid prefix")
 // raw value and is not an error; only an IP followed by a malformed
 // "/suffix" fails.
 func Parse(s string) (Addr, error) {
+	if ip, ok := parseQuad(s); ok {
+		// the common case, a failure id straight from a log line
+		return Addr{pfx: netip.PrefixFrom(ip, 32)}, nil
+	}
 	host, suffix, hasSuffix := strings.Cut(s, "/")
 	host = trimBrackets(host)
 	ip, err := netip.ParseAddr(host)
@@ -44,6 +48,36 @@ func Parse(s string) (Addr, error) {
 		return Addr{}, fmt.Errorf("parsing %q: %w", s, ErrBadPrefix)
 	}
 	return Addr{pfx: pfx}, nil
+}
+
+// parseQuad parses a plain dotted quad ("192.0.2.1": four decimal
+// numbers up to 255, without leading zeros) by hand, as netip.ParseAddr
+// would; ok false leaves every other text, valid or not, to it.
+func parseQuad(s string) (ip netip.Addr, ok bool) {
+	var b [4]byte
+	field, n, digits := 0, 0, 0
+	for i := 0; i < len(s); i++ {
+		switch c := s[i]; {
+		case c >= '0' && c <= '9':
+			if digits > 0 && n == 0 { // a leading zero
+				return netip.Addr{}, false
+			}
+			n, digits = n*10+int(c-'0'), digits+1
+			if n > 255 {
+				return netip.Addr{}, false
+			}
+		case c == '.' && digits > 0 && field < 3:
+			b[field] = byte(n)
+			field, n, digits = field+1, 0, 0
+		default:
+			return netip.Addr{}, false
+		}
+	}
+	if field != 3 || digits == 0 {
+		return netip.Addr{}, false
+	}
+	b[3] = byte(n)
+	return netip.AddrFrom4(b), true
 }
 
 // ParseID parses a failure id: like Parse, but a malformed suffix makes the
