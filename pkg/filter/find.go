@@ -184,7 +184,9 @@ func (f *Filter) failRegexes(text string, org []line, pre *Match, noDate bool, r
 		pb, fb := f.ownBases(org, pre)
 		f.ownIn(pre, pb)
 		f.ownIn(m, fb)
-		f.report(i, merge(pre, m), matched, res)
+		if !f.reportMatch(i, pre, m, matched, res) {
+			f.report(i, merge(pre, m), matched, res)
+		}
 		if !f.o.CheckAll {
 			return
 		}

@@ -22,17 +22,7 @@ type oneFailure struct {
 // findFailure): mlfid sessions, then the failure id.
 func (f *Filter) report(idx int, g map[string]string, matched []line, res *Result) {
 	mlfid, hasMLF := g["mlfid"]
-	var one *oneFailure
-	var lines []string
-	if len(matched) == 1 && !hasMLF && res.Failures == nil {
-		one = new(oneFailure)
-		lines = one.line[:]
-	} else {
-		lines = make([]string, len(matched))
-	}
-	for i, l := range matched {
-		lines[i] = l.orig()
-	}
+	one, lines := failureLines(matched, !hasMLF && res.Failures == nil)
 	var d *failData
 	if hasMLF {
 		d = f.mergeSession(mlfid, &failData{groups: g}, lines)
@@ -43,24 +33,74 @@ func (f *Filter) report(idx int, g map[string]string, matched []line, res *Resul
 	} else {
 		d = &failData{groups: g, matches: lines} // stays on the stack
 	}
-	host, id, ok := f.identify(d.groups, hasMLF)
+	who, ok := f.identify(&mergedGroups{g: d.groups})
 	if !ok {
 		d.pending = true
 		res.Pending++
 		return
 	}
+	if who.hasIP {
+		d.groups["ip"] = who.ip
+	}
+	f.emit(idx, who, d, hasMLF, one, res)
+}
+
+// reportMatch is report for the common case, straight from the matches:
+// no mlfid session and no alt_/tuple_ groups. It reads the id groups
+// from the matches and builds the failure's Data map once, at its final
+// size, instead of merging maps and looking the ids up in them. ok false
+// means the case is not simple: call report with merge's map.
+func (f *Filter) reportMatch(idx int, pre, m *Match, matched []line, res *Result) (ok bool) {
+	if f.slow || m.complex != nil || pre != nil && pre.complex != nil {
+		return false
+	}
+	src := mergedGroups{pre: pre, m: m}
+	if _, hasMLF := src.group("mlfid"); hasMLF {
+		return false
+	}
+	one, lines := failureLines(matched, res.Failures == nil)
+	who, found := f.identify(&src)
+	if !found {
+		res.Pending++
+		return true
+	}
+	d := failData{groups: src.data(who), matches: lines}
+	f.emit(idx, who, &d, false, one, res)
+	return true
+}
+
+// failureLines returns the slice for a failure's original lines; with
+// single, one line and the failure itself share one allocation.
+func failureLines(matched []line, single bool) (*oneFailure, []string) {
+	var one *oneFailure
+	var lines []string
+	if single && len(matched) == 1 {
+		one = new(oneFailure)
+		lines = one.line[:]
+	} else {
+		lines = make([]string, len(matched))
+	}
+	for i, l := range matched {
+		lines[i] = l.orig()
+	}
+	return one, lines
+}
+
+// emit appends the failures of one identified match to res: one per
+// address the id stands for (a host name may resolve to several).
+func (f *Filter) emit(idx int, who ident, d *failData, hasMLF bool, one *oneFailure, res *Result) {
 	// A nofail match outside an mlfid session is still reported (and
 	// counted by fail2ban's server); the tester shows it as ignored.
 	nofail := d.groups["nofail"] != ""
 	if nofail {
 		res.NoFail++
 	}
-	ids := []ipaddr.Addr{id}
-	if id == (ipaddr.Addr{}) {
-		ids = f.resolve(host)
+	ids := []ipaddr.Addr{who.id}
+	if who.id == (ipaddr.Addr{}) {
+		ids = f.resolve(who.host)
 	}
 	for _, id := range ids {
-		fl := Failure{ID: id, Host: host, Time: res.Time, Matches: d.matches,
+		fl := Failure{ID: id, Host: who.host, Time: res.Time, Matches: d.matches,
 			Data: d.groups, Users: d.users, FailRegexIndex: idx, NoFail: nofail}
 		if hasMLF || len(ids) > 1 {
 			// session data lives on; callers get their own copy
@@ -75,36 +115,107 @@ func (f *Filter) report(idx int, g map[string]string, matched []line, res *Resul
 	}
 }
 
-// identify picks the failure id: ip4, ip6 (with cidr), dns, else fid. A
-// zero id with ok means "resolve host". An F-ID next to a different
-// address keeps the address as data "ip".
-func (f *Filter) identify(g map[string]string, hasMLF bool) (host string, id ipaddr.Addr, ok bool) {
-	fid, hasFID := g["fid"]
-	raw := f.o.UseDNS == UseDNSRaw
-	if ip, ok4 := firstGroup(g, "ip4", "ip6"); ok4 {
-		if c, ok := g["cidr"]; ok && c != "" {
-			ip += "/" + c
-		}
-		if !hasFID || fid == ip {
-			return ip, ipaddr.ParseID(ip), true
-		}
-		g["ip"] = ipaddr.ParseID(ip).String()
-		return fid, f.fidAddr(fid, raw), true
+// mergedGroups reads the merged groups of a match by name: from merge's
+// map when there is one (g), else from the matches themselves, as merge
+// would for matches without alt_/tuple_ groups: a failregex group decides
+// whenever the failregex has it (taking part or not), else the
+// prefregex's, content excepted. (A concrete type, not an interface: the
+// hot path keeps it on the stack.)
+type mergedGroups struct {
+	g      map[string]string
+	pre, m *Match
+}
+
+// group returns a group's text; ok false when the group did not take part
+// (or does not exist).
+func (s *mergedGroups) group(name string) (string, bool) {
+	if s.g != nil {
+		v, ok := s.g[name]
+		return v, ok
 	}
-	if dns, ok := g["dns"]; ok {
+	for k, n := range s.m.names {
+		if n == name {
+			return s.m.groupAt(k)
+		}
+	}
+	if s.pre == nil || name == "content" {
+		return "", false
+	}
+	return s.pre.Group(name)
+}
+
+// data builds the failure data: what merge returns, plus identify's
+// "ip".
+func (s *mergedGroups) data(who ident) map[string]string {
+	n := 0
+	if who.hasIP {
+		n++
+	}
+	s.each(func(string, string) { n++ })
+	g := make(map[string]string, n)
+	s.each(func(k, v string) { g[k] = v })
+	if who.hasIP {
+		g["ip"] = who.ip
+	}
+	return g
+}
+
+// each calls fn for every group that took part in the merged match.
+func (s *mergedGroups) each(fn func(name, value string)) {
+	if s.pre != nil {
+		for k, n := range s.pre.names {
+			if n == "content" || slices.Contains(s.m.names, n) {
+				continue
+			}
+			if v, ok := s.pre.groupAt(k); ok {
+				fn(n, v)
+			}
+		}
+	}
+	for k, n := range s.m.names {
+		if v, ok := s.m.groupAt(k); ok {
+			fn(n, v)
+		}
+	}
+}
+
+// ident is identify's answer: the captured host/id text, the failure id
+// (zero: resolve host) and, when an F-ID stands next to a different
+// address, that address as data "ip".
+type ident struct {
+	host  string
+	id    ipaddr.Addr
+	ip    string
+	hasIP bool
+}
+
+// identify picks the failure id: ip4, ip6 (with cidr), dns, else fid; ok
+// false when the match has none.
+func (f *Filter) identify(g *mergedGroups) (who ident, ok bool) {
+	fid, hasFID := g.group("fid")
+	raw := f.o.UseDNS == UseDNSRaw
+	if addr, ok4 := firstGroup(g, "ip4", "ip6"); ok4 {
+		if c, ok := g.group("cidr"); ok && c != "" {
+			addr += "/" + c
+		}
+		if !hasFID || fid == addr {
+			return ident{host: addr, id: ipaddr.ParseID(addr)}, true
+		}
+		return ident{host: fid, id: f.fidAddr(fid, raw), ip: ipaddr.ParseID(addr).String(), hasIP: true}, true
+	}
+	if dns, ok := g.group("dns"); ok {
 		if raw {
 			if !hasFID || fid == dns {
-				return dns, ipaddr.Raw(dns), true
+				return ident{host: dns, id: ipaddr.Raw(dns)}, true
 			}
-			g["ip"] = dns
-			return fid, ipaddr.Raw(fid), true
+			return ident{host: fid, id: ipaddr.Raw(fid), ip: dns, hasIP: true}, true
 		}
-		return dns, ipaddr.Addr{}, true
+		return ident{host: dns}, true
 	}
 	if !hasFID {
-		return "", ipaddr.Addr{}, false
+		return ident{}, false
 	}
-	return fid, f.fidAddr(fid, raw), true
+	return ident{host: fid, id: f.fidAddr(fid, raw)}, true
 }
 
 func (f *Filter) fidAddr(fid string, raw bool) ipaddr.Addr {
@@ -114,9 +225,9 @@ func (f *Filter) fidAddr(fid string, raw bool) ipaddr.Addr {
 	return ipaddr.ParseID(fid)
 }
 
-func firstGroup(g map[string]string, names ...string) (string, bool) {
+func firstGroup(g *mergedGroups, names ...string) (string, bool) {
 	for _, n := range names {
-		if v, ok := g[n]; ok {
+		if v, ok := g.group(n); ok {
 			return v, true
 		}
 	}
