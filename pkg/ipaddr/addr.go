@@ -55,28 +55,25 @@ func Parse(s string) (Addr, error) {
 // would; ok false leaves every other text, valid or not, to it.
 func parseQuad(s string) (ip netip.Addr, ok bool) {
 	var b [4]byte
-	field, n, digits := 0, 0, 0
-	for i := 0; i < len(s); i++ {
-		switch c := s[i]; {
-		case c >= '0' && c <= '9':
-			if digits > 0 && n == 0 { // a leading zero
+	for f := range b {
+		if f > 0 {
+			if s == "" || s[0] != '.' {
 				return netip.Addr{}, false
 			}
-			n, digits = n*10+int(c-'0'), digits+1
-			if n > 255 {
-				return netip.Addr{}, false
-			}
-		case c == '.' && digits > 0 && field < 3:
-			b[field] = byte(n)
-			field, n, digits = field+1, 0, 0
-		default:
+			s = s[1:]
+		}
+		i, n := 0, 0
+		for ; i < len(s) && i < 3 && '0' <= s[i] && s[i] <= '9'; i++ {
+			n = n*10 + int(s[i]-'0')
+		}
+		if i == 0 || n > 255 || i > 1 && s[0] == '0' {
 			return netip.Addr{}, false
 		}
+		b[f], s = byte(n), s[i:]
 	}
-	if field != 3 || digits == 0 {
+	if s != "" {
 		return netip.Addr{}, false
 	}
-	b[3] = byte(n)
 	return netip.AddrFrom4(b), true
 }
 
