@@ -42,7 +42,7 @@ func (f *Filter) report(idx int, g map[string]string, matched []line, res *Resul
 	if who.hasIP {
 		d.groups["ip"] = who.ip
 	}
-	f.emit(idx, who, d, hasMLF, one, res)
+	f.emit(idx, who, d, d.groups["nofail"] != "", hasMLF, one, res)
 }
 
 // reportMatch is report for the common case, straight from the matches:
@@ -54,8 +54,11 @@ func (f *Filter) reportMatch(idx int, pre, m *Match, matched []line, res *Result
 	if f.slow || m.complex != nil || pre != nil && pre.complex != nil {
 		return false
 	}
-	src := mergedGroups{pre: pre, m: m}
-	if _, hasMLF := src.group("mlfid"); hasMLF {
+	src := mergedGroups{m: m, mIdx: &f.fail[idx].ids}
+	if pre != nil {
+		src.pre, src.preIdx = pre, &f.pref.ids
+	}
+	if _, hasMLF := src.group(gMLFID); hasMLF {
 		return false
 	}
 	one, lines := failureLines(matched, res.Failures == nil)
@@ -65,7 +68,8 @@ func (f *Filter) reportMatch(idx int, pre, m *Match, matched []line, res *Result
 		return true
 	}
 	d := failData{groups: src.data(who), matches: lines}
-	f.emit(idx, who, &d, false, one, res)
+	nofail, _ := src.group(gNoFail)
+	f.emit(idx, who, &d, nofail != "", false, one, res)
 	return true
 }
 
@@ -88,10 +92,9 @@ func failureLines(matched []line, single bool) (*oneFailure, []string) {
 
 // emit appends the failures of one identified match to res: one per
 // address the id stands for (a host name may resolve to several).
-func (f *Filter) emit(idx int, who ident, d *failData, hasMLF bool, one *oneFailure, res *Result) {
-	// A nofail match outside an mlfid session is still reported (and
-	// counted by fail2ban's server); the tester shows it as ignored.
-	nofail := d.groups["nofail"] != ""
+// A nofail match outside an mlfid session is still reported (and counted
+// by fail2ban's server); the tester shows it as ignored.
+func (f *Filter) emit(idx int, who ident, d *failData, nofail, hasMLF bool, one *oneFailure, res *Result) {
 	if nofail {
 		res.NoFail++
 	}
@@ -115,68 +118,112 @@ func (f *Filter) emit(idx int, who ident, d *failData, hasMLF bool, one *oneFail
 	}
 }
 
-// mergedGroups reads the merged groups of a match by name: from merge's
-// map when there is one (g), else from the matches themselves, as merge
-// would for matches without alt_/tuple_ groups: a failregex group decides
-// whenever the failregex has it (taking part or not), else the
-// prefregex's, content excepted. (A concrete type, not an interface: the
-// hot path keeps it on the stack.)
+// idGroup is one of the groups report and identify read.
+type idGroup uint8
+
+const (
+	gFID idGroup = iota
+	gIP4
+	gIP6
+	gDNS
+	gCIDR
+	gMLFID
+	gNoFail
+	numIDGroups
+)
+
+var idGroupNames = [numIDGroups]string{"fid", "ip4", "ip6", "dns", "cidr", "mlfid", "nofail"}
+
+// groupIndex holds, for each idGroup, its index in a regex's names (-1:
+// none), so the hot path finds them without comparing names.
+type groupIndex [numIDGroups]int8
+
+func newGroupIndex(names []string) groupIndex {
+	var x groupIndex
+	for g, n := range idGroupNames {
+		x[g] = int8(slices.Index(names, n))
+	}
+	return x
+}
+
+// mergedGroups reads the merged groups of a match: from merge's map when
+// there is one (g), else from the matches themselves, as merge would for
+// matches without alt_/tuple_ groups: a failregex group decides whenever
+// the failregex has it (taking part or not), else the prefregex's.
+// mIdx and preIdx are the groupIndex of the regexes that made m and pre.
+// (A concrete type, not an interface: the hot path keeps it on the
+// stack.)
 type mergedGroups struct {
-	g      map[string]string
-	pre, m *Match
+	g            map[string]string
+	pre, m       *Match
+	preIdx, mIdx *groupIndex
 }
 
 // group returns a group's text; ok false when the group did not take part
 // (or does not exist).
-func (s *mergedGroups) group(name string) (string, bool) {
+func (s *mergedGroups) group(id idGroup) (string, bool) {
 	if s.g != nil {
-		v, ok := s.g[name]
+		v, ok := s.g[idGroupNames[id]]
 		return v, ok
 	}
-	for k, n := range s.m.names {
-		if n == name {
-			return s.m.groupAt(k)
-		}
+	if k := s.mIdx[id]; k >= 0 {
+		return s.m.groupAt(int(k))
 	}
-	if s.pre == nil || name == "content" {
+	if s.pre == nil {
 		return "", false
 	}
-	return s.pre.Group(name)
+	if k := s.preIdx[id]; k >= 0 {
+		return s.pre.groupAt(int(k))
+	}
+	return "", false
 }
 
 // data builds the failure data: what merge returns, plus identify's
-// "ip".
+// "ip". The map is made at its final size.
 func (s *mergedGroups) data(who ident) map[string]string {
-	n := 0
+	n := s.m.took(false, nil)
+	if s.pre != nil {
+		n += s.pre.took(true, s.m.names)
+	}
 	if who.hasIP {
 		n++
 	}
-	s.each(func(string, string) { n++ })
 	g := make(map[string]string, n)
-	s.each(func(k, v string) { g[k] = v })
+	if s.pre != nil {
+		s.pre.copyGroups(g, true, s.m.names)
+	}
+	s.m.copyGroups(g, false, nil)
 	if who.hasIP {
 		g["ip"] = who.ip
 	}
 	return g
 }
 
-// each calls fn for every group that took part in the merged match.
-func (s *mergedGroups) each(fn func(name, value string)) {
-	if s.pre != nil {
-		for k, n := range s.pre.names {
-			if n == "content" || slices.Contains(s.m.names, n) {
-				continue
-			}
-			if v, ok := s.pre.groupAt(k); ok {
-				fn(n, v)
-			}
+// took counts the groups of m that took part; for a prefregex match
+// (pre), not content nor the names of its failregex (fail).
+func (m *Match) took(pre bool, fail []string) int {
+	n := 0
+	for k, name := range m.names {
+		if m.groupTook(k) && !(pre && overlaid(name, fail)) {
+			n++
 		}
 	}
-	for k, n := range s.m.names {
-		if v, ok := s.m.groupAt(k); ok {
-			fn(n, v)
+	return n
+}
+
+// copyGroups puts the groups took counts into g.
+func (m *Match) copyGroups(g map[string]string, pre bool, fail []string) {
+	for k, name := range m.names {
+		if v, ok := m.groupAt(k); ok && !(pre && overlaid(name, fail)) {
+			g[name] = v
 		}
 	}
+}
+
+// overlaid: a prefregex group that merge leaves out, content or one the
+// failregex decides.
+func overlaid(name string, fail []string) bool {
+	return name == "content" || slices.Contains(fail, name)
 }
 
 // ident is identify's answer: the captured host/id text, the failure id
@@ -192,10 +239,10 @@ type ident struct {
 // identify picks the failure id: ip4, ip6 (with cidr), dns, else fid; ok
 // false when the match has none.
 func (f *Filter) identify(g *mergedGroups) (who ident, ok bool) {
-	fid, hasFID := g.group("fid")
+	fid, hasFID := g.group(gFID)
 	raw := f.o.UseDNS == UseDNSRaw
-	if addr, ok4 := firstGroup(g, "ip4", "ip6"); ok4 {
-		if c, ok := g.group("cidr"); ok && c != "" {
+	if addr, ok4 := firstGroup(g, gIP4, gIP6); ok4 {
+		if c, ok := g.group(gCIDR); ok && c != "" {
 			addr += "/" + c
 		}
 		if !hasFID || fid == addr {
@@ -203,7 +250,7 @@ func (f *Filter) identify(g *mergedGroups) (who ident, ok bool) {
 		}
 		return ident{host: fid, id: f.fidAddr(fid, raw), ip: ipaddr.ParseID(addr).String(), hasIP: true}, true
 	}
-	if dns, ok := g.group("dns"); ok {
+	if dns, ok := g.group(gDNS); ok {
 		if raw {
 			if !hasFID || fid == dns {
 				return ident{host: dns, id: ipaddr.Raw(dns)}, true
@@ -225,8 +272,8 @@ func (f *Filter) fidAddr(fid string, raw bool) ipaddr.Addr {
 	return ipaddr.ParseID(fid)
 }
 
-func firstGroup(g *mergedGroups, names ...string) (string, bool) {
-	for _, n := range names {
+func firstGroup(g *mergedGroups, ids ...idGroup) (string, bool) {
+	for _, n := range ids {
 		if v, ok := g.group(n); ok {
 			return v, true
 		}

@@ -64,6 +64,7 @@ type Regex struct {
 	prefix   string   // text every match starts with at offset 0
 	first    *byteSet // bytes a match at offset 0 can start with (nil: any)
 	complex  *complexNames
+	ids      groupIndex   // where the names report reads are
 	dollar   bool         // RE2 forms approximate a single-line $ (see Search)
 	host     *hostMatcher // placeholder form for ASCII text (nil: none)
 	rw       *rewrite     // RE2 form of a regexp2 pattern for ASCII text (nil: none)
@@ -114,6 +115,7 @@ func CompileRegex(expr string, o RegexOptions) (*Regex, error) {
 	r.dollar = tr.dollar
 	r.names = namedGroups(expr)
 	r.complex = newComplexNames(r.names)
+	r.ids = newGroupIndex(r.names)
 	r.asciiIdx = subexpIndex(r.ascii, r.names)
 	if r.ascii != nil {
 		r.host = newHostMatcher(expr, r.names, o.Multiline)
@@ -478,6 +480,12 @@ func (m *Match) Group(name string) (string, bool) {
 		}
 	}
 	return "", false
+}
+
+// groupTook reports whether group k took part in the match.
+func (m *Match) groupTook(k int) bool {
+	i := m.idx[k]
+	return i >= 0 && m.loc[2*i] >= 0
 }
 
 func (m *Match) groupAt(k int) (string, bool) {
