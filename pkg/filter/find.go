@@ -145,9 +145,16 @@ func (f *Filter) ignored(text string, res *Result) bool {
 
 func (f *Filter) failRegexes(text string, org []line, pre *Match, noDate bool, res *Result, h *hint) {
 	dirty := false
+	cand := f.candidates(text)
 	for i, r := range f.fail {
 		if dirty {
 			text, dirty = joinText(f.buf), false
+			cand = f.candidates(text)
+		}
+		if i < maxDispatch && cand&(1<<i) == 0 {
+			// the first byte rules it out (a pipeline worker, on
+			// the same text, skipped it too)
+			continue
 		}
 		var m *Match
 		var err error
