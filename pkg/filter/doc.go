@@ -26,11 +26,15 @@
 // superset translation) reject most lines with a HasPrefix/Contains, and
 // a ^-anchored pattern first checks the line's first byte against the
 // bytes a match can begin with (derived from the ASCII translation, exact
-// on ASCII; non-ASCII first bytes always pass). The searched text and the
+// on ASCII; non-ASCII first bytes always pass); a filter answers that
+// check for all its failregexes at once with one table look-up
+// (dispatch.go). The searched text and the
 // Match values live in per-filter buffers reused from line to line, so a
 // line that matches nothing allocates nothing; only a reported failure
 // copies what it keeps, and not even that when the groups are pieces of
-// the raw line. A failregex that mostly fails is first asked a
+// the raw line; a failure without an mlfid session or alt_/tuple_ groups
+// is built straight from the matches (ids.go: reportMatch), its Data map
+// made once at its final size. A failregex that mostly fails is first asked a
 // capture-free MatchString, and searched for its groups only on a real
 // match (precheck.go). Where the context of an expanded <ADDR> or <HOST>
 // pins its span to a maximal run of address bytes, ASCII text is searched

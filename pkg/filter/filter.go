@@ -78,6 +78,9 @@ type Filter struct {
 	// alwaysPrecheck forces the precheck (tests).
 	prechk         []precheckStats
 	alwaysPrecheck bool
+	// dispatch picks the failregexes a text's first byte leaves in the
+	// running (nil: all of them).
+	dispatch *firstDispatch
 }
 
 // line is one buffered log line split around its date text; full is
@@ -117,6 +120,7 @@ func New(o Options) (*Filter, error) {
 	f.fail, errs = f.compileList("failregex", o.FailRegex, o.MaxLines > 1, errs)
 	f.ignore, errs = f.compileList("ignoreregex", o.IgnoreRegex, false, errs)
 	errs = append(errs, f.checkIDs()...)
+	f.dispatch = newFirstDispatch(f.fail)
 	if len(errs) > 0 {
 		return nil, errors.Join(errs...)
 	}

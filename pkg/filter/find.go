@@ -145,9 +145,16 @@ func (f *Filter) ignored(text string, res *Result) bool {
 
 func (f *Filter) failRegexes(text string, org []line, pre *Match, noDate bool, res *Result, h *hint) {
 	dirty := false
+	cand := f.candidates(text)
 	for i, r := range f.fail {
 		if dirty {
 			text, dirty = joinText(f.buf), false
+			cand = f.candidates(text)
+		}
+		if i < maxDispatch && cand&(1<<i) == 0 {
+			// the first byte rules it out (a pipeline worker, on
+			// the same text, skipped it too)
+			continue
 		}
 		var m *Match
 		var err error
@@ -184,7 +191,9 @@ func (f *Filter) failRegexes(text string, org []line, pre *Match, noDate bool, r
 		pb, fb := f.ownBases(org, pre)
 		f.ownIn(pre, pb)
 		f.ownIn(m, fb)
-		f.report(i, merge(pre, m), matched, res)
+		if !f.reportMatch(i, pre, m, matched, res) {
+			f.report(i, merge(pre, m), matched, res)
+		}
 		if !f.o.CheckAll {
 			return
 		}

@@ -22,17 +22,7 @@ type oneFailure struct {
 // findFailure): mlfid sessions, then the failure id.
 func (f *Filter) report(idx int, g map[string]string, matched []line, res *Result) {
 	mlfid, hasMLF := g["mlfid"]
-	var one *oneFailure
-	var lines []string
-	if len(matched) == 1 && !hasMLF && res.Failures == nil {
-		one = new(oneFailure)
-		lines = one.line[:]
-	} else {
-		lines = make([]string, len(matched))
-	}
-	for i, l := range matched {
-		lines[i] = l.orig()
-	}
+	one, lines := failureLines(matched, !hasMLF && res.Failures == nil)
 	var d *failData
 	if hasMLF {
 		d = f.mergeSession(mlfid, &failData{groups: g}, lines)
@@ -43,24 +33,77 @@ func (f *Filter) report(idx int, g map[string]string, matched []line, res *Resul
 	} else {
 		d = &failData{groups: g, matches: lines} // stays on the stack
 	}
-	host, id, ok := f.identify(d.groups, hasMLF)
+	who, ok := f.identify(&mergedGroups{g: d.groups})
 	if !ok {
 		d.pending = true
 		res.Pending++
 		return
 	}
-	// A nofail match outside an mlfid session is still reported (and
-	// counted by fail2ban's server); the tester shows it as ignored.
-	nofail := d.groups["nofail"] != ""
+	if who.hasIP {
+		d.groups["ip"] = who.ip
+	}
+	f.emit(idx, who, d, d.groups["nofail"] != "", hasMLF, one, res)
+}
+
+// reportMatch is report for the common case, straight from the matches:
+// no mlfid session and no alt_/tuple_ groups. It reads the id groups
+// from the matches and builds the failure's Data map once, at its final
+// size, instead of merging maps and looking the ids up in them. ok false
+// means the case is not simple: call report with merge's map.
+func (f *Filter) reportMatch(idx int, pre, m *Match, matched []line, res *Result) (ok bool) {
+	if f.slow || m.complex != nil || pre != nil && pre.complex != nil {
+		return false
+	}
+	src := mergedGroups{m: m, mIdx: &f.fail[idx].ids}
+	if pre != nil {
+		src.pre, src.preIdx = pre, &f.pref.ids
+	}
+	if _, hasMLF := src.group(gMLFID); hasMLF {
+		return false
+	}
+	one, lines := failureLines(matched, res.Failures == nil)
+	who, found := f.identify(&src)
+	if !found {
+		res.Pending++
+		return true
+	}
+	d := failData{groups: src.data(who), matches: lines}
+	nofail, _ := src.group(gNoFail)
+	f.emit(idx, who, &d, nofail != "", false, one, res)
+	return true
+}
+
+// failureLines returns the slice for a failure's original lines; with
+// single, one line and the failure itself share one allocation.
+func failureLines(matched []line, single bool) (*oneFailure, []string) {
+	var one *oneFailure
+	var lines []string
+	if single && len(matched) == 1 {
+		one = new(oneFailure)
+		lines = one.line[:]
+	} else {
+		lines = make([]string, len(matched))
+	}
+	for i, l := range matched {
+		lines[i] = l.orig()
+	}
+	return one, lines
+}
+
+// emit appends the failures of one identified match to res: one per
+// address the id stands for (a host name may resolve to several).
+// A nofail match outside an mlfid session is still reported (and counted
+// by fail2ban's server); the tester shows it as ignored.
+func (f *Filter) emit(idx int, who ident, d *failData, nofail, hasMLF bool, one *oneFailure, res *Result) {
 	if nofail {
 		res.NoFail++
 	}
-	ids := []ipaddr.Addr{id}
-	if id == (ipaddr.Addr{}) {
-		ids = f.resolve(host)
+	ids := []ipaddr.Addr{who.id}
+	if who.id == (ipaddr.Addr{}) {
+		ids = f.resolve(who.host)
 	}
 	for _, id := range ids {
-		fl := Failure{ID: id, Host: host, Time: res.Time, Matches: d.matches,
+		fl := Failure{ID: id, Host: who.host, Time: res.Time, Matches: d.matches,
 			Data: d.groups, Users: d.users, FailRegexIndex: idx, NoFail: nofail}
 		if hasMLF || len(ids) > 1 {
 			// session data lives on; callers get their own copy
@@ -75,36 +118,151 @@ func (f *Filter) report(idx int, g map[string]string, matched []line, res *Resul
 	}
 }
 
-// identify picks the failure id: ip4, ip6 (with cidr), dns, else fid. A
-// zero id with ok means "resolve host". An F-ID next to a different
-// address keeps the address as data "ip".
-func (f *Filter) identify(g map[string]string, hasMLF bool) (host string, id ipaddr.Addr, ok bool) {
-	fid, hasFID := g["fid"]
-	raw := f.o.UseDNS == UseDNSRaw
-	if ip, ok4 := firstGroup(g, "ip4", "ip6"); ok4 {
-		if c, ok := g["cidr"]; ok && c != "" {
-			ip += "/" + c
-		}
-		if !hasFID || fid == ip {
-			return ip, ipaddr.ParseID(ip), true
-		}
-		g["ip"] = ipaddr.ParseID(ip).String()
-		return fid, f.fidAddr(fid, raw), true
+// idGroup is one of the groups report and identify read.
+type idGroup uint8
+
+const (
+	gFID idGroup = iota
+	gIP4
+	gIP6
+	gDNS
+	gCIDR
+	gMLFID
+	gNoFail
+	numIDGroups
+)
+
+var idGroupNames = [numIDGroups]string{"fid", "ip4", "ip6", "dns", "cidr", "mlfid", "nofail"}
+
+// groupIndex holds, for each idGroup, its index in a regex's names (-1:
+// none), so the hot path finds them without comparing names.
+type groupIndex [numIDGroups]int8
+
+func newGroupIndex(names []string) groupIndex {
+	var x groupIndex
+	for g, n := range idGroupNames {
+		x[g] = int8(slices.Index(names, n))
 	}
-	if dns, ok := g["dns"]; ok {
+	return x
+}
+
+// mergedGroups reads the merged groups of a match: from merge's map when
+// there is one (g), else from the matches themselves, as merge would for
+// matches without alt_/tuple_ groups: a failregex group decides whenever
+// the failregex has it (taking part or not), else the prefregex's.
+// mIdx and preIdx are the groupIndex of the regexes that made m and pre.
+// (A concrete type, not an interface: the hot path keeps it on the
+// stack.)
+type mergedGroups struct {
+	g            map[string]string
+	pre, m       *Match
+	preIdx, mIdx *groupIndex
+}
+
+// group returns a group's text; ok false when the group did not take part
+// (or does not exist).
+func (s *mergedGroups) group(id idGroup) (string, bool) {
+	if s.g != nil {
+		v, ok := s.g[idGroupNames[id]]
+		return v, ok
+	}
+	if k := s.mIdx[id]; k >= 0 {
+		return s.m.groupAt(int(k))
+	}
+	if s.pre == nil {
+		return "", false
+	}
+	if k := s.preIdx[id]; k >= 0 {
+		return s.pre.groupAt(int(k))
+	}
+	return "", false
+}
+
+// data builds the failure data: what merge returns, plus identify's
+// "ip". The map is made at its final size.
+func (s *mergedGroups) data(who ident) map[string]string {
+	n := s.m.took(false, nil)
+	if s.pre != nil {
+		n += s.pre.took(true, s.m.names)
+	}
+	if who.hasIP {
+		n++
+	}
+	g := make(map[string]string, n)
+	if s.pre != nil {
+		s.pre.copyGroups(g, true, s.m.names)
+	}
+	s.m.copyGroups(g, false, nil)
+	if who.hasIP {
+		g["ip"] = who.ip
+	}
+	return g
+}
+
+// took counts the groups of m that took part; for a prefregex match
+// (pre), not content nor the names of its failregex (fail).
+func (m *Match) took(pre bool, fail []string) int {
+	n := 0
+	for k, name := range m.names {
+		if m.groupTook(k) && !(pre && overlaid(name, fail)) {
+			n++
+		}
+	}
+	return n
+}
+
+// copyGroups puts the groups took counts into g.
+func (m *Match) copyGroups(g map[string]string, pre bool, fail []string) {
+	for k, name := range m.names {
+		if v, ok := m.groupAt(k); ok && !(pre && overlaid(name, fail)) {
+			g[name] = v
+		}
+	}
+}
+
+// overlaid: a prefregex group that merge leaves out, content or one the
+// failregex decides.
+func overlaid(name string, fail []string) bool {
+	return name == "content" || slices.Contains(fail, name)
+}
+
+// ident is identify's answer: the captured host/id text, the failure id
+// (zero: resolve host) and, when an F-ID stands next to a different
+// address, that address as data "ip".
+type ident struct {
+	host  string
+	id    ipaddr.Addr
+	ip    string
+	hasIP bool
+}
+
+// identify picks the failure id: ip4, ip6 (with cidr), dns, else fid; ok
+// false when the match has none.
+func (f *Filter) identify(g *mergedGroups) (who ident, ok bool) {
+	fid, hasFID := g.group(gFID)
+	raw := f.o.UseDNS == UseDNSRaw
+	if addr, ok4 := firstGroup(g, gIP4, gIP6); ok4 {
+		if c, ok := g.group(gCIDR); ok && c != "" {
+			addr += "/" + c
+		}
+		if !hasFID || fid == addr {
+			return ident{host: addr, id: ipaddr.ParseID(addr)}, true
+		}
+		return ident{host: fid, id: f.fidAddr(fid, raw), ip: ipaddr.ParseID(addr).String(), hasIP: true}, true
+	}
+	if dns, ok := g.group(gDNS); ok {
 		if raw {
 			if !hasFID || fid == dns {
-				return dns, ipaddr.Raw(dns), true
+				return ident{host: dns, id: ipaddr.Raw(dns)}, true
 			}
-			g["ip"] = dns
-			return fid, ipaddr.Raw(fid), true
+			return ident{host: fid, id: ipaddr.Raw(fid), ip: dns, hasIP: true}, true
 		}
-		return dns, ipaddr.Addr{}, true
+		return ident{host: dns}, true
 	}
 	if !hasFID {
-		return "", ipaddr.Addr{}, false
+		return ident{}, false
 	}
-	return fid, f.fidAddr(fid, raw), true
+	return ident{host: fid, id: f.fidAddr(fid, raw)}, true
 }
 
 func (f *Filter) fidAddr(fid string, raw bool) ipaddr.Addr {
@@ -114,9 +272,9 @@ func (f *Filter) fidAddr(fid string, raw bool) ipaddr.Addr {
 	return ipaddr.ParseID(fid)
 }
 
-func firstGroup(g map[string]string, names ...string) (string, bool) {
-	for _, n := range names {
-		if v, ok := g[n]; ok {
+func firstGroup(g *mergedGroups, ids ...idGroup) (string, bool) {
+	for _, n := range ids {
+		if v, ok := g.group(n); ok {
 			return v, true
 		}
 	}

@@ -264,7 +264,11 @@ func (s *scanner) scan(tl line, h *hint, arena *[]int) {
 			text = unsafe.String(unsafe.SliceData(s.content), len(s.content))
 		}
 	}
+	cand := f.candidates(text)
 	for i, r := range f.fail {
+		if i < maxDispatch && cand&(1<<i) == 0 {
+			continue
+		}
 		m, err := s.failSearch(i, r, text)
 		if err != nil {
 			h.errs = append(h.errs, idxErr{i, err})

@@ -64,6 +64,7 @@ type Regex struct {
 	prefix   string   // text every match starts with at offset 0
 	first    *byteSet // bytes a match at offset 0 can start with (nil: any)
 	complex  *complexNames
+	ids      groupIndex   // where the names report reads are
 	dollar   bool         // RE2 forms approximate a single-line $ (see Search)
 	host     *hostMatcher // placeholder form for ASCII text (nil: none)
 	rw       *rewrite     // RE2 form of a regexp2 pattern for ASCII text (nil: none)
@@ -114,6 +115,7 @@ func CompileRegex(expr string, o RegexOptions) (*Regex, error) {
 	r.dollar = tr.dollar
 	r.names = namedGroups(expr)
 	r.complex = newComplexNames(r.names)
+	r.ids = newGroupIndex(r.names)
 	r.asciiIdx = subexpIndex(r.ascii, r.names)
 	if r.ascii != nil {
 		r.host = newHostMatcher(expr, r.names, o.Multiline)
@@ -424,17 +426,18 @@ func innerNewline(s string) bool {
 }
 
 // isASCII runs on every searched text, so it tests eight bytes per step
-// (the compiler turns the shifts into one 64-bit load).
+// (the compiler turns the shifts into one 64-bit load; shortening s lets
+// it drop the bounds checks).
 func isASCII(s string) bool {
-	i := 0
-	for ; i+8 <= len(s); i += 8 {
-		w := uint64(s[i]) | uint64(s[i+1])<<8 | uint64(s[i+2])<<16 | uint64(s[i+3])<<24 |
-			uint64(s[i+4])<<32 | uint64(s[i+5])<<40 | uint64(s[i+6])<<48 | uint64(s[i+7])<<56
+	for len(s) >= 8 {
+		w := uint64(s[0]) | uint64(s[1])<<8 | uint64(s[2])<<16 | uint64(s[3])<<24 |
+			uint64(s[4])<<32 | uint64(s[5])<<40 | uint64(s[6])<<48 | uint64(s[7])<<56
 		if w&0x8080808080808080 != 0 {
 			return false
 		}
+		s = s[8:]
 	}
-	for ; i < len(s); i++ {
+	for i := 0; i < len(s); i++ {
 		if s[i] >= 0x80 {
 			return false
 		}
@@ -477,6 +480,12 @@ func (m *Match) Group(name string) (string, bool) {
 		}
 	}
 	return "", false
+}
+
+// groupTook reports whether group k took part in the match.
+func (m *Match) groupTook(k int) bool {
+	i := m.idx[k]
+	return i >= 0 && m.loc[2*i] >= 0
 }
 
 func (m *Match) groupAt(k int) (string, bool) {

@@ -181,14 +181,17 @@ func (s *seqMatcher) match(text string, loc []int) bool {
 			}
 			pos += len(e.lit)
 		case seqRun:
-			n := 0
-			for pos+n < len(text) && n != e.max && e.set.has(text[pos+n]) {
-				n++
+			end := len(text)
+			if e.max >= 0 && e.max < end-pos {
+				end = pos + e.max
 			}
-			if n < e.min {
+			start := pos
+			for pos < end && e.set.has(text[pos]) {
+				pos++
+			}
+			if pos-start < e.min {
 				return false
 			}
-			pos += n
 		case seqCapStart:
 			loc[2*e.capIdx] = pos
 		case seqCapEnd:

@@ -23,6 +23,10 @@ var ErrBadPrefix = errors.New("invalid prefix")
 // raw value and is not an error; only an IP followed by a malformed
 // "/suffix" fails.
 func Parse(s string) (Addr, error) {
+	if ip, ok := parseQuad(s); ok {
+		// the common case, a failure id straight from a log line
+		return Addr{pfx: netip.PrefixFrom(ip, 32)}, nil
+	}
 	host, suffix, hasSuffix := strings.Cut(s, "/")
 	host = trimBrackets(host)
 	ip, err := netip.ParseAddr(host)
@@ -44,6 +48,33 @@ func Parse(s string) (Addr, error) {
 		return Addr{}, fmt.Errorf("parsing %q: %w", s, ErrBadPrefix)
 	}
 	return Addr{pfx: pfx}, nil
+}
+
+// parseQuad parses a plain dotted quad ("192.0.2.1": four decimal
+// numbers up to 255, without leading zeros) by hand, as netip.ParseAddr
+// would; ok false leaves every other text, valid or not, to it.
+func parseQuad(s string) (ip netip.Addr, ok bool) {
+	var b [4]byte
+	for f := range b {
+		if f > 0 {
+			if s == "" || s[0] != '.' {
+				return netip.Addr{}, false
+			}
+			s = s[1:]
+		}
+		i, n := 0, 0
+		for ; i < len(s) && i < 3 && '0' <= s[i] && s[i] <= '9'; i++ {
+			n = n*10 + int(s[i]-'0')
+		}
+		if i == 0 || n > 255 || i > 1 && s[0] == '0' {
+			return netip.Addr{}, false
+		}
+		b[f], s = byte(n), s[i:]
+	}
+	if s != "" {
+		return netip.Addr{}, false
+	}
+	return netip.AddrFrom4(b), true
 }
 
 // ParseID parses a failure id: like Parse, but a malformed suffix makes the

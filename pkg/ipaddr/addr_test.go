@@ -2,6 +2,7 @@ package ipaddr
 
 import (
 	"errors"
+	"net/netip"
 	"testing"
 )
 
@@ -133,4 +134,65 @@ func FuzzParse(f *testing.F) {
 			t.Fatalf("round trip %q -> %q -> %v, %v", s, a, b, err)
 		}
 	})
+}
+
+// TestParseQuad pins the hand-written dotted-quad parser to
+// netip.ParseAddr: same address when it accepts, and it declines
+// everything netip rejects (leading zeros, big numbers, short forms).
+func TestParseQuad(t *testing.T) {
+	tests := []struct {
+		in string
+		ok bool
+	}{
+		{in: "192.0.2.1", ok: true},
+		{in: "0.0.0.0", ok: true},
+		{in: "255.255.255.255", ok: true},
+		{in: "10.0.0.10", ok: true},
+		{in: "256.0.0.1"},
+		{in: "1.2.3.1000"},
+		{in: "01.2.3.4"},
+		{in: "1.2.3.00"},
+		{in: "1.2.3"},
+		{in: "1.2.3.4.5"},
+		{in: "1..3.4"},
+		{in: ".1.2.3"},
+		{in: "1.2.3.4."},
+		{in: "1.2.3.4/24"},
+		{in: "::ffff:1.2.3.4"},
+		{in: ""},
+		{in: "1.2.3.-4"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.in, func(t *testing.T) {
+			ip, ok := parseQuad(tt.in)
+			if ok != tt.ok {
+				t.Fatalf("parseQuad(%q) ok = %v, want %v", tt.in, ok, tt.ok)
+			}
+			checkQuad(t, tt.in)
+			if ok && ip.String() != tt.in {
+				t.Errorf("parseQuad(%q) = %v", tt.in, ip)
+			}
+		})
+	}
+}
+
+// checkQuad fails t when parseQuad accepts s with another answer than
+// netip.ParseAddr's.
+func checkQuad(t *testing.T, s string) {
+	t.Helper()
+	ip, ok := parseQuad(s)
+	if !ok {
+		return
+	}
+	want, err := netip.ParseAddr(s)
+	if err != nil || want != ip {
+		t.Fatalf("parseQuad(%q) = %v, netip.ParseAddr: %v, %v", s, ip, want, err)
+	}
+}
+
+func FuzzParseQuad(f *testing.F) {
+	for _, s := range []string{"192.0.2.1", "1.2.3.04", "300.1.1.1", "1.2.3", "::1"} {
+		f.Add(s)
+	}
+	f.Fuzz(checkQuad)
 }
