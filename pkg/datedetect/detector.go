@@ -74,6 +74,8 @@ type Detector struct {
 	cur, cand hit       // match buffers of the running Find
 	nowT      time.Time // d.now() of the running Find
 	conv      convCache // last strptime conversion
+	memo      secondsMemo
+	memoHits  int // lines the memo answered (for tests)
 
 	last        bounds // the last winning match
 	lastIdx     int

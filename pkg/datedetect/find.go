@@ -136,6 +136,10 @@ func (d *Detector) Find(line string) (Match, bool) {
 	d.mu.Lock()
 	defer d.mu.Unlock()
 	d.nowT = d.now()
+	d.clk.now = d.nowT
+	if m, ok := d.findRemembered(line); ok {
+		return m, true
+	}
 	e, h, ok := d.matchTime(line, &d.cur, &d.cand)
 	if !ok {
 		return Match{}, false
@@ -150,6 +154,10 @@ func (d *Detector) Find(line string) (Match, bool) {
 	}
 	if m.End > m.Start {
 		m.Seconds, m.Time = d.convert(e.t, line, loc)
+		if e.t.kind == kindStrptime {
+			_, day := d.clk.naiveNow()
+			d.memo.remember(e, line, day, d.conv.base)
+		}
 	}
 	return m, true
 }
@@ -166,7 +174,6 @@ func (d *Detector) convert(t *template, line string, loc []int) (float64, time.T
 		}
 		return float64(v), time.Unix(v, 0)
 	}
-	d.clk.now = d.nowT
 	now, day := d.clk.naiveNow()
 	if !d.conv.lookup(t, line, loc, day) {
 		d.conv.store(t, line, loc, day, minuteOf(line, loc, t.m, &d.clk, day))

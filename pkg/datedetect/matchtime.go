@@ -46,7 +46,7 @@ func (d *Detector) matchTime(line string, cur, cand *hit) (*entry, *hit, bool) {
 	if !ok {
 		return nil, nil, false
 	}
-	d.won(e, h, i, line)
+	d.won(e, i, line, h.start, h.end, h.loc()[1])
 	return e, h, true
 }
 
@@ -95,15 +95,17 @@ func (d *Detector) scan(line string, ignore int, found *candidate, h *hit) (*ent
 	return nil, 0, false
 }
 
-// won updates the statistics of the winning template and moves it up.
-func (d *Detector) won(e *entry, h *hit, i int, line string) {
+// won updates the statistics of the winning template (at i in the list)
+// and moves it up; start and end are the rune offsets of its match in
+// line, byteEnd the byte offset of the end.
+func (d *Detector) won(e *entry, i int, line string, start, end, byteEnd int) {
 	e.hits++
 	e.lastUsed = float64(d.nowT.UnixNano()) / 1e9
-	e.distance = h.start
+	e.distance = start
 	if d.firstUnused == i {
 		d.firstUnused++
 	}
-	d.last = bounds{line: line, start: h.start, end: h.end, byteEnd: h.loc()[1]}
+	d.last = bounds{line: line, start: start, end: end, byteEnd: byteEnd}
 	if i != 0 && i != d.lastIdx {
 		i = d.reorder(i)
 	}
