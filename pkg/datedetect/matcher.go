@@ -384,7 +384,9 @@ func wordAt(s string, i int) bool {
 // between two word characters.
 func notInWord(s string, q int) bool {
 	if q > 0 && q < len(s) && s[q-1]|s[q] < utf8.RuneSelf {
-		return !isWord(rune(s[q-1])) || !isWord(rune(s[q]))
+		// both ASCII: the table lookups of isWord, inlined (&0x7f only
+		// spares the bounds checks)
+		return !asciiWord[s[q-1]&0x7f] || !asciiWord[s[q]&0x7f]
 	}
 	return !wordAt(s, q) || !wordBefore(s, q)
 }

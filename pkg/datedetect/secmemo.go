@@ -1,6 +1,9 @@
 package datedetect
 
-import "time"
+import (
+	"time"
+	"unicode/utf8"
+)
 
 // secondsMemo lets Find skip the matcher and the minute conversion for a
 // line that repeats the previous line's date up to its seconds, the common
@@ -28,6 +31,7 @@ type secondsMemo struct {
 	start  int      // byte offset of the date (after {^LN-BEG}'s skip)
 	conv   [8]byte  // the zone or year text after the seconds
 	nconv  int      // its length; -1 when the group did not match
+	ascii  bool     // the prefix is ASCII (rune offsets are byte offsets)
 	day    int64    // local day of now base was resolved on
 	base   minuteBase
 }
@@ -50,6 +54,7 @@ func (r *secondsMemo) remember(e *entry, line string, day int64, base minuteBase
 		return
 	}
 	r.sec, r.start = copy(r.prefix[:], line[:k]), start
+	r.ascii = isASCII(line[:k])
 	r.nconv = -1
 	if c.s >= 0 {
 		r.nconv = copy(r.conv[:], line[c.s:c.e])
@@ -80,7 +85,11 @@ func (d *Detector) findRemembered(line string) (Match, bool) {
 	}
 	d.memoHits++
 	e.rawHits++ // as matchDate counts it
-	d.won(e, i, line, 0, runeIndex(line, q), q)
+	end := q    // rune offset of the end
+	if !r.ascii || !isASCII(line[k:q]) {
+		end = runeIndex(line, q)
+	}
+	d.won(e, i, line, 0, end, q)
 	m := Match{Template: e.idx, Start: r.start, End: q}
 	if sec, ok := r.base.secondsAt(int(line[k]-'0')*10+int(line[k+1]-'0'), &d.clk, now); ok {
 		m.Seconds, m.Time = float64(sec), time.Unix(sec, 0)
@@ -95,4 +104,13 @@ func (r *secondsMemo) sameConv(line string, c span) bool {
 		return r.nconv < 0
 	}
 	return r.nconv >= 0 && line[c.s:c.e] == string(r.conv[:r.nconv])
+}
+
+func isASCII(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] >= utf8.RuneSelf {
+			return false
+		}
+	}
+	return true
 }
