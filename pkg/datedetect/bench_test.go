@@ -181,3 +181,30 @@ func BenchmarkFindFilter(b *testing.B) {
 		})
 	}
 }
+
+// BenchmarkFindNewMinute is BenchmarkFindFilter with the minute changing
+// on every line (a quiet log): the memo and the minute cache never hit.
+func BenchmarkFindNewMinute(b *testing.B) {
+	now := time.Date(2026, 11, 25, 14, 0, 0, 0, time.Local)
+	for _, bc := range filterCases[:2] {
+		b.Run(bc.name, func(b *testing.B) {
+			d, err := New(Options{Pattern: bc.pattern, Now: func() time.Time { return now }})
+			if err != nil {
+				b.Fatal(err)
+			}
+			line := bc.lines[0]
+			i := strings.Index(line, ":01:")
+			lines := make([]string, 60)
+			for m := range lines {
+				lines[m] = fmt.Sprintf("%s:%02d:%s", line[:i], m, line[i+4:])
+				if t, ok := d.Find(lines[m]); !ok || t.Time.Minute() != m {
+					b.Fatalf("no date or wrong minute in %q: %v", lines[m], t.Time)
+				}
+			}
+			b.ReportAllocs()
+			for i := 0; b.Loop(); i++ {
+				d.Find(lines[i%60])
+			}
+		})
+	}
+}

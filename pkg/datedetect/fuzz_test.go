@@ -116,7 +116,7 @@ func checkEngines(t *testing.T, tm *template, line string) {
 				continue
 			}
 			var buf [32]int
-			ext, n, fok := tm.m.match(line, pos, len(line), &buf)
+			ext, n, fok, _ := tm.m.match(line, pos, len(line), &buf)
 			fast := ext
 			if ext == nil {
 				fast = buf[:n]

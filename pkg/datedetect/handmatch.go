@@ -421,19 +421,24 @@ func putSpans(dst *[20]int, caps *[10]span, n int) {
 
 // handMatch runs the hand-written matcher on s (anchored at 0) and returns
 // Python-numbered offsets, or ok=false when the relaxed regex would not
-// match. verified is false when the bound or back-reference checks fail.
-func (m *matcher) handMatch(s string, buf *[32]int) (n int, ok, verified bool) {
+// match. verified is false when the bound or back-reference checks fail;
+// canon is handState.canon.
+func (m *matcher) handMatch(s string, buf *[32]int) (n int, ok, verified, canon bool) {
 	var st handState
 	start, q := m.handRun(s, &st)
 	if q < 0 {
-		return 0, false, false
+		return 0, false, false, false
 	}
 	n = 2 * (m.npy + 1)
 	loc := buf[:n]
 	loc[0], loc[1], loc[2], loc[3] = 0, q, start, q
 	putSpans((*[2 * len(st.caps)]int)(buf[4:]), &st.caps, len(handFields[m.hand]))
-	return n, true, m.handVerified(s, q, &st)
+	return n, true, m.handVerified(s, q, &st), st.canon
 }
+
+// handCap returns capture i of a handMatch result (the body fields follow
+// the whole match and the wrapping group 1).
+func handCap(loc []int, i int) span { return span{loc[4+2*i], loc[5+2*i]} }
 
 // handRun matches the body at the start of s ({^LN-BEG} skips up to two
 // non-word characters first) and returns where the body and the match

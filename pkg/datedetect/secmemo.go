@@ -22,8 +22,9 @@ import (
 //
 // Statistics and template order change as the full path changes them for
 // an anchored last winner that matches again (matchTime: no list scan).
-// A line without a date changes no state, so it leaves the memo; a new
-// winner replaces it.
+// Nothing of this depends on the lines in between, so the memo applies
+// whenever its template is the last winner; the next line the hand
+// matcher decides in the canonical layout replaces it.
 type secondsMemo struct {
 	e      *entry   // the template; nil: no memo
 	prefix [32]byte // the line before the seconds field
@@ -36,24 +37,20 @@ type secondsMemo struct {
 	base   minuteBase
 }
 
-// remember records the memo after the full path matched line with e and
-// converted it with base on the local day of now day.
-func (r *secondsMemo) remember(e *entry, line string, day int64, base minuteBase) {
+// remember records the memo after the full path matched line with e, the
+// hand matcher deciding it in the canonical layout (hit.canon) with the
+// captures loc, and converted it with base on the local day of now day.
+func (r *secondsMemo) remember(e *entry, line string, loc []int, day int64, base minuteBase) {
 	r.e = nil
 	m := e.t.m
 	if e.t.kind != kindStrptime || !e.t.anchored() || m == nil || m.hand == handNone {
 		return
 	}
-	var st handState
-	start, q := m.handRun(line, &st)
-	if q < 0 || !st.canon || !m.handVerified(line, q, &st) {
+	k, c := handCap(loc, handSec[m.hand]).s, handCap(loc, handConv[m.hand])
+	if k < 0 || k > len(r.prefix) || c.e-c.s > len(r.conv) {
 		return
 	}
-	k, c := st.caps[handSec[m.hand]].s, st.caps[handConv[m.hand]]
-	if k > len(r.prefix) || c.e-c.s > len(r.conv) {
-		return
-	}
-	r.sec, r.start = copy(r.prefix[:], line[:k]), start
+	r.sec, r.start = copy(r.prefix[:], line[:k]), loc[2]
 	r.ascii = isASCII(line[:k])
 	r.nconv = -1
 	if c.s >= 0 {
@@ -97,8 +94,8 @@ func (d *Detector) findRemembered(line string) (Match, bool) {
 	return m, true
 }
 
-// sameConv reports whether the zone or year group c of a line is unset or
-// has the remembered text as the memo's.
+// sameConv reports whether the zone or year group c of line agrees with
+// the memo's: unset in both, or the same text.
 func (r *secondsMemo) sameConv(line string, c span) bool {
 	if c.s < 0 {
 		return r.nconv < 0
@@ -106,8 +103,16 @@ func (r *secondsMemo) sameConv(line string, c span) bool {
 	return r.nconv >= 0 && line[c.s:c.e] == string(r.conv[:r.nconv])
 }
 
+// isASCII reports whether s has no byte >= 0x80, eight bytes at a time.
 func isASCII(s string) bool {
-	for i := 0; i < len(s); i++ {
+	const high = 0x8080808080808080
+	i := 0
+	for ; i+8 <= len(s); i += 8 {
+		if load64(s, i)&high != 0 {
+			return false
+		}
+	}
+	for ; i < len(s); i++ {
 		if s[i] >= utf8.RuneSelf {
 			return false
 		}
