@@ -133,3 +133,78 @@ func BenchmarkFindNoDate(b *testing.B) {
 		})
 	}
 }
+
+// filterCases are the date parts of the filter benchmarks of issue 3
+// (pkg/filter: BenchmarkPHPAPI, BenchmarkSSHD): a few lines cycling through
+// consecutive seconds, in the process zone (Local nil, as the filter leaves
+// it), the way a log feeds one detector.
+var filterCases = []struct {
+	name, pattern string
+	lines         []string
+}{
+	{name: "php-api", pattern: "^{DATE}", lines: []string{
+		"2026-11-25T13:01:02 192.0.2.1 - Incorrect token used. (more info here ...)",
+		"2026-11-25T13:01:03 192.0.2.7 - Incorrect token used. (more info here ...)",
+		"2026-11-25T13:01:04 198.51.100.3 admin Incorrect token used. (more info here ...)",
+	}},
+	{name: "sshd", pattern: "{^LN-BEG}", lines: []string{
+		"Nov 25 13:01:02 web1 sshd[2101]: Accepted publickey for deploy from 198.51.100.20 port 50522 ssh2",
+		"Nov 25 13:01:03 web1 CRON[2110]: pam_unix(cron:session): session closed for user root",
+		"Nov 25 13:01:04 web1 sshd[2120]: Invalid user admin from 203.0.113.5 port 41234",
+	}},
+	{name: "iso-lnbeg", pattern: "{^LN-BEG}", lines: []string{
+		"2026-11-25 13:01:02,123 fail2ban.actions [812]: NOTICE [sshd] Ban 192.0.2.1",
+		"2026-11-25 13:01:03,456 fail2ban.filter [812]: INFO [sshd] Found 192.0.2.7",
+		"2026-11-25 13:01:04,789 fail2ban.actions [812]: NOTICE [sshd] Unban 192.0.2.1",
+	}},
+}
+
+// BenchmarkFindFilter is the date detection of the filter benchmarks:
+// Find, as pkg/filter calls it, on lines of consecutive seconds.
+func BenchmarkFindFilter(b *testing.B) {
+	now := time.Date(2026, 11, 25, 13, 1, 12, 0, time.Local)
+	for _, bc := range filterCases {
+		b.Run(bc.name, func(b *testing.B) {
+			d, err := New(Options{Pattern: bc.pattern, Now: func() time.Time { return now }})
+			if err != nil {
+				b.Fatal(err)
+			}
+			for i, l := range bc.lines {
+				if m, ok := d.Find(l); !ok || m.Time.Second() != 2+i {
+					b.Fatalf("no date or wrong second in %q: %v", l, m.Time)
+				}
+			}
+			b.ReportAllocs()
+			for i := 0; b.Loop(); i++ {
+				d.Find(bc.lines[i%len(bc.lines)])
+			}
+		})
+	}
+}
+
+// BenchmarkFindNewMinute is BenchmarkFindFilter with the minute changing
+// on every line (a quiet log): the memo and the minute cache never hit.
+func BenchmarkFindNewMinute(b *testing.B) {
+	now := time.Date(2026, 11, 25, 14, 0, 0, 0, time.Local)
+	for _, bc := range filterCases[:2] {
+		b.Run(bc.name, func(b *testing.B) {
+			d, err := New(Options{Pattern: bc.pattern, Now: func() time.Time { return now }})
+			if err != nil {
+				b.Fatal(err)
+			}
+			line := bc.lines[0]
+			i := strings.Index(line, ":01:")
+			lines := make([]string, 60)
+			for m := range lines {
+				lines[m] = fmt.Sprintf("%s:%02d:%s", line[:i], m, line[i+4:])
+				if t, ok := d.Find(lines[m]); !ok || t.Time.Minute() != m {
+					b.Fatalf("no date or wrong minute in %q: %v", lines[m], t.Time)
+				}
+			}
+			b.ReportAllocs()
+			for i := 0; b.Loop(); i++ {
+				d.Find(lines[i%60])
+			}
+		})
+	}
+}

@@ -131,7 +131,7 @@ func TestConvCache(t *testing.T) {
 			}
 			for i, line := range tc.lines {
 				now = at(tc.nows[i%len(tc.nows)])
-				fresh.conv = convCache{}
+				fresh.conv, fresh.memo = convCache{}, secondsMemo{}
 				got, gok := cached.Find(line)
 				ref, rok := fresh.Find(line)
 				if gok != rok || !got.Time.Equal(ref.Time) || got.Template != ref.Template {

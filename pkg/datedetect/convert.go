@@ -315,6 +315,11 @@ func (b *minuteBase) seconds(line string, loc []int, m *matcher, c *clock, now i
 			return 0, false
 		}
 	}
+	return b.secondsAt(sec, c, now)
+}
+
+// secondsAt is seconds with the value of the %S group (0 without one).
+func (b *minuteBase) secondsAt(sec int, c *clock, now int64) (int64, bool) {
 	if !b.ok || sec < 0 || sec > 59 {
 		return 0, false
 	}

@@ -74,10 +74,12 @@ type Detector struct {
 	cur, cand hit       // match buffers of the running Find
 	nowT      time.Time // d.now() of the running Find
 	conv      convCache // last strptime conversion
+	memo      secondsMemo
+	memoHits  int // lines the memo answered (for tests)
 
-	lastPos, lastEnd posInfo
-	lastIdx          int
-	firstUnused      int
+	last        bounds // the last winning match
+	lastIdx     int
+	firstUnused int
 }
 
 // entry is a template with this detector's statistics.
@@ -96,9 +98,8 @@ func (e *entry) weight() float64 {
 
 // posInfo is a match boundary and the characters around it.
 type posInfo struct {
-	pos           int // rune offset
-	before, at    string
-	hasBefore, ok bool
+	pos        int // rune offset
+	before, at string
 }
 
 // New builds a detector for opts.Pattern. The error names the bad pattern.
@@ -113,8 +114,7 @@ func New(opts Options) (*Detector, error) {
 	}
 	d.clk.lz.loc, d.clk.tzz.loc = d.clk.local, d.clk.tz
 	d.b.exY = yearRegex(opts.yearClock().In(d.clk.local))
-	d.lastPos = posInfo{pos: 1}
-	d.lastEnd = posInfo{pos: notSet}
+	d.last = bounds{start: 1, end: notSet}
 	for _, line := range splitPattern(opts.Pattern) {
 		if err := d.appendPattern(line); err != nil {
 			return nil, err

@@ -17,7 +17,10 @@
 // groups read and the local day of now) and its zone period; each line
 // then only adds its seconds and applies the zone and the now-relative
 // guesses. The canonical ISO and syslog layouts skip the general candidate
-// search of the hand-written matchers.
+// search of the hand-written matchers. When such a layout won the last
+// line, the Detector also keeps that line's text up to the seconds
+// (secondsMemo): a line repeating it needs neither the matcher nor the
+// minute cache, only its seconds digits and what follows them checked.
 //
 // It is a leaf package (stdlib plus the regexp2 fallback engine) so that
 // pkg/filter and the fail2ban-regex port share one implementation.

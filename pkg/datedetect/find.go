@@ -13,8 +13,9 @@ import (
 type hit struct {
 	ext   []int // offsets allocated by the matcher, or nil
 	buf   [32]int
-	n     int // offsets in buf when ext is nil
-	start int // rune offsets of the whole match
+	n     int  // offsets in buf when ext is nil
+	canon bool // the hand matcher's canonical layout (secondsMemo)
+	start int  // rune offsets of the whole match
 	end   int
 }
 
@@ -34,13 +35,13 @@ func (d *Detector) matchDate(e *entry, line string, pos, end int, h *hit) bool {
 	case e.t.special && e.t.kind == kindEpoch:
 		var arr [4]int
 		arr, ok = matchEpoch(line[:end], pos, e.t.flags&flagLineBegin != 0, e.t.longFrm)
-		h.ext, h.n = nil, copy(h.buf[:], arr[:])
+		h.ext, h.n, h.canon = nil, copy(h.buf[:], arr[:]), false
 	case e.t.special:
 		var arr [4]int
 		arr, ok = matchTAI64N(line[:end], pos, e.t.flags&flagLineBegin != 0)
-		h.ext, h.n = nil, copy(h.buf[:], arr[:])
+		h.ext, h.n, h.canon = nil, copy(h.buf[:], arr[:]), false
 	default:
-		h.ext, h.n, ok = e.t.m.match(line, pos, end, &h.buf)
+		h.ext, h.n, ok, h.canon = e.t.m.match(line, pos, end, &h.buf)
 	}
 	if !ok {
 		return false
@@ -136,6 +137,10 @@ func (d *Detector) Find(line string) (Match, bool) {
 	d.mu.Lock()
 	defer d.mu.Unlock()
 	d.nowT = d.now()
+	d.clk.now = d.nowT
+	if m, ok := d.findRemembered(line); ok {
+		return m, true
+	}
 	e, h, ok := d.matchTime(line, &d.cur, &d.cand)
 	if !ok {
 		return Match{}, false
@@ -150,6 +155,10 @@ func (d *Detector) Find(line string) (Match, bool) {
 	}
 	if m.End > m.Start {
 		m.Seconds, m.Time = d.convert(e.t, line, loc)
+		if h.canon {
+			_, day := d.clk.naiveNow()
+			d.memo.remember(e, line, loc, day, d.conv.base)
+		}
 	}
 	return m, true
 }
@@ -166,7 +175,6 @@ func (d *Detector) convert(t *template, line string, loc []int) (float64, time.T
 		}
 		return float64(v), time.Unix(v, 0)
 	}
-	d.clk.now = d.nowT
 	now, day := d.clk.naiveNow()
 	if !d.conv.lookup(t, line, loc, day) {
 		d.conv.store(t, line, loc, day, minuteOf(line, loc, t.m, &d.clk, day))

@@ -116,7 +116,7 @@ func checkEngines(t *testing.T, tm *template, line string) {
 				continue
 			}
 			var buf [32]int
-			ext, n, fok := tm.m.match(line, pos, len(line), &buf)
+			ext, n, fok, _ := tm.m.match(line, pos, len(line), &buf)
 			fast := ext
 			if ext == nil {
 				fast = buf[:n]
@@ -160,7 +160,7 @@ func FuzzConvCache(f *testing.F) {
 				t.Fatalf("New(%q): %v %v", p, err1, err2)
 			}
 			for _, line := range []string{line1, line2} {
-				fresh.conv = convCache{}
+				fresh.conv, fresh.memo = convCache{}, secondsMemo{}
 				got, gok := cached.Find(line)
 				want, wok := fresh.Find(line)
 				if gok != wok || !got.Time.Equal(want.Time) || got.Template != want.Template {

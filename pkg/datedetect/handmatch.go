@@ -55,7 +55,18 @@ type span struct{ s, e int }
 type handState struct {
 	str  string
 	caps [10]span // body fields, then the back-reference for ISO
+	// canon reports that the canonical layout (handfast.go) matched at
+	// the first place tried: the captures up to the end of the seconds
+	// then depend on the bytes before that end alone (secondsMemo).
+	canon bool
 }
+
+// handSec and handConv index handState.caps: the seconds field, and the
+// group after it that the conversion reads (the zone, the year).
+var (
+	handSec  = [...]int{handISO: 6, handSyslog: 5}
+	handConv = [...]int{handISO: 8, handSyslog: 7}
+)
 
 // ndAt returns the end of one Unicode decimal digit at i, or -1.
 func ndAt(s string, i int) int {
@@ -209,8 +220,8 @@ func byteAt(s string, i int, c byte) bool { return i < len(s) && s[i] == c }
 // matchISO matches the body of default template 1 at i.
 func (m *matcher) matchISO(s string, i int, st *handState) int {
 	if q := m.matchISOCanonical(s, i, st); q >= 0 {
-		q, st.caps[7] = fracTail(s, q, true)
-		return zoneTail(s, q, &st.caps[8])
+		st.canon = true
+		return isoTail(s, q, st)
 	}
 	y := m.year(s, i)
 	if y < 0 || y >= len(s) || !isDateSep(s[y]) {
@@ -247,12 +258,26 @@ func (m *matcher) isoFromDay(s string, k int, st *handState) int {
 		}
 		for _, t := range ct.e[:ct.n] {
 			if q := hmsFrom(s, t, candHour24(s, t), st.caps[4:7]); q >= 0 {
-				q, st.caps[7] = fracTail(s, q, true)
-				return zoneTail(s, q, &st.caps[8])
+				return isoTail(s, q, st)
 			}
 		}
 	}
 	return -1
+}
+
+// isoTail matches the optional fraction and zone after the seconds.
+func isoTail(s string, q int, st *handState) int {
+	q, st.caps[7] = fracTail(s, q, true)
+	return zoneTail(s, q, &st.caps[8])
+}
+
+// tail matches what follows the seconds field at q: the fraction and the
+// zone (ISO) or year (syslog).
+func (m *matcher) tail(s string, q int, st *handState) int {
+	if m.hand == handISO {
+		return isoTail(s, q, st)
+	}
+	return m.syslogTail(s, q, st)
 }
 
 // hmsFrom matches H (candidates ch) then :M:S and stores H, M, S spans
@@ -327,7 +352,7 @@ func (m *matcher) matchSyslog(s string, i int, st *handState) int {
 		ca.add(e + 1)
 	}
 	ca.add(i)
-	for _, j := range ca.e[:ca.n] {
+	for n, j := range ca.e[:ca.n] {
 		st.caps[0] = span{-1, -1}
 		if j != i {
 			st.caps[0] = span{i, j - 1}
@@ -338,6 +363,7 @@ func (m *matcher) matchSyslog(s string, i int, st *handState) int {
 		}
 		st.caps[1] = span{j, e}
 		if q := m.syslogFromDay(s, e+1, st); q >= 0 {
+			st.canon = st.canon && n == 0
 			return q
 		}
 	}
@@ -346,6 +372,7 @@ func (m *matcher) matchSyslog(s string, i int, st *handState) int {
 
 func (m *matcher) syslogFromDay(s string, k int, st *handState) int {
 	if q := syslogCanonical(s, k, st); q >= 0 {
+		st.canon = true
 		return m.syslogTail(s, q, st)
 	}
 	cd := candDay(s, k)
@@ -394,9 +421,29 @@ func putSpans(dst *[20]int, caps *[10]span, n int) {
 
 // handMatch runs the hand-written matcher on s (anchored at 0) and returns
 // Python-numbered offsets, or ok=false when the relaxed regex would not
-// match. verified is false when the bound or back-reference checks fail.
-func (m *matcher) handMatch(s string, buf *[32]int) (n int, ok, verified bool) {
-	start := 0
+// match. verified is false when the bound or back-reference checks fail;
+// canon is handState.canon.
+func (m *matcher) handMatch(s string, buf *[32]int) (n int, ok, verified, canon bool) {
+	var st handState
+	start, q := m.handRun(s, &st)
+	if q < 0 {
+		return 0, false, false, false
+	}
+	n = 2 * (m.npy + 1)
+	loc := buf[:n]
+	loc[0], loc[1], loc[2], loc[3] = 0, q, start, q
+	putSpans((*[2 * len(st.caps)]int)(buf[4:]), &st.caps, len(handFields[m.hand]))
+	return n, true, m.handVerified(s, q, &st), st.canon
+}
+
+// handCap returns capture i of a handMatch result (the body fields follow
+// the whole match and the wrapping group 1).
+func handCap(loc []int, i int) span { return span{loc[4+2*i], loc[5+2*i]} }
+
+// handRun matches the body at the start of s ({^LN-BEG} skips up to two
+// non-word characters first) and returns where the body and the match
+// end, or q = -1.
+func (m *matcher) handRun(s string, st *handState) (start, q int) {
 	if m.handLB {
 		for k := 0; k < 2 && start < len(s); k++ {
 			r, w := rune(s[start]), 1
@@ -409,23 +456,18 @@ func (m *matcher) handMatch(s string, buf *[32]int) (n int, ok, verified bool) {
 			start += w
 		}
 	}
-	var st handState
-	q := -1
 	if m.hand == handISO {
-		q = m.matchISO(s, start, &st)
-	} else {
-		q = m.matchSyslog(s, start, &st)
+		return start, m.matchISO(s, start, st)
 	}
-	if q < 0 {
-		return 0, false, false
-	}
-	n = 2 * (m.npy + 1)
-	loc := buf[:n]
-	loc[0], loc[1], loc[2], loc[3] = 0, q, start, q
-	putSpans((*[2 * len(st.caps)]int)(buf[4:]), &st.caps, len(handFields[m.hand]))
-	verified = notInWord(s, q)
+	return start, m.matchSyslog(s, start, st)
+}
+
+// handVerified runs the checks the relaxed regex leaves out: the word-end
+// bound after the match and, for ISO, the back-reference of the second
+// date separator.
+func (m *matcher) handVerified(s string, q int, st *handState) bool {
 	if m.hand == handISO && s[st.caps[1].s] != s[st.caps[9].s] {
-		verified = false
+		return false
 	}
-	return n, true, verified
+	return notInWord(s, q)
 }

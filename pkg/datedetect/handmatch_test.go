@@ -42,7 +42,7 @@ func compareHand(t *testing.T, tm *template, line string) {
 	t.Helper()
 	m := tm.m
 	var buf [32]int
-	n, ok, _ := m.handMatch(line, &buf)
+	n, ok, _, _ := m.handMatch(line, &buf)
 	loc := buf[:n]
 	want := m.fast.FindStringSubmatchIndex(line)
 	if ok != (want != nil) {

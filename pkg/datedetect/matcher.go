@@ -141,22 +141,23 @@ func (m *matcher) compileFast(expr string) error {
 // before pos visible as in Python's pattern.search(line, pos, endpos)) and
 // returns Python-numbered byte offsets: [2i, 2i+1] is group i, -1 if unset.
 // The result is either an allocated slice or, when ext is nil, the first n
-// entries of buf.
-func (m *matcher) match(line string, pos, end int, buf *[32]int) (ext []int, n int, ok bool) {
+// entries of buf. canon reports a match of the whole line the hand matcher
+// decided in the canonical layout (secondsMemo).
+func (m *matcher) match(line string, pos, end int, buf *[32]int) (ext []int, n int, ok, canon bool) {
 	s := line[:end]
 	if m.hand != handNone && pos == 0 {
-		n, ok, verified := m.handMatch(s, buf)
+		n, ok, verified, canon := m.handMatch(s, buf)
 		if !ok {
-			return nil, 0, false
+			return nil, 0, false, false
 		}
 		if verified {
-			return nil, n, true
+			return nil, n, true, canon && end == len(line)
 		}
 		ext, ok = m.matchExact(s, pos)
-		return ext, 0, ok
+		return ext, 0, ok, false
 	}
 	ext, ok = m.matchRegexp(line, s, pos)
-	return ext, 0, ok
+	return ext, 0, ok, false
 }
 
 // setCandidates prepares the candidate-start search for unanchored
@@ -384,7 +385,9 @@ func wordAt(s string, i int) bool {
 // between two word characters.
 func notInWord(s string, q int) bool {
 	if q > 0 && q < len(s) && s[q-1]|s[q] < utf8.RuneSelf {
-		return !isWord(rune(s[q-1])) || !isWord(rune(s[q]))
+		// both ASCII: the table lookups of isWord, inlined (&0x7f only
+		// spares the bounds checks)
+		return !asciiWord[s[q-1]&0x7f] || !asciiWord[s[q]&0x7f]
 	}
 	return !wordAt(s, q) || !wordBefore(s, q)
 }

@@ -31,7 +31,7 @@ func (d *Detector) matchTime(line string, cur, cand *hit) (*entry, *hit, bool) {
 		e = d.order[i]
 		ok, ignore = d.tryLast(e, line, i, cur)
 		if ok && !(len(d.order) == 1 || e.t.anchored() ||
-			(h.start == d.lastPos.pos && h.end == d.lastEnd.pos)) {
+			(h.start == d.last.start && h.end == d.last.end)) {
 			found.keep(cur, i)
 			ok = false
 		}
@@ -46,7 +46,7 @@ func (d *Detector) matchTime(line string, cur, cand *hit) (*entry, *hit, bool) {
 	if !ok {
 		return nil, nil, false
 	}
-	d.won(e, h, i, line)
+	d.won(e, i, line, h.start, h.end, h.loc()[1])
 	return e, h, true
 }
 
@@ -56,11 +56,12 @@ func (d *Detector) tryLast(e *entry, line string, i int, h *hit) (bool, int) {
 	if e.t.anchored() {
 		return d.matchDate(e, line, 0, len(line), h), i
 	}
-	dist, endpos := d.lastPos.pos, d.lastEnd.pos
-	beginSame := charSlice(line, dist-1) == d.lastPos.before ||
-		(charSlice(line, dist) == d.lastPos.at && !isAlnum(d.lastPos.at))
-	endSame := charSlice(line, endpos) == d.lastEnd.at ||
-		(charSlice(line, endpos-1) == d.lastEnd.before && !isAlnum(d.lastEnd.before))
+	lastPos, lastEnd := d.last.around()
+	dist, endpos := lastPos.pos, lastEnd.pos
+	beginSame := charSlice(line, dist-1) == lastPos.before ||
+		(charSlice(line, dist) == lastPos.at && !isAlnum(lastPos.at))
+	endSame := charSlice(line, endpos) == lastEnd.at ||
+		(charSlice(line, endpos-1) == lastEnd.before && !isAlnum(lastEnd.before))
 	if beginSame && endSame {
 		return d.matchDate(e, line, byteIndex(line, dist), byteIndex(line, endpos), h), notSet
 	}
@@ -83,7 +84,7 @@ func (d *Detector) scan(line string, ignore int, found *candidate, h *hit) (*ent
 		if h.start == 0 && e.hits > 0 && d.order[i+1].rawHits == 0 {
 			return e, i, true
 		}
-		if h.start > e.distance || h.start > d.lastPos.pos {
+		if h.start > e.distance || h.start > d.last.start {
 			if h.start < found.distance {
 				found.keep(h, i)
 			}
@@ -94,15 +95,17 @@ func (d *Detector) scan(line string, ignore int, found *candidate, h *hit) (*ent
 	return nil, 0, false
 }
 
-// won updates the statistics of the winning template and moves it up.
-func (d *Detector) won(e *entry, h *hit, i int, line string) {
+// won updates the statistics of the winning template (at i in the list)
+// and moves it up; start and end are the rune offsets of its match in
+// line, byteEnd the byte offset of the end.
+func (d *Detector) won(e *entry, i int, line string, start, end, byteEnd int) {
 	e.hits++
 	e.lastUsed = float64(d.nowT.UnixNano()) / 1e9
-	e.distance = h.start
+	e.distance = start
 	if d.firstUnused == i {
 		d.firstUnused++
 	}
-	d.setBounds(line, h)
+	d.last = bounds{line: line, start: start, end: end, byteEnd: byteEnd}
 	if i != 0 && i != d.lastIdx {
 		i = d.reorder(i)
 	}
@@ -141,26 +144,41 @@ func (d *Detector) reorder(num int) int {
 	return pos
 }
 
-// setBounds records the characters around the winning match, which the
-// next line's tryLast compares.
-func (d *Detector) setBounds(line string, h *hit) {
-	if b := h.loc()[1]; b == h.end && h.start < h.end {
+// bounds is where the last winning match lay. tryLast compares the
+// characters around it with the next line's only for unanchored
+// templates, so they are read from the line when needed, not cut out for
+// every line.
+type bounds struct {
+	line       string // the line it was found in; "" before the first
+	start, end int    // rune offsets of the match
+	byteEnd    int    // byte offset of the end
+}
+
+// around returns the match boundaries and the characters around them
+// (fail2ban's line[distance-1:distance], line[distance],
+// line[endpos-1] and line[endpos:endpos+1]); the characters are empty
+// before the first match.
+func (b *bounds) around() (lastPos, lastEnd posInfo) {
+	lastPos, lastEnd = posInfo{pos: b.start}, posInfo{pos: b.end}
+	line := b.line
+	switch {
+	case line == "":
+		// no match yet, or one in an empty line: no characters around it
+	case b.byteEnd == b.end && b.start < b.end:
 		// Every character before the match end is ASCII (rune offset ==
 		// byte offset), so the neighbours are single bytes except the one
 		// after the end.
-		at := ""
-		if b < len(line) {
-			_, n := utf8.DecodeRuneInString(line[b:])
-			at = line[b : b+n]
+		if e := b.byteEnd; e < len(line) {
+			_, n := utf8.DecodeRuneInString(line[e:])
+			lastEnd.at = line[e : e+n]
 		}
-		before := "" // Python's line[-1:0]
-		if h.start > 0 {
-			before = line[h.start-1 : h.start]
+		if b.start > 0 { // else Python's line[-1:0] is ""
+			lastPos.before = line[b.start-1 : b.start]
 		}
-		d.lastPos = posInfo{pos: h.start, before: before, at: line[h.start : h.start+1]}
-		d.lastEnd = posInfo{pos: h.end, before: line[b-1 : b], at: at}
-		return
+		lastPos.at, lastEnd.before = line[b.start:b.start+1], line[b.byteEnd-1:b.byteEnd]
+	default:
+		lastPos.before, lastPos.at = charSlice(line, b.start-1), charAt(line, b.start)
+		lastEnd.before, lastEnd.at = charAt(line, b.end-1), charSlice(line, b.end)
 	}
-	d.lastPos = posInfo{pos: h.start, before: charSlice(line, h.start-1), at: charAt(line, h.start)}
-	d.lastEnd = posInfo{pos: h.end, before: charAt(line, h.end-1), at: charSlice(line, h.end)}
+	return lastPos, lastEnd
 }

@@ -38,3 +38,18 @@ func TestASCIIClasses(t *testing.T) {
 		}
 	}
 }
+
+func TestIsASCII(t *testing.T) {
+	for _, tc := range []struct {
+		s    string
+		want bool
+	}{
+		{"", true}, {"a", true}, {"2026-11-25T13:01:", true}, {"0123456789abcdef", true},
+		{"é", false}, {"2026-11-25T13:01é", false}, {"0123456\x80", false}, {"01234567\xff", false},
+		{"\x7f\x7f\x7f\x7f\x7f\x7f\x7f\x7f\x7f", true},
+	} {
+		if got := isASCII(tc.s); got != tc.want {
+			t.Errorf("isASCII(%q) = %v, want %v", tc.s, got, tc.want)
+		}
+	}
+}
