@@ -9,7 +9,8 @@
 # (fail2ban, which bans far more slowly), SERVER_BENCH_LATENCY (bans timed).
 # SERVER_BENCH_ONLY=idle measures only the idle RSS (the other rows print -).
 # Idle RSS is the run with the median RSS of SERVER_BENCH_IDLE_RUNS (default
-# 3) per server: a single run varies by a few hundred KiB.
+# 3) per server: a single run varies by a few hundred KiB. Ingestion is the
+# run with the median time of SERVER_BENCH_INGEST_RUNS (default 3) per server.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 lines=${SERVER_BENCH_LINES:-100000}
@@ -18,6 +19,7 @@ pybans=${SERVER_BENCH_PYBANS:-20000}
 nlat=${SERVER_BENCH_LATENCY:-50}
 only=${SERVER_BENCH_ONLY:-}
 idleRuns=${SERVER_BENCH_IDLE_RUNS:-3}
+ingestRuns=${SERVER_BENCH_INGEST_RUNS:-3}
 
 echo "## Server: ingestion, ban latency, memory"
 echo
@@ -38,17 +40,20 @@ measure() {
   if [ -n "$only" ] && [ "$3" != "$only" ]; then return; fi
   "$bin/benchserver" -server "$1" -client "$bin/f2b-client" -backend "$2" -scenario "$3" "${@:4}" 2>>"$bin/errors" || true
 }
-# measureIdle <server> <backend>: the idle figures of the run with the
-# median idle_rss_bytes among $idleRuns runs (failed runs left out).
-measureIdle() {
-  local runs=() r
-  for _ in $(seq "$idleRuns"); do
-    r=$(measure "$1" "$2" idle)
-    if [ -n "$(get idle_rss_bytes "$r")" ]; then runs+=("$(get idle_rss_bytes "$r") $(tr '\n' ' ' <<<"$r")"); fi
+# measureMedian <key> <runs> <server> <backend> <scenario> [flags…]: the
+# figures of the run with the median <key> among <runs> runs (failed runs
+# left out). One run of a shared 2-core machine swings by 20 %.
+measureMedian() {
+  local key=$1 n=$2 runs=() r
+  shift 2
+  for _ in $(seq "$n"); do
+    r=$(measure "$@")
+    if [ -n "$(get "$key" "$r")" ]; then runs+=("$(get "$key" "$r") $(tr '\n' ' ' <<<"$r")"); fi
   done
   if [ ${#runs[@]} -eq 0 ]; then return; fi
-  printf '%s\n' "${runs[@]}" | sort -n | sed -n "$(( (${#runs[@]} + 1) / 2 ))p" | cut -d' ' -f2- | xargs -n2
+  printf '%s\n' "${runs[@]}" | sort -g | sed -n "$(( (${#runs[@]} + 1) / 2 ))p" | cut -d' ' -f2- | xargs -n2
 }
+measureIdle() { measureMedian idle_rss_bytes "$idleRuns" "$1" "$2" idle; }
 get() { awk -v k="$1" '$1 == k {print $2}' <<<"$2"; }
 ratio() { # ratio <a> <b> <format>: a/b, or - when either is missing
   awk -v a="$1" -v b="$2" -v f="$3" 'BEGIN { if (a == "" || b == "" || b + 0 == 0) print "-"; else printf f, a / b }'
@@ -57,7 +62,7 @@ mib() { awk -v v="$1" 'BEGIN { if (v == "") print "-"; else printf "%.1f", v / 1
 orDash() { if [ -n "$1" ]; then echo "$1"; else echo "-"; fi; }
 
 F2B="$bin/f2b-server"
-ours_ingest=$(measure "$F2B" auto ingest -lines "$lines")
+ours_ingest=$(measureMedian ingest_seconds "$ingestRuns" "$F2B" auto ingest -lines "$lines")
 ours_lat=$(measure "$F2B" auto latency -count "$nlat")
 ours_idle=$(measureIdle "$F2B" auto)
 ours_bans=$(measure "$F2B" auto bans -count "$bans" -dbfile None)
@@ -66,7 +71,7 @@ py_ingest="" py_lat="" py_idle="" py_bans="" pynote=""
 if [ -x /usr/bin/fail2ban-server ]; then
   pyback=polling
   if /usr/bin/python3 -c 'import pyinotify' 2>/dev/null; then pyback=pyinotify; fi
-  py_ingest=$(measure /usr/bin/fail2ban-server "$pyback" ingest -lines "$lines")
+  py_ingest=$(measureMedian ingest_seconds "$ingestRuns" /usr/bin/fail2ban-server "$pyback" ingest -lines "$lines")
   py_lat=$(measure /usr/bin/fail2ban-server "$pyback" latency -count "$nlat")
   py_idle=$(measureIdle /usr/bin/fail2ban-server "$pyback")
   py_bans=$(measure /usr/bin/fail2ban-server "$pyback" bans -count "$pybans" -dbfile None)
@@ -78,7 +83,7 @@ fi
 g() { get "$1" "$2"; }
 echo "| measure | fail2ban-server | f2b-server | f2b vs fail2ban |"
 echo "| --- | --- | --- | --- |"
-echo "| ingest $lines sshd lines (s) | $(orDash "$(g ingest_seconds "$py_ingest")") | $(orDash "$(g ingest_seconds "$ours_ingest")") | $(ratio "$(g ingest_seconds "$py_ingest")" "$(g ingest_seconds "$ours_ingest")" '%.1f× faster') |"
+echo "| ingest $lines sshd lines (s; median of $ingestRuns runs) | $(orDash "$(g ingest_seconds "$py_ingest")") | $(orDash "$(g ingest_seconds "$ours_ingest")") | $(ratio "$(g ingest_seconds "$py_ingest")" "$(g ingest_seconds "$ours_ingest")" '%.1f× faster') |"
 echo "| ingest server CPU (s; steadier under load) | $(orDash "$(g ingest_cpu_seconds "$py_ingest")") | $(orDash "$(g ingest_cpu_seconds "$ours_ingest")") | $(ratio "$(g ingest_cpu_seconds "$py_ingest")" "$(g ingest_cpu_seconds "$ours_ingest")" '%.1f× less') |"
 echo "| ingest rate (lines/s) | $(orDash "$(g ingest_lines_per_second "$py_ingest")") | $(orDash "$(g ingest_lines_per_second "$ours_ingest")") | |"
 echo "| ban latency p50 (ms), $nlat bans | $(orDash "$(g latency_p50_ms "$py_lat")") | $(orDash "$(g latency_p50_ms "$ours_lat")") | $(ratio "$(g latency_p50_ms "$py_lat")" "$(g latency_p50_ms "$ours_lat")" '%.1f× lower') |"
@@ -92,6 +97,8 @@ echo "| banip through the socket (µs per ban) | $(orDash "$(g bans_us_per_ban "
 echo
 echo "$pynote; f2b with backend auto (inotify). Same copied stock configuration, stock sshd filter,"
 echo "no-op actions; ingestion and latency use an in-memory database, the ban count none."
+echo "Ingestion starts its clock once each server has counted one warm-up failure (f2b compiles a"
+echo "jail's filter on its first line, fail2ban when the jail starts; that one-off is not ingestion)."
 echo "Latency runs from writing the maxretry-th line to actionban's shell writing into a FIFO."
 echo "Load average while measuring: $(cut -d' ' -f1-3 /proc/loadavg) on $(nproc) cores (shared machines make p95 noisy)."
 if [ -s "$bin/errors" ]; then
