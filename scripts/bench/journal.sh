@@ -5,6 +5,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 n=${JOURNAL_BENCH_ENTRIES:-100000}
+runs=${JOURNAL_BENCH_RUNS:-3} # each tool's figures are those of its median-wall run
 remote=/lib/systemd/systemd-journal-remote
 client=${F2B_CLIENT:-bin/f2b-client} # another build can be measured in place
 echo "## Journal: $n entries, stock sshd filter"
@@ -34,13 +35,18 @@ measure() { # prints "wall_seconds cpu_seconds maxrss_kib matched"
   matched=$(grep -oE '^Lines: [0-9]+ lines, [0-9]+ ignored, [0-9]+ matched' "$dir/out" | awk '{print $6}')
   tail -n1 "$dir/time" | awk -v m="${matched:-?}" '{ printf "%s %.2f %s %s\n", $1, $2 + $3, $4, m }'
 }
-read -r f2b_s f2b_cpu f2b_rss f2b_m < <(measure "$client" regex "$log" sshd)
+median() { # median <command…>: measure's line of the run with the median wall time
+  for _ in $(seq "$runs"); do measure "$@"; done | sort -g | sed -n "$(( (runs + 1) / 2 ))p"
+}
+read -r f2b_s f2b_cpu f2b_rss f2b_m < <(median "$client" regex "$log" sshd)
+echo "Each figure is from the run with the median wall time of $runs."
+echo
 echo "| tool | wall s | CPU s | entries/CPU-s | peak RSS (MiB) | matched |"
 echo "| --- | ---: | ---: | ---: | ---: | ---: |"
 rate() { awk -v n="$n" -v s="$1" 'BEGIN { if (s > 0) printf "%.0f", n / s; else print "-" }'; }
 mib() { awk -v k="$1" 'BEGIN { printf "%.1f", k / 1024 }'; }
 if [ -x /usr/bin/fail2ban-regex ]; then
-  read -r py_s py_cpu py_rss py_m < <(measure /usr/bin/fail2ban-regex "$log" sshd)
+  read -r py_s py_cpu py_rss py_m < <(median /usr/bin/fail2ban-regex "$log" sshd)
   echo "| fail2ban-regex 1.0.2 | $py_s | $py_cpu | $(rate "$py_cpu") | $(mib "$py_rss") | $py_m |"
 fi
 echo "| f2b-client regex | $f2b_s | $f2b_cpu | $(rate "$f2b_cpu") | $(mib "$f2b_rss") | $f2b_m |"
