@@ -105,9 +105,17 @@ func (f *Filter) emit(idx int, who ident, d *failData, nofail, hasMLF bool, one 
 	for _, id := range ids {
 		fl := Failure{ID: id, Host: who.host, Time: res.Time, Matches: d.matches,
 			Data: d.groups, Users: d.users, FailRegexIndex: idx, NoFail: nofail}
-		if hasMLF || len(ids) > 1 {
-			// session data lives on; callers get their own copy
+		switch {
+		case len(ids) > 1:
+			// one copy per failure
 			fl.Matches, fl.Data, fl.Users = slices.Clone(d.matches), maps.Clone(d.groups), slices.Clone(d.users)
+		case hasMLF:
+			// The session's data lives on, shared read-only: the session
+			// copies its map before changing it (ownGroups), only ever
+			// appends to its slices, and the clipped slices make an
+			// append by the caller copy.
+			d.shared = true
+			fl.Matches, fl.Users = slices.Clip(d.matches), slices.Clip(d.users)
 		}
 		if one != nil && len(ids) == 1 {
 			one.fail[0] = fl

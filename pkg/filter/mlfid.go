@@ -1,6 +1,7 @@
 package filter
 
 import (
+	"maps"
 	"slices"
 	"time"
 )
@@ -20,6 +21,18 @@ type failData struct {
 	nofailMatches []string
 	users         []string
 	pending       bool
+	// shared is set once groups went out in a Result (Failure.Data): a
+	// session that lives on copies its map before changing it again, so
+	// that the common session, seen once, is never copied.
+	shared bool
+}
+
+// ownGroups gives d a map of its own to change, if the current one was
+// handed out.
+func (d *failData) ownGroups() {
+	if d.shared {
+		d.groups, d.shared = maps.Clone(d.groups), false
+	}
 }
 
 func (d *failData) addUser(u string) []string {
@@ -104,6 +117,7 @@ func (f *Filter) mergeSession(id string, cur *failData, matched []string) *failD
 	}
 	var users []string
 	if s := f.sessions.get(id); s != nil {
+		s.ownGroups()
 		users = s.addUser(g["user"])
 		nf |= popFlag(s.groups, "nofail") | popFlag(s.groups, "mlfgained")
 		if nf&flagGained != 0 {
@@ -132,7 +146,11 @@ func (f *Filter) mergeSession(id string, cur *failData, matched []string) *failD
 	switch {
 	case nf&flagNoFail == 0:
 		m := append(cur.nofailMatches, cur.matches...)
-		if nf&flagGained == 0 {
+		switch {
+		case nf&flagGained != 0:
+		case m == nil:
+			m = matched // the caller's own slice: no copy needed
+		default:
 			m = append(m, matched...)
 		}
 		cur.matches, cur.nofailMatches = m, nil
