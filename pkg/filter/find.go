@@ -191,7 +191,7 @@ func (f *Filter) failRegexes(text string, org []line, pre *Match, noDate bool, r
 		pb, fb := f.ownBases(org, pre)
 		f.ownIn(pre, pb)
 		f.ownIn(m, fb)
-		if !f.reportMatch(i, pre, m, matched, res) {
+		if !f.reportMatch(i, pre, m, matched, res) && !f.reportForgotten(i, pre, m, res) {
 			f.report(i, f.merge(pre, m), matched, res)
 		}
 		if !f.o.CheckAll {

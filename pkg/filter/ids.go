@@ -73,6 +73,36 @@ func (f *Filter) reportMatch(idx int, pre, m *Match, matched []line, res *Result
 	return true
 }
 
+// reportForgotten is report for a match that would end an mlfid
+// session the cache does not hold (<F-MLFFORGET>) and is nofail
+// (<F-NOFAIL> or <F-MLFGAINED>), as most of sshd's disconnect and
+// accepted lines are: mergeSession then keeps nothing, and report only
+// counts the line as NoFail, so neither the merged map nor the lines are
+// built. ok false means the case is not this one: call report.
+func (f *Filter) reportForgotten(idx int, pre, m *Match, res *Result) (ok bool) {
+	if f.slow || m.complex != nil || pre != nil && pre.complex != nil {
+		return false
+	}
+	src := mergedGroups{m: m, mIdx: &f.fail[idx].ids}
+	if pre != nil {
+		src.pre, src.preIdx = pre, &f.pref.ids
+	}
+	id, hasMLF := src.group(gMLFID)
+	if !hasMLF {
+		return false
+	}
+	if forget, _ := src.group(gMLFForget); forget == "" {
+		return false
+	}
+	gained, _ := src.group(gMLFGained)
+	nofail, _ := src.group(gNoFail)
+	if gained == "" && nofail == "" || f.sessions.get(id) != nil {
+		return false
+	}
+	res.NoFail++
+	return true
+}
+
 // failureLines returns the slice for a failure's original lines; with
 // single, one line and the failure itself share one allocation.
 func failureLines(matched []line, single bool) (*oneFailure, []string) {
@@ -137,10 +167,12 @@ const (
 	gCIDR
 	gMLFID
 	gNoFail
+	gMLFGained
+	gMLFForget
 	numIDGroups
 )
 
-var idGroupNames = [numIDGroups]string{"fid", "ip4", "ip6", "dns", "cidr", "mlfid", "nofail"}
+var idGroupNames = [numIDGroups]string{"fid", "ip4", "ip6", "dns", "cidr", "mlfid", "nofail", "mlfgained", "mlfforget"}
 
 // groupIndex holds, for each idGroup, its index in a regex's names (-1:
 // none), so the hot path finds them without comparing names.
