@@ -1,7 +1,6 @@
 package filter
 
 import (
-	"regexp"
 	"slices"
 	"sort"
 
@@ -296,12 +295,12 @@ func mergeGroups(pre, m *Match) map[string]string {
 // _altValues/_tupleValues), each as {group, target} sorted by group name.
 type complexNames struct{ alts, tuples [][2]string }
 
-var complexNameRE = regexp.MustCompile(`^(alt_|tuple_)(.*?)(?:_\d+)?$`)
+var complexNameRE = lazyRegexp(`^(alt_|tuple_)(.*?)(?:_\d+)?$`)
 
 func newComplexNames(names []string) *complexNames {
 	var c complexNames
 	for _, n := range names {
-		if m := complexNameRE.FindStringSubmatch(n); m != nil && len(n) > 4 {
+		if m := complexNameRE().FindStringSubmatch(n); m != nil && len(n) > 4 {
 			pair := [2]string{n, tagOpt(m[2])}
 			if m[1] == "alt_" {
 				c.alts = append(c.alts, pair)

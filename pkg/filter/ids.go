@@ -4,7 +4,6 @@ import (
 	"context"
 	"maps"
 	"net/netip"
-	"regexp"
 	"slices"
 	"time"
 
@@ -321,13 +320,13 @@ func firstGroup(g *mergedGroups, ids ...idGroup) (string, bool) {
 	return "", false
 }
 
-var plainIPRE = regexp.MustCompile(`(?:\d{1,3}\.){3}\d{1,3}|[0-9a-fA-F:]*:[0-9a-fA-F:.]+`)
+var plainIPRE = lazyRegexp(`(?:\d{1,3}\.){3}\d{1,3}|[0-9a-fA-F:]*:[0-9a-fA-F:.]+`)
 
 // resolve turns a captured host name into addresses (fail2ban's
 // DNSUtils.textToIp): an address inside the text is taken as is; with
 // usedns yes/warn the name is looked up.
 func (f *Filter) resolve(host string) []ipaddr.Addr {
-	if s := plainIPRE.FindString(host); s != "" {
+	if s := plainIPRE().FindString(host); s != "" {
 		if ip, err := netip.ParseAddr(s); err == nil {
 			return []ipaddr.Addr{ipaddr.FromIP(ip)}
 		}
