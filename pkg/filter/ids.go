@@ -21,7 +21,9 @@ type oneFailure struct {
 // findFailure): mlfid sessions, then the failure id.
 func (f *Filter) report(idx int, g map[string]string, matched []line, res *Result) {
 	mlfid, hasMLF := g["mlfid"]
-	one, lines := failureLines(matched, !hasMLF && res.Failures == nil)
+	// an mlfid session keeps the lines (not copied, see mergeSession):
+	// they share the failure's allocation all the same
+	one, lines := failureLines(matched, res.Failures == nil)
 	var d *failData
 	if hasMLF {
 		d = f.mergeSession(mlfid, &failData{groups: g}, lines)

@@ -70,10 +70,10 @@ func (s *sessions) get(id string) *failData {
 	return e.data
 }
 
-func (s *sessions) set(id string, d *failData) {
-	if _, ok := s.m[id]; !ok {
-		s.order = append(s.order, id)
-	}
+// add caches a session for an id the cache does not hold (get returned
+// nil), evicting the oldest beyond sessionMax.
+func (s *sessions) add(id string, d *failData) {
+	s.order = append(s.order, id)
 	s.m[id] = sessionEntry{data: d, expires: s.now().Add(sessionTTL)}
 	for len(s.m) > sessionMax && len(s.order) > 0 {
 		old := s.order[0]
@@ -135,7 +135,7 @@ func (f *Filter) mergeSession(id string, cur *failData, matched []string) *failD
 		}
 	} else if nf&flagForget == 0 {
 		users = cur.addUser(g["user"])
-		f.sessions.set(id, cur)
+		f.sessions.add(id, cur) // get found none: id is not in the cache
 	}
 	if cur.pending || len(users) > 1 {
 		delete(cur.groups, "nofail")
