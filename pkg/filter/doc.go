@@ -34,7 +34,11 @@
 // copies what it keeps, and not even that when the groups are pieces of
 // the raw line; a failure without an mlfid session or alt_/tuple_ groups
 // is built straight from the matches (ids.go: reportMatch), its Data map
-// made once at its final size. A failregex that mostly fails is first asked a
+// made once at its final size. An mlfid session shares its data with the
+// failures it reports and copies its map only when a later line of the
+// session changes it; a match that ends a session the cache does not hold
+// as nofail is counted from the matches alone (ids.go: reportForgotten).
+// A failregex that mostly fails is first asked a
 // capture-free MatchString, and searched for its groups only on a real
 // match (precheck.go). Where the context of an expanded <ADDR> or <HOST>
 // pins its span to a maximal run of address bytes, ASCII text is searched

@@ -43,6 +43,15 @@ func FuzzFastPath(f *testing.F) {
 		{"Nov 25 13:01:04 web1 sshd[2120]: Invalid user admin from 203.0.113.5 port 41234", "Nov 25 13:01:05 web1 sshd[2120]: Failed password for invalid user admin from 203.0.113.5 port 41234 ssh2"},
 		{"Nov 25 13:01:05 web1 sshd[7]: Accepted publickey for bob from 2001:db8::1", "Nov 25 13:01:06 web1 sshd[7]: Invalid user x from 10.0.0.1"},
 		{"2026-11-25T13:01:02 192.0.2.1 - Incorrect token used.", ""},
+		// nofail matches that end a session, without and with one (a
+		// pending one: the nofail falls; users: two of them)
+		{"sshd[8]: Connection closed by 192.0.2.8 port 22", "sshd[8]: Invalid user x from 192.0.2.8"},
+		{"sshd[9]: Invalid user x from 192.0.2.9", "sshd[9]: Connection closed by 192.0.2.9 port 22"},
+		{"sshd[9]: Failed publickey for x from 192.0.2.9", "sshd[9]: Authenticated password for y from 192.0.2.9 port 22"},
+		{"sshd[10]: Login attempt for bob", "sshd[10]: Connection closed by 192.0.2.10 port 22"},
+		{"sshd[10]: Login attempt for bob", "sshd[10]: Authenticated password for eve from 192.0.2.10"},
+		{"sshd[11]: Disconnected from 192.0.2.11", "sshd[11]: Login attempt for bob"},
+		{"sshd[12]: Connection closed by  port 22", "sshd[12]: Authenticated password for x from 192.0.2.9 port 22"},
 	}
 	for _, s := range seeds {
 		f.Add(s[0], s[1], true)
@@ -56,6 +65,10 @@ func FuzzFastPath(f *testing.F) {
 				`^Failed (?:<F-NOFAIL>publickey</F-NOFAIL>|\S+) for (?P<cond_inv>invalid user )?<F-USER>\S+</F-USER> from <HOST>(?(cond_inv) x|)`,
 				`^Accepted \S+ for <F-USER>\S+</F-USER> from <HOST><F-MLFGAINED></F-MLFGAINED>`,
 				`^\s*<ADDR>\s+\S+\s+Incorrect token used\.`,
+				`^<F-NOFAIL><F-MLFFORGET>Connection closed</F-MLFFORGET></F-NOFAIL> by (?:<HOST>)? port \d+`,
+				`^<F-MLFFORGET>Disconnected</F-MLFFORGET> from <HOST>`,
+				`^Login attempt for <F-USER>\S+</F-USER>`,
+				`^<F-MLFFORGET><F-MLFGAINED>Authenticated \w+</F-MLFGAINED></F-MLFFORGET> for <F-USER>\S+</F-USER> from <HOST>`,
 			},
 			IgnoreRegex: []string{`from 10\.`},
 			MaxLines:    maxLines,

@@ -12,6 +12,8 @@ import (
 )
 
 // Failure is one failure found in a line (fail2ban's failList entry).
+// Its Matches, Data and Users are read-only: those of an mlfid session
+// are shared with the session the filter keeps.
 type Failure struct {
 	ID             ipaddr.Addr       // the failure id: address, subnet or raw id
 	Host           string            // captured host/id text the ID came from

@@ -1,7 +1,6 @@
 package filter
 
 import (
-	"regexp"
 	"slices"
 	"sort"
 
@@ -191,8 +190,8 @@ func (f *Filter) failRegexes(text string, org []line, pre *Match, noDate bool, r
 		pb, fb := f.ownBases(org, pre)
 		f.ownIn(pre, pb)
 		f.ownIn(m, fb)
-		if !f.reportMatch(i, pre, m, matched, res) {
-			f.report(i, merge(pre, m), matched, res)
+		if !f.reportMatch(i, pre, m, matched, res) && !f.reportForgotten(i, pre, m, res) {
+			f.report(i, f.merge(pre, m), matched, res)
 		}
 		if !f.o.CheckAll {
 			return
@@ -252,10 +251,21 @@ func groups(m *Match) map[string]string {
 	return g
 }
 
-// merge builds the failure data: the prefregex groups (without content)
+// merge is mergeGroups, with the map made at its final size when
+// neither match has alt_/tuple_ groups: one allocation, no growth and no
+// deletes (the reference path keeps mergeGroups).
+func (f *Filter) merge(pre, m *Match) map[string]string {
+	if f.slow || m.complex != nil || pre != nil && pre.complex != nil {
+		return mergeGroups(pre, m)
+	}
+	src := mergedGroups{m: m, pre: pre}
+	return src.data(ident{})
+}
+
+// mergeGroups builds the failure data: the prefregex groups (without content)
 // overlaid with the failregex groups; a failregex group that did not take
 // part removes the prefregex value (Python's dict.update with None).
-func merge(pre, m *Match) map[string]string {
+func mergeGroups(pre, m *Match) map[string]string {
 	if pre == nil {
 		return groups(m)
 	}
@@ -285,12 +295,12 @@ func merge(pre, m *Match) map[string]string {
 // _altValues/_tupleValues), each as {group, target} sorted by group name.
 type complexNames struct{ alts, tuples [][2]string }
 
-var complexNameRE = regexp.MustCompile(`^(alt_|tuple_)(.*?)(?:_\d+)?$`)
+var complexNameRE = lazyRegexp(`^(alt_|tuple_)(.*?)(?:_\d+)?$`)
 
 func newComplexNames(names []string) *complexNames {
 	var c complexNames
 	for _, n := range names {
-		if m := complexNameRE.FindStringSubmatch(n); m != nil && len(n) > 4 {
+		if m := complexNameRE().FindStringSubmatch(n); m != nil && len(n) > 4 {
 			pair := [2]string{n, tagOpt(m[2])}
 			if m[1] == "alt_" {
 				c.alts = append(c.alts, pair)

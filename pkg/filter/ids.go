@@ -4,7 +4,6 @@ import (
 	"context"
 	"maps"
 	"net/netip"
-	"regexp"
 	"slices"
 	"time"
 
@@ -22,7 +21,9 @@ type oneFailure struct {
 // findFailure): mlfid sessions, then the failure id.
 func (f *Filter) report(idx int, g map[string]string, matched []line, res *Result) {
 	mlfid, hasMLF := g["mlfid"]
-	one, lines := failureLines(matched, !hasMLF && res.Failures == nil)
+	// an mlfid session keeps the lines (not copied, see mergeSession):
+	// they share the failure's allocation all the same
+	one, lines := failureLines(matched, res.Failures == nil)
 	var d *failData
 	if hasMLF {
 		d = f.mergeSession(mlfid, &failData{groups: g}, lines)
@@ -73,6 +74,36 @@ func (f *Filter) reportMatch(idx int, pre, m *Match, matched []line, res *Result
 	return true
 }
 
+// reportForgotten is report for a match that would end an mlfid
+// session the cache does not hold (<F-MLFFORGET>) and is nofail
+// (<F-NOFAIL> or <F-MLFGAINED>), as most of sshd's disconnect and
+// accepted lines are: mergeSession then keeps nothing, and report only
+// counts the line as NoFail, so neither the merged map nor the lines are
+// built. ok false means the case is not this one: call report.
+func (f *Filter) reportForgotten(idx int, pre, m *Match, res *Result) (ok bool) {
+	if f.slow || m.complex != nil || pre != nil && pre.complex != nil {
+		return false
+	}
+	src := mergedGroups{m: m, mIdx: &f.fail[idx].ids}
+	if pre != nil {
+		src.pre, src.preIdx = pre, &f.pref.ids
+	}
+	id, hasMLF := src.group(gMLFID)
+	if !hasMLF {
+		return false
+	}
+	if forget, _ := src.group(gMLFForget); forget == "" {
+		return false
+	}
+	gained, _ := src.group(gMLFGained)
+	nofail, _ := src.group(gNoFail)
+	if gained == "" && nofail == "" || f.sessions.get(id) != nil {
+		return false
+	}
+	res.NoFail++
+	return true
+}
+
 // failureLines returns the slice for a failure's original lines; with
 // single, one line and the failure itself share one allocation.
 func failureLines(matched []line, single bool) (*oneFailure, []string) {
@@ -105,9 +136,17 @@ func (f *Filter) emit(idx int, who ident, d *failData, nofail, hasMLF bool, one 
 	for _, id := range ids {
 		fl := Failure{ID: id, Host: who.host, Time: res.Time, Matches: d.matches,
 			Data: d.groups, Users: d.users, FailRegexIndex: idx, NoFail: nofail}
-		if hasMLF || len(ids) > 1 {
-			// session data lives on; callers get their own copy
+		switch {
+		case len(ids) > 1:
+			// one copy per failure
 			fl.Matches, fl.Data, fl.Users = slices.Clone(d.matches), maps.Clone(d.groups), slices.Clone(d.users)
+		case hasMLF:
+			// The session's data lives on, shared read-only: the session
+			// copies its map before changing it (ownGroups), only ever
+			// appends to its slices, and the clipped slices make an
+			// append by the caller copy.
+			d.shared = true
+			fl.Matches, fl.Users = slices.Clip(d.matches), slices.Clip(d.users)
 		}
 		if one != nil && len(ids) == 1 {
 			one.fail[0] = fl
@@ -129,10 +168,12 @@ const (
 	gCIDR
 	gMLFID
 	gNoFail
+	gMLFGained
+	gMLFForget
 	numIDGroups
 )
 
-var idGroupNames = [numIDGroups]string{"fid", "ip4", "ip6", "dns", "cidr", "mlfid", "nofail"}
+var idGroupNames = [numIDGroups]string{"fid", "ip4", "ip6", "dns", "cidr", "mlfid", "nofail", "mlfgained", "mlfforget"}
 
 // groupIndex holds, for each idGroup, its index in a regex's names (-1:
 // none), so the hot path finds them without comparing names.
@@ -281,13 +322,13 @@ func firstGroup(g *mergedGroups, ids ...idGroup) (string, bool) {
 	return "", false
 }
 
-var plainIPRE = regexp.MustCompile(`(?:\d{1,3}\.){3}\d{1,3}|[0-9a-fA-F:]*:[0-9a-fA-F:.]+`)
+var plainIPRE = lazyRegexp(`(?:\d{1,3}\.){3}\d{1,3}|[0-9a-fA-F:]*:[0-9a-fA-F:.]+`)
 
 // resolve turns a captured host name into addresses (fail2ban's
 // DNSUtils.textToIp): an address inside the text is taken as is; with
 // usedns yes/warn the name is looked up.
 func (f *Filter) resolve(host string) []ipaddr.Addr {
-	if s := plainIPRE.FindString(host); s != "" {
+	if s := plainIPRE().FindString(host); s != "" {
 		if ip, err := netip.ParseAddr(s); err == nil {
 			return []ipaddr.Addr{ipaddr.FromIP(ip)}
 		}

@@ -1,6 +1,7 @@
 package filter
 
 import (
+	"maps"
 	"slices"
 	"time"
 )
@@ -20,6 +21,18 @@ type failData struct {
 	nofailMatches []string
 	users         []string
 	pending       bool
+	// shared is set once groups went out in a Result (Failure.Data): a
+	// session that lives on copies its map before changing it again, so
+	// that the common session, seen once, is never copied.
+	shared bool
+}
+
+// ownGroups gives d a map of its own to change, if the current one was
+// handed out.
+func (d *failData) ownGroups() {
+	if d.shared {
+		d.groups, d.shared = maps.Clone(d.groups), false
+	}
 }
 
 func (d *failData) addUser(u string) []string {
@@ -57,10 +70,10 @@ func (s *sessions) get(id string) *failData {
 	return e.data
 }
 
-func (s *sessions) set(id string, d *failData) {
-	if _, ok := s.m[id]; !ok {
-		s.order = append(s.order, id)
-	}
+// add caches a session for an id the cache does not hold (get returned
+// nil), evicting the oldest beyond sessionMax.
+func (s *sessions) add(id string, d *failData) {
+	s.order = append(s.order, id)
 	s.m[id] = sessionEntry{data: d, expires: s.now().Add(sessionTTL)}
 	for len(s.m) > sessionMax && len(s.order) > 0 {
 		old := s.order[0]
@@ -104,6 +117,7 @@ func (f *Filter) mergeSession(id string, cur *failData, matched []string) *failD
 	}
 	var users []string
 	if s := f.sessions.get(id); s != nil {
+		s.ownGroups()
 		users = s.addUser(g["user"])
 		nf |= popFlag(s.groups, "nofail") | popFlag(s.groups, "mlfgained")
 		if nf&flagGained != 0 {
@@ -121,7 +135,7 @@ func (f *Filter) mergeSession(id string, cur *failData, matched []string) *failD
 		}
 	} else if nf&flagForget == 0 {
 		users = cur.addUser(g["user"])
-		f.sessions.set(id, cur)
+		f.sessions.add(id, cur) // get found none: id is not in the cache
 	}
 	if cur.pending || len(users) > 1 {
 		delete(cur.groups, "nofail")
@@ -132,7 +146,11 @@ func (f *Filter) mergeSession(id string, cur *failData, matched []string) *failD
 	switch {
 	case nf&flagNoFail == 0:
 		m := append(cur.nofailMatches, cur.matches...)
-		if nf&flagGained == 0 {
+		switch {
+		case nf&flagGained != 0:
+		case m == nil:
+			m = matched // the caller's own slice: no copy needed
+		default:
 			m = append(m, matched...)
 		}
 		cur.matches, cur.nofailMatches = m, nil

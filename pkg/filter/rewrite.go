@@ -1,8 +1,10 @@
 package filter
 
 import (
+	"math/bits"
 	"regexp"
 	"regexp/syntax"
+	"slices"
 	"strconv"
 	"strings"
 	"unicode/utf8"
@@ -45,13 +47,18 @@ import (
 type rewrite struct {
 	alts []rwAlt
 	idx  []int // the compact layout: name k at subexpression k+1
+	// lits are the distinct literals of all alternatives: they share
+	// most of them (the copies of one pattern), so a search looks each
+	// up in the text once (litMemo), not once per alternative.
+	lits []string
 }
 
 // rwAlt is one compiled alternative.
 type rwAlt struct {
 	re     *regexp.Regexp
 	prefix string   // text every match starts with (anchored alternatives)
-	lits   []string // texts every match contains
+	lits   []string // texts every match contains, none within prefix
+	need   uint64   // lits as bits of rewrite.lits (see shareLits)
 	slots  [][]int  // subexpressions of each of the Regex's names
 	checks []loopCheck
 }
@@ -121,6 +128,7 @@ func newRewrite(expr string, names []string, multiline bool) *rewrite {
 		}
 		w.alts = append(w.alts, alt)
 	}
+	w.shareLits()
 	return w
 }
 
@@ -139,7 +147,13 @@ func newRwAlt(tree *syntax.Regexp, names []string, m *markTable) (rwAlt, bool) {
 	if err != nil || re.NumSubexp() != len(caps) {
 		return rwAlt{}, false
 	}
-	a := rwAlt{re: re, prefix: treePrefix(tree), lits: mustContain(tree), slots: make([][]int, len(names))}
+	a := rwAlt{re: re, prefix: treePrefix(tree), slots: make([][]int, len(names))}
+	for _, l := range mustContain(tree) {
+		// HasPrefix(prefix) already implies a literal inside it
+		if !strings.Contains(a.prefix, l) && !slices.Contains(a.lits, l) {
+			a.lits = append(a.lits, l)
+		}
+	}
 	for k, n := range names {
 		for i, c := range caps {
 			if c.public == n && n != "" {
@@ -176,9 +190,10 @@ func treePrefix(re *syntax.Regexp) string {
 // otherwise loc is the match (nil: none) in the compact layout w.idx,
 // in buf when it is large enough.
 func (w *rewrite) search(text string, buf []int) (loc []int, done bool) {
+	var memo litMemo
 	for i := range w.alts {
 		a := &w.alts[i]
-		if !a.mayMatch(text) {
+		if !w.mayMatch(a, text, &memo) {
 			continue
 		}
 		if raw := a.re.FindStringSubmatchIndex(text); raw != nil {
@@ -191,19 +206,72 @@ func (w *rewrite) search(text string, buf []int) (loc []int, done bool) {
 // matchString reports whether the RE2 form (a superset of the pattern)
 // matches.
 func (w *rewrite) matchString(text string) bool {
+	var memo litMemo
 	for i := range w.alts {
-		if a := &w.alts[i]; a.mayMatch(text) && a.re.MatchString(text) {
+		if a := &w.alts[i]; w.mayMatch(a, text, &memo) && a.re.MatchString(text) {
 			return true
 		}
 	}
 	return false
 }
 
-func (a *rwAlt) mayMatch(text string) bool {
+// maxSharedLits bounds rewrite.lits: one bit each in a uint64.
+const maxSharedLits = 64
+
+// shareLits collects the alternatives' literals into w.lits and sets
+// each alternative's need; with too many to share, w.lits stays nil and
+// every alternative looks its own literals up.
+func (w *rewrite) shareLits() {
+	for i := range w.alts {
+		a := &w.alts[i]
+		for _, l := range a.lits {
+			k := slices.Index(w.lits, l)
+			if k < 0 {
+				if len(w.lits) == maxSharedLits {
+					w.lits = nil
+					for j := range w.alts {
+						w.alts[j].need = 0
+					}
+					return
+				}
+				k = len(w.lits)
+				w.lits = append(w.lits, l)
+			}
+			a.need |= 1 << k
+		}
+	}
+}
+
+// litMemo is what one search learned about the text: for each literal
+// of rewrite.lits looked up (known), whether the text contains it (has).
+type litMemo struct{ known, has uint64 }
+
+// mayMatch reports whether the text passes a's prefix and literals: a
+// is the alternative's mayMatch, with each literal looked up at most
+// once per text across the alternatives.
+func (w *rewrite) mayMatch(a *rwAlt, text string, memo *litMemo) bool {
 	if !strings.HasPrefix(text, a.prefix) {
 		return false
 	}
-	for _, l := range a.lits {
+	if w.lits == nil {
+		return containsAll(text, a.lits)
+	}
+	if a.need&memo.known&^memo.has != 0 {
+		return false // a literal already found missing
+	}
+	for todo := a.need &^ memo.known; todo != 0; todo &= todo - 1 {
+		k := bits.TrailingZeros64(todo)
+		memo.known |= 1 << k
+		if !strings.Contains(text, w.lits[k]) {
+			return false
+		}
+		memo.has |= 1 << k
+	}
+	return true
+}
+
+func containsAll(text string, lits []string) bool {
+	for _, l := range lits {
 		if !strings.Contains(text, l) {
 			return false
 		}

@@ -25,7 +25,14 @@ type failEntry struct {
 	failures    int
 	banCount    int
 	matches     []string
-	tags        map[string]string
+	// tags is the union of the failures' tags, the latest value winning.
+	// It starts as the first failure's map itself (Failure.Tags is
+	// read-only once added) and is replaced by the next failure's map
+	// whenever that one has every key: the filter reports the same
+	// groups for an id over and over, and those need no copy. ownTags
+	// says the map is the entry's own, safe to write.
+	tags    map[string]string
+	ownTags bool
 }
 
 // failManager counts failures per id. One mutex guards everything: an
@@ -62,7 +69,7 @@ func (fm *failManager) add(k key, f *Failure, count, banCount int, now time.Time
 	if !ok {
 		e = &failEntry{first: t, last: t, retry: max(count, 1), failures: 1}
 		e.matches = append(e.matches, f.Matches...)
-		e.tags = maps.Clone(f.Tags)
+		e.tags = f.Tags
 		fm.m[k] = e
 	} else {
 		fm.adjust(e, t)
@@ -109,14 +116,36 @@ func (e *failEntry) addMatches(m []string, maxMatches int) {
 	}
 }
 
+// mergeTags overlays tags on the entry's tags (fail2ban's dict.update).
 func (e *failEntry) mergeTags(tags map[string]string) {
-	if len(tags) == 0 {
-		return
+	switch {
+	case len(tags) == 0:
+	case hasKeys(tags, e.tags):
+		// the union is tags itself: nothing of the old map survives
+		e.tags, e.ownTags = tags, false
+	default:
+		if !e.ownTags {
+			old := e.tags
+			e.tags = make(map[string]string, len(old)+len(tags))
+			maps.Copy(e.tags, old)
+			e.ownTags = true
+		}
+		maps.Copy(e.tags, tags)
 	}
-	if e.tags == nil {
-		e.tags = make(map[string]string, len(tags))
+}
+
+// hasKeys reports whether m has every key of sub (looking keys up is
+// cheaper than storing them).
+func hasKeys(m, sub map[string]string) bool {
+	if len(m) < len(sub) {
+		return false
 	}
-	maps.Copy(e.tags, tags)
+	for k := range sub {
+		if _, ok := m[k]; !ok {
+			return false
+		}
+	}
+	return true
 }
 
 func (e *failEntry) ticket(k key) Ticket {

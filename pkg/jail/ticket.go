@@ -19,11 +19,13 @@ const permanentEOB = int64(math.MaxInt64)
 
 // Failure is one failure for an id, as the filter reports it.
 type Failure struct {
-	IP      netip.Addr        // the failing address, if the id is one
-	ID      string            // raw F-ID when the id is not an IP
-	Time    time.Time         // time of the log line
-	Matches []string          // matched line(s)
-	Tags    map[string]string // captured groups (F-USER, …), may be nil
+	IP      netip.Addr // the failing address, if the id is one
+	ID      string     // raw F-ID when the id is not an IP
+	Time    time.Time  // time of the log line
+	Matches []string   // matched line(s)
+	// Tags are the captured groups (F-USER, …), may be nil. The jail
+	// keeps the map without copying it: it must not change once added.
+	Tags map[string]string
 }
 
 // Ticket is a ban (or, inside the fail manager, a pending failure) of one
