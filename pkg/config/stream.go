@@ -60,7 +60,16 @@ func (c *Config) Dir() string { return c.dir }
 func (c *Config) Early() map[string]string { return c.early }
 
 func (l *loader) stream(c *Config) ([][]any, error) {
-	out := append([][]any{}, c.general...)
+	// The prepared parts give the stream's length: one allocation, not a
+	// doubling (and a copy left behind) every few jails.
+	n := len(c.general) + 2*len(c.jails)
+	for _, j := range c.jails {
+		if j.prep != nil {
+			n += len(j.prep.stream)
+		}
+	}
+	out := make([][]any, 0, n)
+	out = append(out, c.general...)
 	for _, j := range c.jails {
 		s, err := l.jailStream(j)
 		if err != nil {

@@ -197,8 +197,10 @@ type valueBuf struct {
 }
 
 // countsCap is the room newCounts gives a value's counts: most values
-// hold fewer distinct tags (a value with more grows its own slice).
-const countsCap = 8
+// hold fewer distinct tags (a value with more grows its own slice). With
+// 8, the action commands of the stock tree outgrew it ~360 times a load;
+// the arena is reused from one call to the next, so room costs little.
+const countsCap = 16
 
 // newCounts returns empty counts for one value.
 func (vb *valueBuf) newCounts() *replCounts {
