@@ -94,6 +94,34 @@ type store struct {
 	// is read-only once built).
 	exMu    sync.Mutex
 	exCache map[string]string
+	// initKnown is "known/"+k for each key k of [Init], by position,
+	// made once for all the readers of this store (initKnownNames).
+	initKnown     []string
+	initKnownOnce sync.Once
+}
+
+// initKnownNames returns "known/"+k for each key of the [Init] section,
+// in its order (nil without the section).
+func (st *store) initKnownNames() []string {
+	st.initKnownOnce.Do(func() {
+		keys := st.section("Init").keyList()
+		if len(keys) == 0 {
+			return
+		}
+		st.initKnown = make([]string, len(keys))
+		for i, k := range keys {
+			st.initKnown[i] = "known/" + k
+		}
+	})
+	return st.initKnown
+}
+
+// keyList is the section's keys in order; nil for a nil section.
+func (s *section) keyList() []string {
+	if s == nil {
+		return nil
+	}
+	return s.keys
 }
 
 func newStore() *store {
