@@ -24,8 +24,10 @@ type value struct {
 	pos ini.Pos
 }
 
+// newSection returns an empty section; its map is made by the first set
+// (most new sections adopt a file's frozen map instead, see merge).
 func newSection(name string, pos ini.Pos) *section {
-	return &section{name: name, pos: pos, vals: map[string]value{}}
+	return &section{name: name, pos: pos}
 }
 
 func (s *section) get(k string) (string, bool) {
@@ -39,6 +41,8 @@ func (s *section) get(k string) (string, bool) {
 func (s *section) set(k, v string, pos ini.Pos) {
 	if s.shared {
 		s.unshare()
+	} else if s.vals == nil {
+		s.vals = map[string]value{}
 	}
 	if _, ok := s.vals[k]; !ok {
 		s.keys = append(s.keys, k)

@@ -254,21 +254,36 @@ func actionStream(a *defReader) ([][]any, error) {
 		}
 		return false
 	}
+	fromOpts := func(k string) bool { return isConf(k) && !strings.HasPrefix(k, "known/") }
+	fromInit := func(k string) bool { return !isConf(k) && !strings.HasPrefix(k, "known/") }
 	// The [key, value] pairs share one backing array: an action has
 	// dozens of them, and one allocation each was most of this function.
-	pairs := make([]any, 0, 2*(len(opts.keys)+len(a.init.keys)))
-	multi := make([]any, 0, len(opts.keys)+len(a.init.keys))
+	// Counted first, as the combined options hold many more keys (every
+	// known/ copy) than end up in the stream.
+	n := 0
+	for _, k := range opts.keys {
+		if fromOpts(k) {
+			n++
+		}
+	}
+	for _, k := range a.init.keys {
+		if fromInit(k) {
+			n++
+		}
+	}
+	pairs := make([]any, 0, 2*n)
+	multi := make([]any, 0, n)
 	add := func(k string, v any) {
 		pairs = append(pairs, k, v)
 		multi = append(multi, pairs[len(pairs)-2:len(pairs):len(pairs)])
 	}
 	for i, k := range opts.keys {
-		if isConf(k) && !strings.HasPrefix(k, "known/") {
+		if fromOpts(k) {
 			add(k, opts.vals[i])
 		}
 	}
 	for i, k := range a.init.keys {
-		if !isConf(k) && !strings.HasPrefix(k, "known/") {
+		if fromInit(k) {
 			add(k, a.init.vals[i])
 		}
 	}
