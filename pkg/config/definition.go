@@ -45,24 +45,27 @@ type defValue struct {
 }
 
 func newDefReader(l *loader, dir, name, jail string, args []Arg, specs []optSpec) (*defReader, error) {
-	r := &defReader{file: joinLogical(dir, name), name: name, jail: jail, specs: specs,
+	file := joinLogical(dir, name)
+	st, err := l.read(file)
+	return defReaderOf(st, file, name, jail, args, specs), err
+}
+
+// defReaderOf returns the reader of logical file, read into st (nil when
+// reading it failed), before its getOptions.
+func defReaderOf(st *store, file, name, jail string, args []Arg, specs []optSpec) *defReader {
+	r := &defReader{st: st, file: file, name: name, jail: jail, specs: specs,
 		defCache: map[string]defValue{}}
-	st, err := l.read(r.file)
 	// The arguments, then each [Init] option and its known/ copy: sized
 	// once instead of grown by doubling.
 	room := len(args)
-	if err == nil {
+	if st != nil {
 		room += 2 * len(st.section("Init").keyList())
 	}
 	r.init = &odict{keys: make([]string, 0, room), vals: make([]any, 0, room)}
 	for _, a := range args {
 		r.init.Set(a.Key, a.Value)
 	}
-	if err != nil {
-		return r, err
-	}
-	r.st = st
-	return r, nil
+	return r
 }
 
 func joinLogical(dir, name string) string {
