@@ -139,6 +139,9 @@ func (c *replCounts) inc(tag string) {
 // no tag is replaced.
 func substituteOne(tag, value string, tags *odict, ignore map[string]bool, rplc *replCounts,
 	addrepl func(string) (string, bool, error), vb *valueBuf) (string, *replCounts, error) {
+	if _, _, _, ok := findTag(value, 0); !ok {
+		return value, rplc, nil // most values hold no tag: no copy
+	}
 	if vb == nil {
 		vb = &valueBuf{}
 	}
