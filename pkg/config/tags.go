@@ -76,9 +76,15 @@ func substituteTags(tags *odict, ignore map[string]bool, addrepl func(string) (s
 				continue
 			}
 			orig := pyval.Str(tags.vals[i])
-			value, rplc, err := substituteOne(tag, orig, tags, ignore, counts[i], addrepl, vb)
+			value, rplc, replaced, err := substituteOne(tag, orig, tags, ignore, counts[i], addrepl, vb)
 			if err != nil {
 				return nil, err
+			}
+			if !replaced {
+				// Its tags are all unknown or ignored, and stay so:
+				// later passes would find the same (<ip>, <F-USER>).
+				done[i] = true
+				continue
 			}
 			if value != orig {
 				if _, _, _, ok := findTag(value, 0); ok {
@@ -134,20 +140,19 @@ func (c *replCounts) inc(tag string) {
 
 // substituteOne replaces the tags of one value the way fail2ban does: each
 // found tag is replaced everywhere in the value and the search resumes at
-// the replacement. The value is rewritten in vb's buffers (nil: fresh
+// the replacement; replaced tells whether any tag was. The value is rewritten in vb's buffers (nil: fresh
 // ones), so that it costs one allocation, for the result, and none when
 // no tag is replaced.
 func substituteOne(tag, value string, tags *odict, ignore map[string]bool, rplc *replCounts,
-	addrepl func(string) (string, bool, error), vb *valueBuf) (string, *replCounts, error) {
+	addrepl func(string) (string, bool, error), vb *valueBuf) (_ string, _ *replCounts, replaced bool, _ error) {
 	if _, _, _, ok := findTag(value, 0); !ok {
-		return value, rplc, nil // most values hold no tag: no copy
+		return value, rplc, false, nil // most values hold no tag: no copy
 	}
 	if vb == nil {
 		vb = &valueBuf{}
 	}
 	b := append(vb.buf[:0], value...)
 	defer func() { vb.buf = b[:0] }() // keep the grown buffer for the next value
-	replaced := false
 	start, end, ok := findTagBytes(b, 0)
 	for ok {
 		name := b[start+1 : end-1]
@@ -160,11 +165,11 @@ func substituteOne(tag, value string, tags *odict, ignore map[string]bool, rplc 
 			n = 1
 		}
 		if string(name) == tag || n > maxTagReplace {
-			return "", nil, fmt.Errorf("properties contain self referencing definitions and cannot be resolved, fail tag: %s, found: %s, value: %s", tag, name, b)
+			return "", nil, false, fmt.Errorf("properties contain self referencing definitions and cannot be resolved, fail tag: %s, found: %s, value: %s", tag, name, b)
 		}
 		rtag, repl, found, err := tagValue(name, tags, addrepl, vb)
 		if err != nil {
-			return "", nil, err
+			return "", nil, false, err
 		}
 		if !found {
 			start, end, ok = findTagBytes(b, end)
@@ -180,9 +185,9 @@ func substituteOne(tag, value string, tags *odict, ignore map[string]bool, rplc 
 		start, end, ok = findTagBytes(b, from)
 	}
 	if !replaced {
-		return value, rplc, nil
+		return value, rplc, false, nil
 	}
-	return string(b), rplc, nil
+	return string(b), rplc, true, nil
 }
 
 // valueBuf holds the two buffers substituteOne rewrites values in (the
