@@ -65,6 +65,10 @@ func substituteTags(tags *odict, ignore map[string]bool, addrepl func(string) (s
 	// Keys never change during substitution, so per-key state is indexed
 	// by position instead of kept in maps.
 	done := make([]bool, len(tags.keys))
+	for i, tag := range tags.keys {
+		done[i] = ignore[tag] // an ignored key is never substituted
+	}
+	ign := tagSetOf(ignore)
 	counts := make([]*replCounts, len(tags.keys))
 	vb := valueBufs.Get().(*valueBuf)
 	defer valueBufs.Put(vb)
@@ -72,11 +76,11 @@ func substituteTags(tags *odict, ignore map[string]bool, addrepl func(string) (s
 	for {
 		again := false
 		for i, tag := range tags.keys {
-			if ignore[tag] || done[i] {
+			if done[i] {
 				continue
 			}
 			orig := pyval.Str(tags.vals[i])
-			value, rplc, replaced, err := substituteOne(tag, orig, tags, ignore, counts[i], addrepl, vb)
+			value, rplc, replaced, err := substituteOne(tag, orig, tags, ign, counts[i], addrepl, vb)
 			if err != nil {
 				return nil, err
 			}
@@ -101,6 +105,30 @@ func substituteTags(tags *odict, ignore map[string]bool, addrepl func(string) (s
 			return tags, nil
 		}
 	}
+}
+
+// tagSet is a small set of tag names (the ignored ones): a handful of
+// names compare faster than they hash, for every tag of every value.
+type tagSet []string
+
+// tagSetOf lists the names set in m.
+func tagSetOf(m map[string]bool) tagSet {
+	t := make(tagSet, 0, len(m))
+	for k, in := range m {
+		if in {
+			t = append(t, k)
+		}
+	}
+	return t
+}
+
+func (t tagSet) has(name []byte) bool {
+	for _, s := range t {
+		if s == string(name) {
+			return true
+		}
+	}
+	return false
 }
 
 // replCounts counts the replacements of each tag inside one option. A
@@ -143,7 +171,7 @@ func (c *replCounts) inc(tag string) {
 // the replacement; replaced tells whether any tag was. The value is rewritten in vb's buffers (nil: fresh
 // ones), so that it costs one allocation, for the result, and none when
 // no tag is replaced.
-func substituteOne(tag, value string, tags *odict, ignore map[string]bool, rplc *replCounts,
+func substituteOne(tag, value string, tags *odict, ignore tagSet, rplc *replCounts,
 	addrepl func(string) (string, bool, error), vb *valueBuf) (_ string, _ *replCounts, replaced bool, _ error) {
 	if _, _, _, ok := findTag(value, 0); !ok {
 		return value, rplc, false, nil // most values hold no tag: no copy
@@ -156,7 +184,7 @@ func substituteOne(tag, value string, tags *odict, ignore map[string]bool, rplc 
 	start, end, ok := findTagBytes(b, 0)
 	for ok {
 		name := b[start+1 : end-1]
-		if ignore[string(name)] {
+		if ignore.has(name) {
 			start, end, ok = findTagBytes(b, end)
 			continue
 		}

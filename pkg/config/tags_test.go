@@ -75,7 +75,7 @@ func checkSubstituteOne(t *testing.T, a, b, c string) {
 	for _, tag := range []string{"a", "b", "c"} {
 		g, _ := d.Get(tag)
 		v := g.(string)
-		got, gotN, replaced, gotErr := substituteOne(tag, v, d, ignore, nil, addrepl, nil)
+		got, gotN, replaced, gotErr := substituteOne(tag, v, d, tagSetOf(ignore), nil, addrepl, nil)
 		if gotErr == nil && replaced != (gotN != nil) {
 			t.Fatalf("substituteOne(%q, %q): replaced = %v with counts %v", tag, v, replaced, gotN)
 		}
