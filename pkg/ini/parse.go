@@ -69,7 +69,7 @@ func ParseBytes(name string, data []byte) (*File, error) {
 	if !utf8.Valid(data) {
 		return nil, fmt.Errorf("decoding %q: %w", name, ErrNotUTF8)
 	}
-	p := &parser{file: &File{Name: name}, seenSec: map[string]bool{}, seenKey: map[secKey]bool{}}
+	p := &parser{file: &File{Name: name}, seenSec: map[string]bool{}}
 	n := 0
 	for line := range splitLines(data) {
 		n++
@@ -102,12 +102,7 @@ type parser struct {
 	parts   []string // value lines of key
 	indent  int
 	seenSec map[string]bool
-	seenKey map[secKey]bool
 }
-
-// secKey names an option of a section (for the duplicate check, without
-// building a string per option).
-type secKey struct{ sec, name string }
 
 func (p *parser) line(n int, line string) {
 	start := commentStart(line)
@@ -197,11 +192,12 @@ func (p *parser) option(pos Pos, value, line string) {
 	}
 	p.flush()
 	name := strings.ToLower(trimRight(value[:i]))
-	id := secKey{p.cur.Name, name}
-	if p.seenKey[id] {
+	// The section holds every option seen under its name so far (a
+	// repeated header reopens it), flushed above: a look through its few
+	// keys beats hashing every option of every file into a set.
+	if p.cur.Key(name) != nil {
 		p.errs.Add(pos, "section %q: option %q already exists in this file", p.cur.Name, name)
 	}
-	p.seenKey[id] = true
 	p.key = &Key{Name: name, Pos: pos}
 	p.parts = append(p.parts[:0], trim(value[i+1:]))
 }
