@@ -69,7 +69,7 @@ func ParseBytes(name string, data []byte) (*File, error) {
 	if !utf8.Valid(data) {
 		return nil, fmt.Errorf("decoding %q: %w", name, ErrNotUTF8)
 	}
-	p := &parser{file: &File{Name: name}, seenSec: map[string]bool{}}
+	p := &parser{file: &File{Name: name}}
 	n := 0
 	for line := range splitLines(data) {
 		n++
@@ -95,13 +95,12 @@ func splitLines(data []byte) iter.Seq[string] {
 }
 
 type parser struct {
-	file    *File
-	errs    ErrorList
-	cur     *Section
-	key     *Key
-	parts   []string // value lines of key
-	indent  int
-	seenSec map[string]bool
+	file   *File
+	errs   ErrorList
+	cur    *Section
+	key    *Key
+	parts  []string // value lines of key
+	indent int
 }
 
 func (p *parser) line(n int, line string) {
@@ -168,13 +167,11 @@ func sectionHeader(v string) (string, bool) {
 func (p *parser) section(pos Pos, name string) {
 	p.flush()
 	p.key = nil
-	if p.seenSec[name] {
-		p.errs.Add(pos, "section %q already exists in this file", name)
-	}
-	if name != DefaultSection {
-		p.seenSec[name] = true
-	}
 	if s := p.file.Section(name); s != nil {
+		// A repeated header reopens its section; only [DEFAULT] may.
+		if name != DefaultSection {
+			p.errs.Add(pos, "section %q already exists in this file", name)
+		}
 		p.cur = s
 		return
 	}
