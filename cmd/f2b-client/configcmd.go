@@ -12,14 +12,14 @@ import (
 )
 
 // configMemoryLimit bounds the heap of a -d/-t run, whose collector is
-// off: far above the stock tree's ~5 MB of allocations.
+// off: far above the stock tree's ~4 MB of allocations.
 const configMemoryLimit = 256 << 20
 
 // configCommand handles -d, --dp and -t. done is true when the client
 // must exit afterwards (no command words follow a successful test, or a
 // dump was requested).
 func (f *flags) configCommand(cmd *cobra.Command, args []string) (done bool, err error) {
-	// Reading a tree allocates ~5 MB of short-lived garbage in a process
+	// Reading a tree allocates ~4 MB of short-lived garbage in a process
 	// that exits right after: collecting it costs more than it saves, so
 	// the collector only runs if the heap nears a limit a huge tree could
 	// reach.

@@ -14,6 +14,8 @@ var argsFastCases = []string{
 	`a=1, a=2`, `a.b-c_d=3`, `a=1,	b=2`, `=1`, `a`, `a=1,b`, `name=x, blocktype="REJECT --reject-with icmp-port-unreachable"`,
 	`port="53", protocol="tcp", chain="<known/chain>"][name=nsd-tcp, protocol="tcp"`, `a=1] [b=2`, `a=1][b=2`, `a="1"][b=2`,
 	`a=1]`, `a=1][`, `a=1] `, `a=1]x[b=2`, `a=[1]`, `a="[1]"`, `a=1][,b=2`, `a=1][][b=2`, `a="x"]`, `a=1]	[b=2`,
+	"a=1,\nb=2", "a=1,\n   b=\"x\"", "a=1\n,b=2", "a=\"x\ny\"", "a=1][\nb=2", "a=1]\n[b=2", "\na=1", "a=1,\n",
+	"a=1 \n, b=2", "blocktype=RETURN, returntype=DROP,\n                       actionstart_on_demand=false, actionrepair_on_unban=true",
 }
 
 func TestArgsFast_MatchesGrammar(t *testing.T) {
@@ -64,6 +66,11 @@ var splitActionsFastCases = []string{
 	"a[x=1]\n\nb", "a[x=1]\n", " a", "a ", "a b", "a[x=1", "a[x=1]]", "a[x=1]b", `a[x="]"]`, `a[x="[", y=']']`,
 	"a[ x = 1 ]", "a[=1]", "a[x]", "a[x=1,,y=2]", "a[x=1]\tb", "a[x=\"1\"]\r\nb", "[x=1]", "a]b", `a"b`, "é[x=1]",
 	"sendmail-whois[name=SSH, dest=\"a@b\"]  other",
+	// stock pass2allow-ftp: options go on on the next line
+	"iptables-multiport[port=\"ftp,ftp-data,ftps,ftps-data\", protocol=\"tcp\", chain=\"<known/chain>\"][blocktype=RETURN, returntype=DROP,\nactionstart_on_demand=false, actionrepair_on_unban=true]",
+	"a[x=1,\n  y=2]", "a[x=1,\n]", "a[x=1,\n\ny=2]", "a[x=1\n,y=2]", "a[x=\"1\n\"]", "a[x=1,\n y=2]\nb", "a[x=1,\n y=2] \nb",
+	"a\n", "a[x=1]\n[y=2]", "a[x=1,\n y=2][z=3,\nw=4]\nb[c=d]", "a[\nx=1]", "a[x=1]\n\n",
+	"a[][x=1, ]", "a[][x=, ]", "a[ ][x=1]", "a[x=1][][y=2, ]", "a[x=1][]", "a[]", "a[x=00 ,][]", "a[x=1,][y=2]", "a[x=1 ][y=2, ]",
 }
 
 func TestSplitActionsFast_MatchesGrammar(t *testing.T) {

@@ -34,21 +34,38 @@ type defReader struct {
 	init     *odict            // arguments, then [Init] values and known/ copies
 	vars     map[string]string // pOpts as configparser vars
 	opts     *odict
-	defCache map[string]*string
+	defCache map[string]defValue // combOption's answers
+}
+
+// defValue is a cached [Definition] look-up; found is false for an
+// option that does not exist.
+type defValue struct {
+	v     string
+	found bool
 }
 
 func newDefReader(l *loader, dir, name, jail string, args []Arg, specs []optSpec) (*defReader, error) {
-	r := &defReader{file: joinLogical(dir, name), name: name, jail: jail, specs: specs,
-		init: newODict(), defCache: map[string]*string{}}
+	file := joinLogical(dir, name)
+	st, err := l.read(file)
+	return defReaderOf(st, file, name, jail, args, specs), err
+}
+
+// defReaderOf returns the reader of logical file, read into st (nil when
+// reading it failed), before its getOptions.
+func defReaderOf(st *store, file, name, jail string, args []Arg, specs []optSpec) *defReader {
+	r := &defReader{st: st, file: file, name: name, jail: jail, specs: specs,
+		defCache: map[string]defValue{}}
+	// The arguments, then each [Init] option and its known/ copy: sized
+	// once instead of grown by doubling.
+	room := len(args)
+	if st != nil {
+		room += 2 * len(st.section("Init").keyList())
+	}
+	r.init = &odict{keys: make([]string, 0, room), vals: make([]any, 0, room)}
 	for _, a := range args {
 		r.init.Set(a.Key, a.Value)
 	}
-	st, err := l.read(r.file)
-	if err != nil {
-		return r, err
-	}
-	r.st = st
-	return r, nil
+	return r
 }
 
 func joinLogical(dir, name string) string {
@@ -91,30 +108,26 @@ func (r *defReader) getOptions(pOpts *odict, all bool) error {
 }
 
 func (r *defReader) readInit(init *section) error {
-	for _, k := range init.keys {
+	known := r.st.initKnownNames()
+	for i, k := range init.keys {
 		if k == "__name__" {
 			continue
 		}
-		var v *string
-		getv := func() error {
-			if v != nil {
-				return nil
-			}
-			s, err := r.st.get("Init", k, nil)
-			v = &s
+		isKnown := strings.HasPrefix(k, "known/")
+		has := r.init.Has(k)
+		if isKnown && has {
+			continue
+		}
+		// v is read once, only when one of the two sets below needs it.
+		v, err := r.st.get("Init", k, nil)
+		if err != nil {
 			return err
 		}
-		if !strings.HasPrefix(k, "known/") {
-			if err := getv(); err != nil {
-				return err
-			}
-			r.init.Set("known/"+k, *v)
+		if !isKnown {
+			r.init.Set(known[i], v)
 		}
-		if !r.init.Has(k) {
-			if err := getv(); err != nil {
-				return err
-			}
-			r.init.Set(k, *v)
+		if !has {
+			r.init.Set(k, v)
 		}
 	}
 	return nil
@@ -159,21 +172,18 @@ func (r *defReader) combined(ignore []string) (*odict, error) {
 // combOption resolves a tag that is not an option of the combined dict
 // from [Definition] (own, DEFAULT, sec/opt or known/opt).
 func (r *defReader) combOption(name string) (string, bool, error) {
-	if v, ok := r.defCache[name]; ok {
-		if v == nil {
-			return "", false, nil
-		}
-		return *v, true, nil
+	if c, ok := r.defCache[name]; ok {
+		return c.v, c.found, nil
 	}
 	v, err := r.st.getEx("Definition", name, r.vars)
 	if errors.Is(err, errNoSection) || errors.Is(err, errNoOption) {
-		r.defCache[name] = nil
+		r.defCache[name] = defValue{}
 		return "", false, nil
 	}
 	if err != nil {
 		return "", false, err
 	}
-	r.defCache[name] = &v
+	r.defCache[name] = defValue{v, true}
 	return v, true, nil
 }
 

@@ -21,9 +21,10 @@
 // stream's strings into typed settings.
 //
 // Speed: jails are read in order on one goroutine (reading mutates shared
-// stores and decides the first fatal error), while another builds the
-// stores of the filters they will ask for (prefetch.go) and a third runs
-// the tag substitution of the jails read so far, in batches (prepare.go).
+// stores and decides the first fatal error), while two more build the
+// stores of the filters they will ask for and read those filters
+// (prefetch.go) and another runs the tag substitution of the jails read
+// so far and builds their part of the stream, in batches (prepare.go).
 // Results are adopted and the stream is assembled in jail order, so the
 // output and the reported errors do not depend on the goroutines; Dump
 // renders a long stream's halves concurrently.

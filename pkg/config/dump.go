@@ -62,9 +62,21 @@ func appendLine(b []byte, cmd []any, pretty bool) []byte {
 	if pretty {
 		b = append(b, pformat(cmd)...)
 	} else {
-		b = appendRepr(b, cmd)
+		b = appendList(b, cmd) // not appendRepr: boxing cmd allocates
 	}
 	return append(b, '\n')
+}
+
+// appendList is appendRepr of a list.
+func appendList(b []byte, x []any) []byte {
+	b = append(b, '[')
+	for i, e := range x {
+		if i > 0 {
+			b = append(b, ", "...)
+		}
+		b = appendRepr(b, e)
+	}
+	return append(b, ']')
 }
 
 // appendRepr is pyval.Repr with a fast path for the values a stream is
@@ -73,14 +85,7 @@ func appendLine(b []byte, cmd []any, pretty bool) []byte {
 func appendRepr(b []byte, v any) []byte {
 	switch x := v.(type) {
 	case []any:
-		b = append(b, '[')
-		for i, e := range x {
-			if i > 0 {
-				b = append(b, ", "...)
-			}
-			b = appendRepr(b, e)
-		}
-		return append(b, ']')
+		return appendList(b, x)
 	case string:
 		if q, esc, ok := simpleQuote(x); ok {
 			b = append(b, q)

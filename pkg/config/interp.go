@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"sync"
 	"unicode"
 )
 
@@ -76,15 +77,28 @@ func (st *store) get(sec, opt string, vars map[string]string) (string, error) {
 	if strings.IndexByte(v, '%') < 0 {
 		return v, nil // nothing to interpolate: no copy
 	}
-	var b strings.Builder
-	b.Grow(len(v) + len(v)/2)
-	if err := st.interpolate(sec, opt, &b, v, m, 1); err != nil {
+	// The text is put together in a lent buffer and copied out at its
+	// final size: growing a fresh builder for each value left one and a
+	// half times its size behind, most of a load's interpolations.
+	b := interpBufs.Get().(*interpBuf)
+	defer interpBufs.Put(b)
+	b.b = b.b[:0]
+	if err := st.interpolate(sec, opt, b, v, m, 1); err != nil {
 		return "", err
 	}
-	return b.String(), nil
+	return string(b.b), nil
 }
 
-func (st *store) interpolate(sec, opt string, b *strings.Builder, rest string, m *lookup, depth int) error {
+// interpBuf is the text one get interpolates into.
+type interpBuf struct{ b []byte }
+
+func (b *interpBuf) add(s string)   { b.b = append(b.b, s...) }
+func (b *interpBuf) addByte(c byte) { b.b = append(b.b, c) }
+
+// interpBufs lends interpBufs to get, which runs on several goroutines.
+var interpBufs = sync.Pool{New: func() any { return new(interpBuf) }}
+
+func (st *store) interpolate(sec, opt string, b *interpBuf, rest string, m *lookup, depth int) error {
 	if depth > maxDepth {
 		return &InterpolationError{sec, opt, "interpolation too deeply recursive (loop?)"}
 	}
@@ -95,14 +109,14 @@ func (st *store) interpolate(sec, opt string, b *strings.Builder, rest string, m
 	for rest != "" {
 		p := strings.IndexByte(rest, '%')
 		if p < 0 {
-			b.WriteString(rest)
+			b.add(rest)
 			return nil
 		}
-		b.WriteString(rest[:p])
+		b.add(rest[:p])
 		rest = rest[p:]
 		switch {
 		case strings.HasPrefix(rest, "%%"):
-			b.WriteByte('%')
+			b.addByte('%')
 			rest = rest[2:]
 		case strings.HasPrefix(rest, "%("):
 			end := strings.Index(rest, ")s")
@@ -117,7 +131,7 @@ func (st *store) interpolate(sec, opt string, b *strings.Builder, rest string, m
 				return &InterpolationError{sec, opt, fmt.Sprintf("interpolation key %q is not a valid option name", name)}
 			}
 			if !strings.Contains(v, "%") {
-				b.WriteString(v)
+				b.add(v)
 				continue
 			}
 			if err := st.interpolate(sec, opt, b, v, m, depth+1); err != nil {

@@ -8,11 +8,12 @@ import (
 )
 
 // prefetch builds the stores of the filters the enabled jails will ask
-// for on a second goroutine, while the jails are read in order on the
-// first: parsing ~100 files and merging them is a quarter of a load. It
-// then reads each jail's filter with the jail's first-pass options, as
-// jailFilter does; the reader uses that only if its own first pass gave
-// the same options and it got the same store.
+// for on another goroutine, while the jails are read in order on the
+// first: parsing ~100 files and merging them is a quarter of a load. A
+// third goroutine then reads each jail's filter from its store with the
+// jail's first-pass options, as jailFilter does; the reader uses that
+// only if its own first pass gave the same options and it got the same
+// store.
 //
 // Building a store depends on the files alone, so the worker has a
 // loader of its own (file cache, directory listings, errors) and hands
@@ -79,20 +80,38 @@ func startPrefetch(l *loader, hints []filterHint) *prefetch {
 		p.filters[h.jail] = &fetchedFilter{hint: h, done: make(chan struct{})}
 	}
 	w := &loader{dir: l.dir, log: l.log, cache: fileCache{files: map[string]*parsed{}}, stores: map[string]*store{}}
+	// Two stages, each on its own goroutine, so that reading jail i's
+	// filter overlaps building the store of jail i+1 (one goroutine
+	// doing both in turn left the reader waiting for it): the first
+	// builds the stores in hint order and tells when each hint's store is
+	// settled (built, or taken by the reader); the second then reads the
+	// jail's filter from it.
+	settled := make([]chan struct{}, len(hints))
+	for i := range settled {
+		settled[i] = make(chan struct{})
+	}
 	p.wg.Go(func() {
-		for _, h := range hints {
+		for i, h := range hints {
 			p.build(w, h.file)
-			p.readFilter(w, p.filters[h.jail])
+			close(settled[i])
+		}
+	})
+	p.wg.Go(func() {
+		for i, h := range hints {
+			<-settled[i]
+			p.readFilter(p.filters[h.jail], p.fetches[h.file])
 		}
 	})
 	return p
 }
 
-// readFilter reads a jail's filter as jailFilter would, unless the reader
-// got there first.
-func (p *prefetch) readFilter(w *loader, f *fetchedFilter) {
+// readFilter reads a jail's filter as jailFilter would, from the store
+// the worker built for it (fe, settled), unless the reader got there
+// first. Without that store (the reader took the name, or building it
+// failed) it leaves the filter to the reader.
+func (p *prefetch) readFilter(f *fetchedFilter, fe *fetch) {
 	p.mu.Lock()
-	if f.state != fetchPending {
+	if f.state != fetchPending || fe.st == nil {
 		p.mu.Unlock()
 		return
 	}
@@ -100,10 +119,9 @@ func (p *prefetch) readFilter(w *loader, f *fetchedFilter) {
 	p.mu.Unlock()
 
 	h := f.hint
-	if fr, err := newDefReader(w, "filter.d", h.name, h.jail, h.args, filterOpts); err == nil {
-		if comb, err := filterOptions(fr, h.opts.Copy()); err == nil {
-			f.fr, f.comb = fr, comb
-		}
+	fr := defReaderOf(fe.st, h.file, h.name, h.jail, h.args, filterOpts)
+	if comb, err := filterOptions(fr, h.opts.Copy()); err == nil {
+		f.fr, f.comb = fr, comb
 	}
 
 	p.mu.Lock()

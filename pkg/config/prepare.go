@@ -6,7 +6,8 @@ import (
 )
 
 // prepared is the part of a jail's stream that depends on the jail alone:
-// its filter's combined options and each action's commands. Computing it
+// its filter's combined options, each action's commands and the stream
+// built from them (with the log files its globs find). Computing it
 // touches no loader state (only the jail's own readers and the read-only
 // stores behind them), so it can run while later jails are still read.
 type prepared struct {
@@ -17,12 +18,21 @@ type prepared struct {
 	// same first error as computing everything in order would.
 	actions    [][][]any
 	actionErrs []error
+
+	// The jail's part of the stream (buildStream) and its first error;
+	// logs are the messages building it left to log and noLogs tells
+	// that no log file was found.
+	jail      string
+	stream    [][]any
+	streamErr error
+	logs      []jailLog
+	noLogs    bool
 }
 
 // prepare computes j.prep; jails sharing a filter or action file may be
 // prepared concurrently.
 func (j *jail) prepare() {
-	p := &prepared{actions: make([][][]any, len(j.actions)), actionErrs: make([]error, len(j.actions))}
+	p := &prepared{jail: j.name, actions: make([][][]any, len(j.actions)), actionErrs: make([]error, len(j.actions))}
 	j.prep = p
 	if j.cfgErr != "" {
 		return
@@ -35,6 +45,7 @@ func (j *jail) prepare() {
 			p.actions[i], p.actionErrs[i] = actionStream(ar)
 		}
 	}
+	j.buildStream()
 }
 
 // prepareBatch is how many read jails are handed to the preparing

@@ -24,8 +24,10 @@ type value struct {
 	pos ini.Pos
 }
 
+// newSection returns an empty section; its map is made by the first set
+// (most new sections adopt a file's frozen map instead, see merge).
 func newSection(name string, pos ini.Pos) *section {
-	return &section{name: name, pos: pos, vals: map[string]value{}}
+	return &section{name: name, pos: pos}
 }
 
 func (s *section) get(k string) (string, bool) {
@@ -39,6 +41,8 @@ func (s *section) get(k string) (string, bool) {
 func (s *section) set(k, v string, pos ini.Pos) {
 	if s.shared {
 		s.unshare()
+	} else if s.vals == nil {
+		s.vals = map[string]value{}
 	}
 	if _, ok := s.vals[k]; !ok {
 		s.keys = append(s.keys, k)
@@ -94,6 +98,34 @@ type store struct {
 	// is read-only once built).
 	exMu    sync.Mutex
 	exCache map[string]string
+	// initKnown is "known/"+k for each key k of [Init], by position,
+	// made once for all the readers of this store (initKnownNames).
+	initKnown     []string
+	initKnownOnce sync.Once
+}
+
+// initKnownNames returns "known/"+k for each key of the [Init] section,
+// in its order (nil without the section).
+func (st *store) initKnownNames() []string {
+	st.initKnownOnce.Do(func() {
+		keys := st.section("Init").keyList()
+		if len(keys) == 0 {
+			return
+		}
+		st.initKnown = make([]string, len(keys))
+		for i, k := range keys {
+			st.initKnown[i] = "known/" + k
+		}
+	})
+	return st.initKnown
+}
+
+// keyList is the section's keys in order; nil for a nil section.
+func (s *section) keyList() []string {
+	if s == nil {
+		return nil
+	}
+	return s.keys
 }
 
 func newStore() *store {

@@ -1,7 +1,9 @@
 package config
 
 import (
+	"context"
 	"fmt"
+	"log/slog"
 	"os"
 	"strings"
 
@@ -58,7 +60,16 @@ func (c *Config) Dir() string { return c.dir }
 func (c *Config) Early() map[string]string { return c.early }
 
 func (l *loader) stream(c *Config) ([][]any, error) {
-	out := append([][]any{}, c.general...)
+	// The prepared parts give the stream's length: one allocation, not a
+	// doubling (and a copy left behind) every few jails.
+	n := len(c.general) + 2*len(c.jails)
+	for _, j := range c.jails {
+		if j.prep != nil {
+			n += len(j.prep.stream)
+		}
+	}
+	out := make([][]any, 0, n)
+	out = append(out, c.general...)
 	for _, j := range c.jails {
 		s, err := l.jailStream(j)
 		if err != nil {
@@ -74,6 +85,8 @@ func (l *loader) stream(c *Config) ([][]any, error) {
 	return out, nil
 }
 
+// jailStream returns the part of the stream of one jail that prepare
+// built, and logs what building it found, in jail order.
 func (l *loader) jailStream(j *jail) ([][]any, error) {
 	if j.cfgErr != "" {
 		return [][]any{{"config-error", fmt.Sprintf("Jail '%s' skipped, because of wrong configuration: %s", j.name, j.cfgErr)}}, nil
@@ -81,18 +94,50 @@ func (l *loader) jailStream(j *jail) ([][]any, error) {
 	if j.prep == nil {
 		j.prepare()
 	}
-	if j.prep.filterErr != nil {
-		return nil, j.prep.filterErr
+	p := j.prep
+	for _, m := range p.logs {
+		if m.key == "" {
+			l.log.Log(context.Background(), m.level, m.msg, "jail", j.name)
+		} else {
+			l.log.Log(context.Background(), m.level, m.msg, "jail", j.name, m.key, m.value)
+		}
+	}
+	if p.noLogs {
+		l.noLogs = append(l.noLogs, j.name)
+	}
+	return p.stream, p.streamErr
+}
+
+// jailLog is a message that building a jail's stream leaves to be
+// logged: the stream is built on another goroutine, while the messages
+// go out in jail order (jailStream).
+type jailLog struct {
+	level      slog.Level
+	msg        string
+	key, value string // one attribute after the jail's name, if key is set
+}
+
+// buildStream builds the stream of a read jail (the filter's and the
+// jail's settings, log files and actions) into j.prep. Only the error
+// that computing in this order meets first is kept, and the messages
+// logged before it.
+func (j *jail) buildStream() {
+	p := j.prep
+	if p.filterErr != nil {
+		p.streamErr = p.filterErr
+		return
 	}
 	var out [][]any
 	var err error
-	if j.prep.filter != nil {
-		if out, err = fillStream(out, j.prep.filter, j.name); err != nil {
-			return nil, err
+	if p.filter != nil {
+		if out, err = fillStream(out, p.filter, j.name); err != nil {
+			p.streamErr = err
+			return
 		}
 	}
 	if out, err = fillStream(out, j.opts, j.name); err != nil {
-		return nil, err
+		p.streamErr = err
+		return
 	}
 	var logs [][]any
 	backend := any(nil)
@@ -103,7 +148,7 @@ func (l *loader) jailStream(j *jail) ([][]any, error) {
 			if strings.HasPrefix(optString(j.opts, "backend"), "systemd") {
 				continue
 			}
-			logs = append(logs, l.logPaths(j.name, pyval.Str(v))...)
+			logs = append(logs, p.logPaths(pyval.Str(v))...)
 		case k == "backend":
 			backend = v
 		case k == "ignoreip":
@@ -118,13 +163,14 @@ func (l *loader) jailStream(j *jail) ([][]any, error) {
 		case []any:
 			out = append(out, a)
 		case *defReader:
-			if err := j.prep.actionErrs[i]; err != nil {
-				return nil, err
+			if err := p.actionErrs[i]; err != nil {
+				p.streamErr = err
+				return
 			}
-			out = append(out, j.prep.actions[i]...)
+			out = append(out, p.actions[i]...)
 		}
 	}
-	return append([][]any{{"add", j.name, backend}}, out...), nil
+	p.stream = append([][]any{{"add", j.name, backend}}, out...)
 }
 
 var jailIgnored = map[string]bool{"action": true, "filter": true, "enabled": true,
@@ -208,21 +254,36 @@ func actionStream(a *defReader) ([][]any, error) {
 		}
 		return false
 	}
+	fromOpts := func(k string) bool { return isConf(k) && !strings.HasPrefix(k, "known/") }
+	fromInit := func(k string) bool { return !isConf(k) && !strings.HasPrefix(k, "known/") }
 	// The [key, value] pairs share one backing array: an action has
 	// dozens of them, and one allocation each was most of this function.
-	pairs := make([]any, 0, 2*(len(opts.keys)+len(a.init.keys)))
-	multi := make([]any, 0, len(opts.keys)+len(a.init.keys))
+	// Counted first, as the combined options hold many more keys (every
+	// known/ copy) than end up in the stream.
+	n := 0
+	for _, k := range opts.keys {
+		if fromOpts(k) {
+			n++
+		}
+	}
+	for _, k := range a.init.keys {
+		if fromInit(k) {
+			n++
+		}
+	}
+	pairs := make([]any, 0, 2*n)
+	multi := make([]any, 0, n)
 	add := func(k string, v any) {
 		pairs = append(pairs, k, v)
 		multi = append(multi, pairs[len(pairs)-2:len(pairs):len(pairs)])
 	}
 	for i, k := range opts.keys {
-		if isConf(k) && !strings.HasPrefix(k, "known/") {
+		if fromOpts(k) {
 			add(k, opts.vals[i])
 		}
 	}
 	for i, k := range a.init.keys {
-		if !isConf(k) && !strings.HasPrefix(k, "known/") {
+		if fromInit(k) {
 			add(k, a.init.vals[i])
 		}
 	}
@@ -245,8 +306,11 @@ func splitWords(s string) []any {
 	return out
 }
 
-// logPaths expands each "glob [head|tail]" line of a logpath value.
-func (l *loader) logPaths(jailName, value string) [][]any {
+// logPaths expands each "glob [head|tail]" line of a logpath value; what
+// it finds to report goes to p.logs, and noLogs is set when no file is
+// found.
+func (p *prepared) logPaths(value string) [][]any {
+	jailName := p.jail
 	var out [][]any
 	for _, line := range strings.Split(value, "\n") {
 		path, tail := line, "head"
@@ -255,19 +319,19 @@ func (l *loader) logPaths(jailName, value string) [][]any {
 		}
 		found := pyGlob(path)
 		if len(found) == 0 {
-			l.log.Info("no file(s) found for glob", "jail", jailName, "glob", path)
+			p.logs = append(p.logs, jailLog{slog.LevelInfo, "no file(s) found for glob", "glob", path})
 		}
-		for _, p := range found {
-			if _, err := os.Stat(p); err != nil {
-				l.log.Warn("dangling link, cannot be monitored", "jail", jailName, "file", p)
+		for _, f := range found {
+			if _, err := os.Stat(f); err != nil {
+				p.logs = append(p.logs, jailLog{slog.LevelWarn, "dangling link, cannot be monitored", "file", f})
 				continue
 			}
-			out = append(out, []any{"set", jailName, "addlogpath", p, tail})
+			out = append(out, []any{"set", jailName, "addlogpath", f, tail})
 		}
 	}
 	if len(out) == 0 {
-		l.log.Warn("have not found any log file", "jail", jailName)
-		l.noLogs = append(l.noLogs, jailName)
+		p.logs = append(p.logs, jailLog{level: slog.LevelWarn, msg: "have not found any log file"})
+		p.noLogs = true
 	}
 	return out
 }

@@ -65,6 +65,10 @@ func substituteTags(tags *odict, ignore map[string]bool, addrepl func(string) (s
 	// Keys never change during substitution, so per-key state is indexed
 	// by position instead of kept in maps.
 	done := make([]bool, len(tags.keys))
+	for i, tag := range tags.keys {
+		done[i] = ignore[tag] // an ignored key is never substituted
+	}
+	ign := tagSetOf(ignore)
 	counts := make([]*replCounts, len(tags.keys))
 	vb := valueBufs.Get().(*valueBuf)
 	defer valueBufs.Put(vb)
@@ -72,13 +76,19 @@ func substituteTags(tags *odict, ignore map[string]bool, addrepl func(string) (s
 	for {
 		again := false
 		for i, tag := range tags.keys {
-			if ignore[tag] || done[i] {
+			if done[i] {
 				continue
 			}
 			orig := pyval.Str(tags.vals[i])
-			value, rplc, err := substituteOne(tag, orig, tags, ignore, counts[i], addrepl, vb)
+			value, rplc, replaced, err := substituteOne(tag, orig, tags, ign, counts[i], addrepl, vb)
 			if err != nil {
 				return nil, err
+			}
+			if !replaced {
+				// Its tags are all unknown or ignored, and stay so:
+				// later passes would find the same (<ip>, <F-USER>).
+				done[i] = true
+				continue
 			}
 			if value != orig {
 				if _, _, _, ok := findTag(value, 0); ok {
@@ -95,6 +105,30 @@ func substituteTags(tags *odict, ignore map[string]bool, addrepl func(string) (s
 			return tags, nil
 		}
 	}
+}
+
+// tagSet is a small set of tag names (the ignored ones): a handful of
+// names compare faster than they hash, for every tag of every value.
+type tagSet []string
+
+// tagSetOf lists the names set in m.
+func tagSetOf(m map[string]bool) tagSet {
+	t := make(tagSet, 0, len(m))
+	for k, in := range m {
+		if in {
+			t = append(t, k)
+		}
+	}
+	return t
+}
+
+func (t tagSet) has(name []byte) bool {
+	for _, s := range t {
+		if s == string(name) {
+			return true
+		}
+	}
+	return false
 }
 
 // replCounts counts the replacements of each tag inside one option. A
@@ -134,21 +168,23 @@ func (c *replCounts) inc(tag string) {
 
 // substituteOne replaces the tags of one value the way fail2ban does: each
 // found tag is replaced everywhere in the value and the search resumes at
-// the replacement. The value is rewritten in vb's buffers (nil: fresh
+// the replacement; replaced tells whether any tag was. The value is rewritten in vb's buffers (nil: fresh
 // ones), so that it costs one allocation, for the result, and none when
 // no tag is replaced.
-func substituteOne(tag, value string, tags *odict, ignore map[string]bool, rplc *replCounts,
-	addrepl func(string) (string, bool, error), vb *valueBuf) (string, *replCounts, error) {
+func substituteOne(tag, value string, tags *odict, ignore tagSet, rplc *replCounts,
+	addrepl func(string) (string, bool, error), vb *valueBuf) (_ string, _ *replCounts, replaced bool, _ error) {
+	if _, _, _, ok := findTag(value, 0); !ok {
+		return value, rplc, false, nil // most values hold no tag: no copy
+	}
 	if vb == nil {
 		vb = &valueBuf{}
 	}
 	b := append(vb.buf[:0], value...)
 	defer func() { vb.buf = b[:0] }() // keep the grown buffer for the next value
-	replaced := false
 	start, end, ok := findTagBytes(b, 0)
 	for ok {
 		name := b[start+1 : end-1]
-		if ignore[string(name)] {
+		if ignore.has(name) {
 			start, end, ok = findTagBytes(b, end)
 			continue
 		}
@@ -157,11 +193,11 @@ func substituteOne(tag, value string, tags *odict, ignore map[string]bool, rplc 
 			n = 1
 		}
 		if string(name) == tag || n > maxTagReplace {
-			return "", nil, fmt.Errorf("properties contain self referencing definitions and cannot be resolved, fail tag: %s, found: %s, value: %s", tag, name, b)
+			return "", nil, false, fmt.Errorf("properties contain self referencing definitions and cannot be resolved, fail tag: %s, found: %s, value: %s", tag, name, b)
 		}
 		rtag, repl, found, err := tagValue(name, tags, addrepl, vb)
 		if err != nil {
-			return "", nil, err
+			return "", nil, false, err
 		}
 		if !found {
 			start, end, ok = findTagBytes(b, end)
@@ -177,9 +213,9 @@ func substituteOne(tag, value string, tags *odict, ignore map[string]bool, rplc 
 		start, end, ok = findTagBytes(b, from)
 	}
 	if !replaced {
-		return value, rplc, nil
+		return value, rplc, false, nil
 	}
-	return string(b), rplc, nil
+	return string(b), rplc, true, nil
 }
 
 // valueBuf holds the two buffers substituteOne rewrites values in (the
@@ -197,8 +233,10 @@ type valueBuf struct {
 }
 
 // countsCap is the room newCounts gives a value's counts: most values
-// hold fewer distinct tags (a value with more grows its own slice).
-const countsCap = 8
+// hold fewer distinct tags (a value with more grows its own slice). With
+// 8, the action commands of the stock tree outgrew it ~360 times a load;
+// the arena is reused from one call to the next, so room costs little.
+const countsCap = 16
 
 // newCounts returns empty counts for one value.
 func (vb *valueBuf) newCounts() *replCounts {

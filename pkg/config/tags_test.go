@@ -75,7 +75,10 @@ func checkSubstituteOne(t *testing.T, a, b, c string) {
 	for _, tag := range []string{"a", "b", "c"} {
 		g, _ := d.Get(tag)
 		v := g.(string)
-		got, gotN, gotErr := substituteOne(tag, v, d, ignore, nil, addrepl, nil)
+		got, gotN, replaced, gotErr := substituteOne(tag, v, d, tagSetOf(ignore), nil, addrepl, nil)
+		if gotErr == nil && replaced != (gotN != nil) {
+			t.Fatalf("substituteOne(%q, %q): replaced = %v with counts %v", tag, v, replaced, gotN)
+		}
 		want, wantN, wantErr := substituteOneRef(tag, v, d, ignore, nil, addrepl)
 		if fmt.Sprint(gotErr) != fmt.Sprint(wantErr) || got != want || fmt.Sprint(gotN.asMap()) != fmt.Sprint(wantN) && len(wantN) > 0 {
 			t.Fatalf("substituteOne(%q, %q) = %q, %v, %v; want %q, %v, %v", tag, v, got, gotN, gotErr, want, wantN, wantErr)

@@ -68,7 +68,7 @@ func (b *builder) withDate(preMatch string) ([]*template, error) {
 		return nil, err
 	}
 	wrap := func(s string) (string, error) {
-		out, _ := replaceUnescaped(reDatePattern, preMatch, func(string) string { return unboundPattern(s) })
+		out, _ := replaceUnescaped(reDatePattern(), preMatch, func(string) string { return unboundPattern(s) })
 		return out, nil
 	}
 	out := make([]*template, 0, len(base))

@@ -137,12 +137,12 @@ func (o Options) yearClock() time.Time {
 	return o.YearClock
 }
 
-var reNewlines = regexp.MustCompile("\n+")
+var reNewlines = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile("\n+") })
 
 // splitPattern splits a multi-line datepattern as fail2ban does.
 func splitPattern(p string) []string {
 	var out []string
-	for _, l := range reNewlines.Split(p, -1) {
+	for _, l := range reNewlines().Split(p, -1) {
 		if l = pyStrip(l); l != "" {
 			out = append(out, l)
 		}

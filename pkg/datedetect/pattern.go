@@ -14,10 +14,18 @@ const (
 	epochLongRE  = `\d{10,11}(?:\d{3}(?:\.\d{1,6}|\d{3})?)?`
 )
 
+// The package's regexes are compiled on first use, not at start-up: a
+// client run that only reads the configuration never needs them.
 var (
-	reEpochPattern = regexp.MustCompile(`(?i)\{L?EPOCH\}`)
-	reDatePattern  = regexp.MustCompile(`(?i)\{DATE\}`)
+	reEpochPattern = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`(?i)\{L?EPOCH\}`) })
+	reDatePattern  = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`(?i)\{DATE\}`) })
 )
+
+// lazyRegexp returns a function that compiles expr on its first call and
+// then returns the same regexp.
+func lazyRegexp(expr string) func() *regexp.Regexp {
+	return sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(expr) })
+}
 
 // builder creates templates; it carries the per-detector %ExY regex.
 type builder struct {
@@ -106,7 +114,7 @@ func isAnchoredDefaultKey(key string) bool {
 
 func (b *builder) fromPatternKey(pattern, key string) (*template, error) {
 	if strings.Contains(key, "EPOCH") {
-		if _, found := replaceUnescaped(reEpochPattern, pattern, func(s string) string { return s }); found {
+		if _, found := replaceUnescaped(reEpochPattern(), pattern, func(s string) string { return s }); found {
 			return b.epochPattern(pattern, strings.Contains(key, "LEPOCH"))
 		}
 		switch key {
@@ -148,13 +156,13 @@ func (b *builder) strptime(pattern string, begin boundMode, wordEnd bool) (*temp
 	return t, nil
 }
 
-var reCentury = regexp.MustCompile(`^\(\?P<Y>20\[([0-9]+)\]\\d\)$`)
+var reCentury = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^\(\?P<Y>20\[([0-9]+)\]\\d\)$`) })
 
 // useHand switches a template to a hand-written matcher when it is an
 // anchored form of default template 1 or 2 and %ExY has the usual shape.
 func (b *builder) useHand(t *template) {
 	kind, lb := handFor(t.pattern)
-	sub := reCentury.FindStringSubmatch(b.exY)
+	sub := reCentury().FindStringSubmatch(b.exY)
 	if kind == handNone || sub == nil || t.m == nil || t.m.fast == nil {
 		return
 	}
@@ -197,7 +205,7 @@ func (b *builder) epochPattern(pattern string, long bool) (*template, error) {
 	if long {
 		re = epochLongRE
 	}
-	regex, _ := replaceUnescaped(reEpochPattern, pattern, func(string) string { return "(" + re + ")" })
+	regex, _ := replaceUnescaped(reEpochPattern(), pattern, func(string) string { return "(" + re + ")" })
 	t := &template{name: pattern, pattern: pattern, weight: 1, kind: kindEpoch, longFrm: long, grpIdx: 2}
 	if err := t.build("("+regex+")", boundWord, true); err != nil {
 		return nil, fmt.Errorf("datepattern %q: %w", pattern, err)

@@ -1,7 +1,6 @@
 package datedetect
 
 import (
-	"regexp"
 	"strings"
 )
 
@@ -50,11 +49,11 @@ type template struct {
 func (t *template) anchored() bool { return t.flags&(flagLineBegin|flagLineEnd) != 0 }
 
 var (
-	reGlobalFlags  = regexp.MustCompile(`\(\?[a-z]+\)`)
-	reNoWordBegin  = regexp.MustCompile(`^\(*(?:\(\?\w+\))?(?:\^|\(*\*\*|\((?:\?:)?\^)`)
-	reFlagPrefix   = regexp.MustCompile(`^\(\?\w+\)`)
-	reGroupWrap    = regexp.MustCompile(`^((?:\(\?\w+\))?\^?(?:\(\?\w+\))?)(.*?)(\$?)$`)
-	reDelBoundsBeg = regexp.MustCompile(`^\(*(?:\(\?\w+\))?\(*\*\*`)
+	reGlobalFlags  = lazyRegexp(`\(\?[a-z]+\)`)
+	reNoWordBegin  = lazyRegexp(`^\(*(?:\(\?\w+\))?(?:\^|\(*\*\*|\((?:\?:)?\^)`)
+	reFlagPrefix   = lazyRegexp(`^\(\?\w+\)`)
+	reGroupWrap    = lazyRegexp(`^((?:\(\?\w+\))?\^?(?:\(\?\w+\))?)(.*?)(\$?)$`)
+	reDelBoundsBeg = lazyRegexp(`^\(*(?:\(\?\w+\))?\(*\*\*`)
 )
 
 // setRegex finishes a template regex as fail2ban's DateTemplate.setRegex
@@ -63,15 +62,15 @@ var (
 // anchoring flags and drop the `**` boundary suppressors.
 func (t *template) setRegex(regex string, begin boundMode, wordEnd bool) (gf, body string) {
 	regex = pyStrip(regex)
-	gf = reGlobalFlags.FindString(regex)
+	gf = reGlobalFlags().FindString(regex)
 	if gf != "" {
 		i := strings.Index(regex, gf)
 		regex = regex[:i] + regex[i+len(gf):]
 	}
-	boundBegin := begin != boundNone && !reNoWordBegin.MatchString(regex)
+	boundBegin := begin != boundNone && !reNoWordBegin().MatchString(regex)
 	boundEnd := wordEnd && !noWordEnd(regex)
 	if !hasPlainGroup(regex) {
-		regex = reGroupWrap.ReplaceAllString(regex, "$1($2)$3")
+		regex = reGroupWrap().ReplaceAllString(regex, "$1($2)$3")
 	}
 	t.flags = 0
 	prefix, suffix := "", ""
@@ -105,7 +104,7 @@ func (t *template) setRegex(regex string, begin boundMode, wordEnd bool) (gf, bo
 // lineBegins reports a regex starting (after an optional inline flag
 // group) with ^, (^ or (?:^ — but not (^| or (?:^|.
 func lineBegins(regex string) bool {
-	if loc := reFlagPrefix.FindStringIndex(regex); loc != nil {
+	if loc := reFlagPrefix().FindStringIndex(regex); loc != nil {
 		regex = regex[loc[1]:]
 	}
 	if strings.HasPrefix(regex, "^") {
@@ -151,7 +150,7 @@ func noWordEnd(regex string) bool {
 
 // delWordBounds removes the `**` markers at the very start and end.
 func delWordBounds(regex string) string {
-	if loc := reDelBoundsBeg.FindStringIndex(regex); loc != nil {
+	if loc := reDelBoundsBeg().FindStringIndex(regex); loc != nil {
 		regex = strings.Replace(regex[:loc[1]], "**", "", -1) + regex[loc[1]:]
 	}
 	r := strings.TrimRight(regex, ")")

@@ -3,12 +3,14 @@ package datedetect
 import (
 	"fmt"
 	"strings"
+	"sync"
 	"time"
 )
 
 // zoneOffsets maps fail2ban's fixed zone abbreviations to minutes east of
-// UTC. fail2ban applies them without any DST logic.
-var zoneOffsets = buildZoneTable()
+// UTC. fail2ban applies them without any DST logic. It is built on first
+// use, not at start-up.
+var zoneOffsets = sync.OnceValue(buildZoneTable)
 
 // zoneTable lists offsets (in quarter hours east of UTC) and abbreviations.
 var zoneTable = []struct {
@@ -61,7 +63,7 @@ func zoneMinutes(s string) (int, error) {
 	}
 	base, ok := 0, true
 	if abbr != "" {
-		base, ok = zoneOffsets[abbr]
+		base, ok = zoneOffsets()[abbr]
 		if !ok {
 			return 0, errZone
 		}

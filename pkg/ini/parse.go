@@ -69,7 +69,7 @@ func ParseBytes(name string, data []byte) (*File, error) {
 	if !utf8.Valid(data) {
 		return nil, fmt.Errorf("decoding %q: %w", name, ErrNotUTF8)
 	}
-	p := &parser{file: &File{Name: name}, seenSec: map[string]bool{}, seenKey: map[secKey]bool{}}
+	p := &parser{file: &File{Name: name}}
 	n := 0
 	for line := range splitLines(data) {
 		n++
@@ -95,19 +95,13 @@ func splitLines(data []byte) iter.Seq[string] {
 }
 
 type parser struct {
-	file    *File
-	errs    ErrorList
-	cur     *Section
-	key     *Key
-	parts   []string // value lines of key
-	indent  int
-	seenSec map[string]bool
-	seenKey map[secKey]bool
+	file   *File
+	errs   ErrorList
+	cur    *Section
+	key    *Key
+	parts  []string // value lines of key
+	indent int
 }
-
-// secKey names an option of a section (for the duplicate check, without
-// building a string per option).
-type secKey struct{ sec, name string }
 
 func (p *parser) line(n int, line string) {
 	start := commentStart(line)
@@ -173,13 +167,11 @@ func sectionHeader(v string) (string, bool) {
 func (p *parser) section(pos Pos, name string) {
 	p.flush()
 	p.key = nil
-	if p.seenSec[name] {
-		p.errs.Add(pos, "section %q already exists in this file", name)
-	}
-	if name != DefaultSection {
-		p.seenSec[name] = true
-	}
 	if s := p.file.Section(name); s != nil {
+		// A repeated header reopens its section; only [DEFAULT] may.
+		if name != DefaultSection {
+			p.errs.Add(pos, "section %q already exists in this file", name)
+		}
 		p.cur = s
 		return
 	}
@@ -197,11 +189,12 @@ func (p *parser) option(pos Pos, value, line string) {
 	}
 	p.flush()
 	name := strings.ToLower(trimRight(value[:i]))
-	id := secKey{p.cur.Name, name}
-	if p.seenKey[id] {
+	// The section holds every option seen under its name so far (a
+	// repeated header reopens it), flushed above: a look through its few
+	// keys beats hashing every option of every file into a set.
+	if p.cur.Key(name) != nil {
 		p.errs.Add(pos, "section %q: option %q already exists in this file", p.cur.Name, name)
 	}
-	p.seenKey[id] = true
 	p.key = &Key{Name: name, Pos: pos}
 	p.parts = append(p.parts[:0], trim(value[i+1:]))
 }

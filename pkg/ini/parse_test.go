@@ -2,6 +2,7 @@ package ini
 
 import (
 	"encoding/json"
+	"errors"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -31,6 +32,7 @@ var parseCases = []struct {
 	{name: "comment only", in: "# nothing\n; here\n", want: ""},
 	{name: "duplicate section", in: "[a]\n[a]\n", wantErr: "<stdin>:2: section \"a\" already exists"},
 	{name: "duplicate key", in: "[a]\nk=1\nK=2\n", wantErr: "<stdin>:3: section \"a\": option \"k\" already exists"},
+	{name: "duplicate key in second DEFAULT", in: "[DEFAULT]\nk=1\n[DEFAULT]\nk=2\n", wantErr: "<stdin>:4: section \"DEFAULT\": option \"k\" already exists"},
 	{name: "no section", in: "k = v\n", wantErr: "<stdin>:1: option outside of any section"},
 	{name: "no delimiter", in: "[a]\nwords\n", wantErr: "<stdin>:2: line is neither"},
 	{name: "empty key", in: "[a]\n= v\n", wantErr: "<stdin>:2: line is neither"},
@@ -177,4 +179,28 @@ func FuzzParse(f *testing.F) {
 			t.Fatal("nil file without error")
 		}
 	})
+}
+
+// TestParseDuplicateErrors checks every error of a file that reopens
+// sections: an option is a duplicate if its section, under the same
+// name, had it before, whichever header it came under.
+func TestParseDuplicateErrors(t *testing.T) {
+	in := "[a]\nk=1\n[b]\nk=1\n[a]\nk=2\nj=1\n[DEFAULT]\nd=1\n[DEFAULT]\nd=2\n"
+	_, err := Parse("<stdin>", strings.NewReader(in))
+	var el ErrorList
+	if !errors.As(err, &el) {
+		t.Fatalf("err = %v, want an ErrorList", err)
+	}
+	var got []string
+	for _, e := range el {
+		got = append(got, e.Error())
+	}
+	want := []string{
+		`<stdin>:5: section "a" already exists in this file`,
+		`<stdin>:6: section "a": option "k" already exists in this file`,
+		`<stdin>:11: section "DEFAULT": option "d" already exists in this file`,
+	}
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("errors:\n got %q\nwant %q", got, want)
+	}
 }

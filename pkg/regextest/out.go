@@ -2,9 +2,11 @@ package regextest
 
 import (
 	"fmt"
+	"regexp"
 	"slices"
 	"sort"
 	"strings"
+	"sync"
 
 	"github.com/f2b/f2b/pkg/filter"
 	"github.com/f2b/f2b/pkg/pyval"
@@ -153,7 +155,7 @@ func (t *tester) dataGet(r filter.Failure, key string) any {
 // a multi-line failure gives one output line per matched line.
 func (t *tester) interpolate(format string, r filter.Failure) []string {
 	msgLines := len(r.Matches) > 1 && strings.Contains(format, "<msg>")
-	out := tagPattern.ReplaceAllStringFunc(format, func(tag string) string {
+	out := tagPattern().ReplaceAllStringFunc(format, func(tag string) string {
 		name := tag[1 : len(tag)-1]
 		if name == "msg" && msgLines {
 			return "\x00msg\x00"
@@ -230,4 +232,6 @@ func ipRev(id string) string {
 	return strings.Join(p, ".") + "."
 }
 
-var tagPattern = regexpMustCompile(`<[^ <>]+>`)
+// tagPattern is compiled on first use: most runs of the binary never
+// format a fail2ban-regex output line.
+var tagPattern = sync.OnceValue(func() *regexp.Regexp { return regexpMustCompile(`<[^ <>]+>`) })

@@ -7,6 +7,7 @@ import (
 	"regexp"
 	"runtime"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/f2b/f2b/pkg/datedetect"
@@ -78,7 +79,9 @@ func (r *recDates) FindDate(line string) (filter.DateMatch, bool) {
 	return r.last, r.ok
 }
 
-var zoneEndRE = regexp.MustCompile(`(?:Z|[+-]\d\d:?\d\d|\b[A-Z]{1,5}(?:[+-]\d\d:?\d\d)?)$`)
+var zoneEndRE = sync.OnceValue(func() *regexp.Regexp {
+	return regexp.MustCompile(`(?:Z|[+-]\d\d:?\d\d|\b[A-Z]{1,5}(?:[+-]\d\d:?\d\d)?)$`)
+})
 
 func (r *recDates) integral(date string, tmpl int) bool {
 	if tmpl < 0 || tmpl >= len(r.names) {
@@ -93,7 +96,7 @@ func (r *recDates) integral(date string, tmpl int) bool {
 	case r.tz:
 		return true
 	}
-	return strings.Contains(name, "Zone") && zoneEndRE.MatchString(date)
+	return strings.Contains(name, "Zone") && zoneEndRE().MatchString(date)
 }
 
 // start is fail2ban-regex's start(): regexes, filter, log, processing.

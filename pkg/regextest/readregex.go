@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 	"regexp"
 	"strings"
+	"sync"
 
 	"github.com/f2b/f2b/pkg/config"
 	"github.com/f2b/f2b/pkg/pyval"
@@ -14,12 +15,14 @@ import (
 
 // filterNameRE decides whether a REGEX argument is tried as a filter
 // name (fail2ban-regex: `(?ms)^/{0,3}[\w/_\-.]+(?:\[.*\])?$`).
-var filterNameRE = regexp.MustCompile(`(?s)^/{0,3}[\p{L}\p{N}_/\-.]+(?:\[.*\])?$`)
+var filterNameRE = sync.OnceValue(func() *regexp.Regexp {
+	return regexp.MustCompile(`(?s)^/{0,3}[\p{L}\p{N}_/\-.]+(?:\[.*\])?$`)
+})
 
 // readFail handles the REGEX argument: a filter (name, name[args] or
 // file) or a literal failregex.
 func (t *tester) readFail(value string) error {
-	if filterNameRE.MatchString(value) {
+	if filterNameRE().MatchString(value) {
 		done, err := t.tryFilter(value)
 		if done || err != nil {
 			return err
@@ -177,10 +180,12 @@ func parseFilterSpec(s string) (string, pyval.Dict, error) {
 	return name, d, nil
 }
 
-var argRE = regexp.MustCompile(`^\s*([\w\-.]+)=(?:"([^"]*)"|'([^']*)'|([^,\]]*))\s*(?:,|$)`)
+var argRE = sync.OnceValue(func() *regexp.Regexp {
+	return regexp.MustCompile(`^\s*([\w\-.]+)=(?:"([^"]*)"|'([^']*)'|([^,\]]*))\s*(?:,|$)`)
+})
 
 func nextArg(s string) (k, v, tail string, err error) {
-	m := argRE.FindStringSubmatch(s)
+	m := argRE().FindStringSubmatch(s)
 	if m == nil {
 		return "", "", "", fmt.Errorf("expected option, wrong syntax at 0: %s", trunc25(strings.TrimSpace(s)))
 	}
