@@ -331,6 +331,12 @@ func (m *matcher) matchExact(s string, pos int) ([]int, bool) {
 		return nil, false
 	}
 	mt, err := m.exact.FindRunesMatchStartingAt(runes, startRune)
+	if err != nil {
+		// The deadline is wall-clock time: on a loaded machine it also
+		// expires while the goroutine waits for a CPU. A search that
+		// waited finishes on a second try; a runaway one times out again.
+		mt, err = m.exact.FindRunesMatchStartingAt(runes, startRune)
+	}
 	if err != nil || mt == nil {
 		return nil, false
 	}

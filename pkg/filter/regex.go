@@ -39,6 +39,13 @@ func (e Engine) String() string {
 // DefaultMatchTimeout bounds one regexp2 search.
 const DefaultMatchTimeout = 200 * time.Millisecond
 
+// retryTimeout: regexp2's deadline is wall-clock time, so it also expires
+// when the searching goroutine merely waited for a CPU on a loaded machine,
+// and a lost search is a lost failure. A timed-out search is therefore run
+// once more with a fresh deadline: a search that waited finishes in
+// microseconds, one that really backtracks without end times out again,
+// at twice the cost.
+
 // ErrMatchTimeout reports a backtracking search that was cut off; the line
 // counts as not matched.
 var ErrMatchTimeout = errors.New("regex match timed out")
@@ -379,6 +386,9 @@ func (r *Regex) goSearch(re *regexp.Regexp, idx []int, tail int, text string, ds
 
 func (r *Regex) btSearch(text string, ascii bool) (*Match, error) {
 	m, err := r.bt.FindStringMatch(text)
+	if err != nil {
+		m, err = r.bt.FindStringMatch(text) // see retryTimeout
+	}
 	if err != nil {
 		r.timeouts.Add(1)
 		return nil, fmt.Errorf("regex %q: %w", abbreviate(r.expr), ErrMatchTimeout)
