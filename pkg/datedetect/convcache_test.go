@@ -12,17 +12,7 @@ import (
 // minute, a changing "now" and alternating templates. want pins a few
 // results (RFC 3339, "" for no date) where the rule is easy to state.
 func TestConvCache(t *testing.T) {
-	berlin, err := time.LoadLocation("Europe/Berlin")
-	if err != nil {
-		t.Skipf("no zoneinfo: %v", err)
-	}
-	at := func(s string) time.Time {
-		v, err := time.Parse(time.RFC3339, s)
-		if err != nil {
-			t.Fatal(err)
-		}
-		return v
-	}
+	berlin, at := berlinZone(t), rfc3339(t)
 	tests := []struct {
 		name, pattern, tz string
 		local, location   *time.Location // Options.Local and Location

@@ -62,17 +62,7 @@ func (p *memoPair) find(t testing.TB, line string) bool {
 // memo: results and detector state must agree line by line, and the memo
 // must answer the lines marked '+' in memo (and no others).
 func TestSecondsMemo(t *testing.T) {
-	berlin, err := time.LoadLocation("Europe/Berlin")
-	if err != nil {
-		t.Skipf("no zoneinfo: %v", err)
-	}
-	at := func(s string) time.Time {
-		v, err := time.Parse(time.RFC3339, s)
-		if err != nil {
-			t.Fatal(err)
-		}
-		return v
-	}
+	berlin, at := berlinZone(t), rfc3339(t)
 	tests := []struct {
 		name, pattern   string
 		local, location *time.Location
@@ -243,10 +233,7 @@ func FuzzSecondsMemo(f *testing.F) {
 	f.Add("2026-11-25T13:01:02 a", "2026-11-25T13:01:03,5 b", "2026-11-25T13:01:04+01:00", int32(-60))
 	f.Add("Nov 25 13:01:02 h", "Nov 25 13:01:03 2026 h", "Nov 25 13:01:04 h", int32(86400))
 	f.Add("Dec 31 23:59:58 h", "Dec 31 23:59:59 h", "Dec 31 23:59:59 h", int32(-3600*24*330+2))
-	berlin, err := time.LoadLocation("Europe/Berlin")
-	if err != nil {
-		f.Skipf("no zoneinfo: %v", err)
-	}
+	berlin := berlinZone(f)
 	zones := [][2]*time.Location{{time.UTC, nil}, {berlin, nil}, {time.UTC, berlin}}
 	base := time.Date(2026, 11, 25, 13, 1, 30, 0, time.UTC)
 	f.Fuzz(func(t *testing.T, l1, l2, l3 string, off int32) {

@@ -192,18 +192,25 @@ func (r fakeResolver) LookupNetIP(_ context.Context, _, host string) ([]netip.Ad
 	return out, nil
 }
 
-// TestSessions exercises mlfid: pending failures, nofail, gained, users.
-func TestSessions(t *testing.T) {
-	opts := filter.Options{
+// sessionOptions is a small mlfid filter: a session per sshd pid, with a
+// pending failure, a nofail, a gained and a forget rule, plus extra
+// failregexes.
+func sessionOptions(extra ...string) filter.Options {
+	return filter.Options{
 		PrefRegex: `^<F-MLFID>sshd\[\d+\]:</F-MLFID> <F-CONTENT>.+</F-CONTENT>$`,
-		FailRegex: []string{
+		FailRegex: append([]string{
 			`^Connection from <HOST>$`,
 			`^Failed password for <F-USER>\S+</F-USER>$`,
 			`^Failed <F-NOFAIL>publickey</F-NOFAIL> for <F-USER>\S+</F-USER> from <HOST>$`,
 			`^<F-MLFGAINED>Accepted</F-MLFGAINED> \S+ for <F-USER>\S+</F-USER> from <HOST>$`,
 			`^<F-MLFFORGET>Disconnected</F-MLFFORGET> from <HOST>$`,
-		},
+		}, extra...),
 	}
+}
+
+// TestSessions exercises mlfid: pending failures, nofail, gained, users.
+func TestSessions(t *testing.T) {
+	opts := sessionOptions()
 	tests := []struct {
 		name        string
 		in          []string

@@ -14,17 +14,7 @@ import (
 // must not change what earlier results hold, nor may the session see
 // a caller appending to its slices.
 func TestSessionDataStaysPut(t *testing.T) {
-	opts := filter.Options{
-		PrefRegex: `^<F-MLFID>sshd\[\d+\]:</F-MLFID> <F-CONTENT>.+</F-CONTENT>$`,
-		FailRegex: []string{
-			`^Connection from <HOST>$`,
-			`^Failed password for <F-USER>\S+</F-USER>$`,
-			`^Failed <F-NOFAIL>publickey</F-NOFAIL> for <F-USER>\S+</F-USER> from <HOST>$`,
-			`^<F-MLFGAINED>Accepted</F-MLFGAINED> \S+ for <F-USER>\S+</F-USER> from <HOST>$`,
-			`^<F-MLFFORGET>Disconnected</F-MLFFORGET> from <HOST>$`,
-			`^Invalid user <F-USER>\S+</F-USER> from <HOST> port <F-PORT/>$`,
-		},
-	}
+	opts := sessionOptions(`^Invalid user <F-USER>\S+</F-USER> from <HOST> port <F-PORT/>$`)
 	lines := []string{
 		"sshd[5]: Failed password for bob",
 		"sshd[5]: Connection from 192.0.2.5",
