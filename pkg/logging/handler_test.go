@@ -222,17 +222,7 @@ func fileExists(p string) bool { _, err := os.Stat(p); return err == nil }
 // TestAppendAsctime compares the hand-written timestamp with the layout it
 // replaces, around the edges of every field.
 func TestAppendAsctime(t *testing.T) {
-	east := time.FixedZone("east", 5*3600+30*60)
-	for _, at := range []time.Time{
-		time.Date(2026, 11, 25, 12, 41, 5, 233_999_999, time.UTC),
-		time.Date(1999, 12, 31, 23, 59, 59, 999_999_999, time.UTC),
-		time.Date(2000, 1, 1, 0, 0, 0, 0, time.UTC),
-		time.Date(2024, 2, 29, 9, 8, 7, 1_000_000, east),
-		time.Date(999, 3, 4, 5, 6, 7, 8, time.UTC),
-		time.Date(10000, 1, 1, 0, 0, 0, 0, time.UTC),
-		time.Date(-1, 1, 1, 0, 0, 0, 0, time.UTC),
-		time.Unix(0, 0).In(east),
-	} {
+	for _, at := range edgeTimes() {
 		want := at.Format(asctimeLayout)
 		if got := string(appendAsctime([]byte("x"), at)); got != "x"+want {
 			t.Errorf("appendAsctime(%v) = %q, want %q", at, got, "x"+want)
@@ -292,9 +282,13 @@ func BenchmarkLog_Attempt(b *testing.B) {
 	}
 }
 
-func TestAppendDateTime(t *testing.T) {
-	east := time.FixedZone("east", 5*3600+30*60)
-	times := []time.Time{
+// east is a zone with a half-hour offset.
+var east = time.FixedZone("east", 5*3600+30*60)
+
+// edgeTimes are instants at the edges of every date and time field, for
+// the hand-written formatters to be compared with the layouts they replace.
+func edgeTimes() []time.Time {
+	return []time.Time{
 		time.Date(2026, 11, 25, 12, 41, 5, 233_999_999, time.UTC),
 		time.Date(1999, 12, 31, 23, 59, 59, 999_999_999, time.UTC),
 		time.Date(2000, 1, 1, 0, 0, 0, 0, time.UTC),
@@ -305,6 +299,10 @@ func TestAppendDateTime(t *testing.T) {
 		time.Date(-1, 1, 1, 0, 0, 0, 0, time.UTC),
 		time.Unix(0, 0).In(east),
 	}
+}
+
+func TestAppendDateTime(t *testing.T) {
+	times := edgeTimes()
 	// And a spread of instants across four centuries, in two zones.
 	for i := range int64(2000) {
 		at := time.Unix(-2_208_988_800+i*6_311_520_011%12_622_780_800, i*7919)
