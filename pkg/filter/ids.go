@@ -52,12 +52,9 @@ func (f *Filter) report(idx int, g map[string]string, matched []line, res *Resul
 // size, instead of merging maps and looking the ids up in them. ok false
 // means the case is not simple: call report with merge's map.
 func (f *Filter) reportMatch(idx int, pre, m *Match, matched []line, res *Result) (ok bool) {
-	if f.slow || m.complex != nil || pre != nil && pre.complex != nil {
+	src, simple := f.matchGroups(idx, pre, m)
+	if !simple {
 		return false
-	}
-	src := mergedGroups{m: m, mIdx: &f.fail[idx].ids}
-	if pre != nil {
-		src.pre, src.preIdx = pre, &f.pref.ids
 	}
 	if _, hasMLF := src.group(gMLFID); hasMLF {
 		return false
@@ -81,12 +78,9 @@ func (f *Filter) reportMatch(idx int, pre, m *Match, matched []line, res *Result
 // counts the line as NoFail, so neither the merged map nor the lines are
 // built. ok false means the case is not this one: call report.
 func (f *Filter) reportForgotten(idx int, pre, m *Match, res *Result) (ok bool) {
-	if f.slow || m.complex != nil || pre != nil && pre.complex != nil {
+	src, simple := f.matchGroups(idx, pre, m)
+	if !simple {
 		return false
-	}
-	src := mergedGroups{m: m, mIdx: &f.fail[idx].ids}
-	if pre != nil {
-		src.pre, src.preIdx = pre, &f.pref.ids
 	}
 	id, hasMLF := src.group(gMLFID)
 	if !hasMLF {
@@ -102,6 +96,20 @@ func (f *Filter) reportForgotten(idx int, pre, m *Match, res *Result) (ok bool) 
 	}
 	res.NoFail++
 	return true
+}
+
+// matchGroups reads the merged groups straight from failregex idx's match
+// m and the prefregex's pre (nil: none); simple false when merge's map is
+// needed instead (alt_/tuple_ groups, or a filter on the slow path).
+func (f *Filter) matchGroups(idx int, pre, m *Match) (src mergedGroups, simple bool) {
+	if f.slow || m.complex != nil || pre != nil && pre.complex != nil {
+		return mergedGroups{}, false
+	}
+	src = mergedGroups{m: m, mIdx: &f.fail[idx].ids}
+	if pre != nil {
+		src.pre, src.preIdx = pre, &f.pref.ids
+	}
+	return src, true
 }
 
 // failureLines returns the slice for a failure's original lines; with
