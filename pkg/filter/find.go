@@ -191,7 +191,7 @@ func (f *Filter) failRegexes(text string, org []line, pre *Match, noDate bool, r
 		f.ownIn(pre, pb)
 		f.ownIn(m, fb)
 		if !f.reportMatch(i, pre, m, matched, res) && !f.reportForgotten(i, pre, m, res) {
-			f.report(i, f.merge(pre, m), matched, res)
+			f.report(i, f.merge(i, pre, m), matched, res)
 		}
 		if !f.o.CheckAll {
 			return
@@ -254,11 +254,11 @@ func groups(m *Match) map[string]string {
 // merge is mergeGroups, with the map made at its final size when
 // neither match has alt_/tuple_ groups: one allocation, no growth and no
 // deletes (the reference path keeps mergeGroups).
-func (f *Filter) merge(pre, m *Match) map[string]string {
-	if f.slow || m.complex != nil || pre != nil && pre.complex != nil {
+func (f *Filter) merge(idx int, pre, m *Match) map[string]string {
+	src, simple := f.matchGroups(idx, pre, m)
+	if !simple {
 		return mergeGroups(pre, m)
 	}
-	src := mergedGroups{m: m, pre: pre}
 	return src.data(ident{})
 }
 

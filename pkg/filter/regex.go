@@ -39,13 +39,6 @@ func (e Engine) String() string {
 // DefaultMatchTimeout bounds one regexp2 search.
 const DefaultMatchTimeout = 200 * time.Millisecond
 
-// retryTimeout: regexp2's deadline is wall-clock time, so it also expires
-// when the searching goroutine merely waited for a CPU on a loaded machine,
-// and a lost search is a lost failure. A timed-out search is therefore run
-// once more with a fresh deadline: a search that waited finishes in
-// microseconds, one that really backtracks without end times out again,
-// at twice the cost.
-
 // ErrMatchTimeout reports a backtracking search that was cut off; the line
 // counts as not matched.
 var ErrMatchTimeout = errors.New("regex match timed out")
@@ -384,11 +377,22 @@ func (r *Regex) goSearch(re *regexp.Regexp, idx []int, tail int, text string, ds
 	return dst
 }
 
-func (r *Regex) btSearch(text string, ascii bool) (*Match, error) {
+// btFind runs the regexp2 search, and once more on a timeout: regexp2's
+// deadline is wall-clock time, so it also expires when the goroutine
+// merely waited for a CPU on a loaded machine, and a lost search is a lost
+// failure. A search that waited finishes in microseconds on the second
+// try; one that really backtracks without end times out again, at twice
+// the cost.
+func (r *Regex) btFind(text string) (*regexp2.Match, error) {
 	m, err := r.bt.FindStringMatch(text)
 	if err != nil {
-		m, err = r.bt.FindStringMatch(text) // see retryTimeout
+		m, err = r.bt.FindStringMatch(text)
 	}
+	return m, err
+}
+
+func (r *Regex) btSearch(text string, ascii bool) (*Match, error) {
+	m, err := r.btFind(text)
 	if err != nil {
 		r.timeouts.Add(1)
 		return nil, fmt.Errorf("regex %q: %w", abbreviate(r.expr), ErrMatchTimeout)
