@@ -98,8 +98,9 @@ func TestRawIO_Deadlines(t *testing.T) {
 	if _, err := r.Read(make([]byte, 10)); !errors.Is(err, os.ErrDeadlineExceeded) {
 		t.Errorf("Read past the deadline: %v, want ErrDeadlineExceeded", err)
 	}
+	big := make([]byte, 64<<20) // before the deadline: faulting in 64 MiB can take longer than it
 	sc.SetWriteDeadline(time.Now().Add(50 * time.Millisecond))
-	n, err := r.Write(make([]byte, 64<<20))
+	n, err := r.Write(big)
 	if !errors.Is(err, os.ErrDeadlineExceeded) || n <= 0 || n >= 64<<20 {
 		t.Errorf("Write to a peer that does not read = %d, %v; want a partial count and ErrDeadlineExceeded", n, err)
 	}
