@@ -33,10 +33,13 @@
 // line that matches nothing allocates nothing; only a reported failure
 // copies what it keeps, and not even that when the groups are pieces of
 // the raw line; a failure without an mlfid session or alt_/tuple_ groups
-// is built straight from the matches (ids.go: reportMatch), its Data map
-// made once at its final size. An mlfid session shares its data with the
-// failures it reports and copies its map only when a later line of the
-// session changes it; a match that ends a session the cache does not hold
+// is built straight from the matches (ids.go: reportMatch), its Data a
+// tags.List in the same allocation as the failure and its line; with
+// ProcessLineInto and in a Pipeline, whose callers are done with a
+// line's result when the next line comes, that allocation is reused, so
+// such a failure allocates nothing either. An mlfid session shares its
+// matches with the failures it reports (its groups are copied into each
+// failure's list); a match that ends a session the cache does not hold
 // as nofail is counted from the matches alone (ids.go: reportForgotten).
 // A failregex that mostly fails is first asked a
 // capture-free MatchString, and searched for its groups only on a real

@@ -9,18 +9,19 @@ import (
 
 	"github.com/f2b/f2b/pkg/datedetect"
 	"github.com/f2b/f2b/pkg/ipaddr"
+	"github.com/f2b/f2b/pkg/tags"
 )
 
 // Failure is one failure found in a line (fail2ban's failList entry).
 // Its Matches, Data and Users are read-only: those of an mlfid session
 // are shared with the session the filter keeps.
 type Failure struct {
-	ID             ipaddr.Addr       // the failure id: address, subnet or raw id
-	Host           string            // captured host/id text the ID came from
-	Time           time.Time         // zero when the date is unknown (CheckAll mode)
-	Matches        []string          // original lines of this failure
-	Data           map[string]string // named groups that took part, plus "ip" when the id is an F-ID
-	Users          []string          // distinct users of an mlfid session, in order
+	ID             ipaddr.Addr // the failure id: address, subnet or raw id
+	Host           string      // captured host/id text the ID came from
+	Time           time.Time   // zero when the date is unknown (CheckAll mode)
+	Matches        []string    // original lines of this failure
+	Data           tags.List   // named groups that took part, plus "ip" when the id is an F-ID; sorted by name
+	Users          []string    // distinct users of an mlfid session, in order
 	FailRegexIndex int
 	// NoFail marks a <F-NOFAIL> match without an mlfid session: fail2ban's
 	// server still counts it, fail2ban-regex reports it as ignored.
@@ -83,6 +84,12 @@ type Filter struct {
 	// dispatch picks the failregexes a text's first byte leaves in the
 	// running (nil: all of them).
 	dispatch *firstDispatch
+	// recycle is set while the caller gives up a line's failures when it
+	// asks for the next line's (ProcessLineInto, a Pipeline): a failure
+	// outside an mlfid session is then built in spare, reused from line
+	// to line, instead of a new allocation.
+	recycle bool
+	spare   *oneFailure
 }
 
 // line is one buffered log line split around its date text; full is
@@ -202,10 +209,38 @@ func (f *Filter) ProcessLine(raw string) Result {
 // ProcessLineAt handles a line whose time is already known (journal
 // entries): no date detection, the message is matched as is.
 func (f *Filter) ProcessLineAt(msg string, t time.Time) Result {
-	res := Result{Time: t, DateFound: true, DateTemplate: -1}
-	f.setKnownDate(t)
-	f.find(line{date: f.lastText, post: msg}, false, &res)
+	var res Result
+	f.processAt(msg, t, &res)
 	return res
+}
+
+// ProcessLineInto is ProcessLine into res, for a caller done with the
+// previous line's result when it asks for the next: the Failures it
+// returns (their Matches and Data included) stay valid only until the
+// next ProcessLineInto or ProcessLineAtInto call on f. A caller that
+// keeps a failure's Matches or Data copies them. In exchange, a line
+// allocates nothing unless it continues an mlfid session or yields more
+// than one failure.
+func (f *Filter) ProcessLineInto(raw string, res *Result) {
+	*res = Result{}
+	f.recycle = true
+	tl, noDate := f.splitDate(raw, res)
+	f.find(tl, noDate, res)
+	f.recycle = false
+}
+
+// ProcessLineAtInto is ProcessLineAt into res, reusing storage as
+// ProcessLineInto does.
+func (f *Filter) ProcessLineAtInto(msg string, t time.Time, res *Result) {
+	f.recycle = true
+	f.processAt(msg, t, res)
+	f.recycle = false
+}
+
+func (f *Filter) processAt(msg string, t time.Time, res *Result) {
+	*res = Result{Time: t, DateFound: true, DateTemplate: -1}
+	f.setKnownDate(t)
+	f.find(line{date: f.lastText, post: msg}, false, res)
 }
 
 // setKnownDate records the time of an entry whose time is known. Journal

@@ -168,7 +168,7 @@ func TestProcessLine(t *testing.T) {
 				}
 				if tt.wantD != nil && len(r.Failures) > 0 {
 					for k, v := range tt.wantD {
-						if got := r.Failures[0].Data[k]; got != v {
+						if got, _ := r.Failures[0].Data.Get(k); got != v {
 							t.Errorf("line %q: data[%s] = %q, want %q", line, k, got, v)
 						}
 					}

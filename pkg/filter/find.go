@@ -259,7 +259,43 @@ func (f *Filter) merge(idx int, pre, m *Match) map[string]string {
 	if !simple {
 		return mergeGroups(pre, m)
 	}
-	return src.data(ident{})
+	return src.dataMap()
+}
+
+// dataMap is appendData as a map for merge (no identify yet), made at
+// its final size.
+func (s *mergedGroups) dataMap() map[string]string {
+	n := s.m.took(false, nil)
+	if s.pre != nil {
+		n += s.pre.took(true, s.m.names)
+	}
+	g := make(map[string]string, n)
+	if s.pre != nil {
+		s.pre.copyGroups(g, true, s.m.names)
+	}
+	s.m.copyGroups(g, false, nil)
+	return g
+}
+
+// took counts the groups of m that took part; for a prefregex match
+// (pre), not content nor the names of its failregex (fail).
+func (m *Match) took(pre bool, fail []string) int {
+	n := 0
+	for k, name := range m.names {
+		if m.groupTook(k) && !(pre && overlaid(name, fail)) {
+			n++
+		}
+	}
+	return n
+}
+
+// copyGroups puts the groups took counts into g.
+func (m *Match) copyGroups(g map[string]string, pre bool, fail []string) {
+	for k, name := range m.names {
+		if v, ok := m.groupAt(k); ok && !(pre && overlaid(name, fail)) {
+			g[name] = v
+		}
+	}
 }
 
 // mergeGroups builds the failure data: the prefregex groups (without content)

@@ -2,19 +2,33 @@ package filter
 
 import (
 	"context"
-	"maps"
 	"net/netip"
 	"slices"
 	"time"
 
 	"github.com/f2b/f2b/pkg/ipaddr"
+	"github.com/f2b/f2b/pkg/tags"
 )
 
+// inlineTags is how many tags a failure holds without an allocation of
+// their own (php-api has one, sshd's sessions four or five).
+const inlineTags = 6
+
 // oneFailure holds the common outcome of a line, one failure of one
-// line, in a single allocation instead of two.
+// line with its tags, in a single allocation instead of three.
 type oneFailure struct {
 	fail [1]Failure
 	line [1]string
+	tags [inlineTags]tags.Tag
+}
+
+// tagBuf returns the empty tag list to build a failure's Data in: the
+// inline array of one, or nil (append allocates).
+func (one *oneFailure) tagBuf() tags.List {
+	if one == nil {
+		return nil
+	}
+	return one.tags[:0]
 }
 
 // report turns merged groups into failures (the tail of fail2ban's
@@ -23,7 +37,7 @@ func (f *Filter) report(idx int, g map[string]string, matched []line, res *Resul
 	mlfid, hasMLF := g["mlfid"]
 	// an mlfid session keeps the lines (not copied, see mergeSession):
 	// they share the failure's allocation all the same
-	one, lines := failureLines(matched, res.Failures == nil)
+	one, lines := f.failureLines(matched, res.Failures == nil, !hasMLF)
 	var d *failData
 	if hasMLF {
 		d = f.mergeSession(mlfid, &failData{groups: g}, lines)
@@ -43,13 +57,14 @@ func (f *Filter) report(idx int, g map[string]string, matched []line, res *Resul
 	if who.hasIP {
 		d.groups["ip"] = who.ip
 	}
-	f.emit(idx, who, d, d.groups["nofail"] != "", hasMLF, one, res)
+	data := tags.AppendMap(one.tagBuf(), d.groups)
+	f.emit(idx, who, d, data, d.groups["nofail"] != "", hasMLF, one, res)
 }
 
 // reportMatch is report for the common case, straight from the matches:
 // no mlfid session and no alt_/tuple_ groups. It reads the id groups
-// from the matches and builds the failure's Data map once, at its final
-// size, instead of merging maps and looking the ids up in them. ok false
+// from the matches and builds the failure's Data list from them,
+// instead of merging maps and looking the ids up in them. ok false
 // means the case is not simple: call report with merge's map.
 func (f *Filter) reportMatch(idx int, pre, m *Match, matched []line, res *Result) (ok bool) {
 	src, simple := f.matchGroups(idx, pre, m)
@@ -59,15 +74,15 @@ func (f *Filter) reportMatch(idx int, pre, m *Match, matched []line, res *Result
 	if _, hasMLF := src.group(gMLFID); hasMLF {
 		return false
 	}
-	one, lines := failureLines(matched, res.Failures == nil)
+	one, lines := f.failureLines(matched, res.Failures == nil, true)
 	who, found := f.identify(&src)
 	if !found {
 		res.Pending++
 		return true
 	}
-	d := failData{groups: src.data(who), matches: lines}
+	d := failData{matches: lines}
 	nofail, _ := src.group(gNoFail)
-	f.emit(idx, who, &d, nofail != "", false, one, res)
+	f.emit(idx, who, &d, src.appendData(one.tagBuf(), who), nofail != "", false, one, res)
 	return true
 }
 
@@ -113,12 +128,22 @@ func (f *Filter) matchGroups(idx int, pre, m *Match) (src mergedGroups, simple b
 }
 
 // failureLines returns the slice for a failure's original lines; with
-// single, one line and the failure itself share one allocation.
-func failureLines(matched []line, single bool) (*oneFailure, []string) {
+// single, one line and the failure itself share one allocation, which is
+// f.spare when the caller recycles results and the failure's lines
+// outlive the line in no mlfid session (reusable).
+func (f *Filter) failureLines(matched []line, single, reusable bool) (*oneFailure, []string) {
 	var one *oneFailure
 	var lines []string
 	if single && len(matched) == 1 {
-		one = new(oneFailure)
+		switch {
+		case !f.recycle || !reusable:
+			one = new(oneFailure)
+		case f.spare == nil:
+			f.spare = new(oneFailure)
+			one = f.spare
+		default:
+			one = f.spare
+		}
 		lines = one.line[:]
 	} else {
 		lines = make([]string, len(matched))
@@ -130,10 +155,11 @@ func failureLines(matched []line, single bool) (*oneFailure, []string) {
 }
 
 // emit appends the failures of one identified match to res: one per
-// address the id stands for (a host name may resolve to several).
+// address the id stands for (a host name may resolve to several). data
+// is the failures' Data.
 // A nofail match outside an mlfid session is still reported (and counted
 // by fail2ban's server); the tester shows it as ignored.
-func (f *Filter) emit(idx int, who ident, d *failData, nofail, hasMLF bool, one *oneFailure, res *Result) {
+func (f *Filter) emit(idx int, who ident, d *failData, data tags.List, nofail, hasMLF bool, one *oneFailure, res *Result) {
 	if nofail {
 		res.NoFail++
 	}
@@ -141,19 +167,18 @@ func (f *Filter) emit(idx int, who ident, d *failData, nofail, hasMLF bool, one 
 	if who.id == (ipaddr.Addr{}) {
 		ids = f.resolve(who.host)
 	}
+	data = slices.Clip(data)
 	for _, id := range ids {
 		fl := Failure{ID: id, Host: who.host, Time: res.Time, Matches: d.matches,
-			Data: d.groups, Users: d.users, FailRegexIndex: idx, NoFail: nofail}
+			Data: data, Users: d.users, FailRegexIndex: idx, NoFail: nofail}
 		switch {
 		case len(ids) > 1:
 			// one copy per failure
-			fl.Matches, fl.Data, fl.Users = slices.Clone(d.matches), maps.Clone(d.groups), slices.Clone(d.users)
+			fl.Matches, fl.Data, fl.Users = slices.Clone(d.matches), slices.Clone(data), slices.Clone(d.users)
 		case hasMLF:
-			// The session's data lives on, shared read-only: the session
-			// copies its map before changing it (ownGroups), only ever
-			// appends to its slices, and the clipped slices make an
-			// append by the caller copy.
-			d.shared = true
+			// The session's slices live on, shared read-only: the
+			// session only ever appends to them, and the clipped slices
+			// make an append by the caller copy.
 			fl.Matches, fl.Users = slices.Clip(d.matches), slices.Clip(d.users)
 		}
 		if one != nil && len(ids) == 1 {
@@ -227,46 +252,31 @@ func (s *mergedGroups) group(id idGroup) (string, bool) {
 	return "", false
 }
 
-// data builds the failure data: what merge returns, plus identify's
-// "ip". The map is made at its final size.
-func (s *mergedGroups) data(who ident) map[string]string {
-	n := s.m.took(false, nil)
+// appendData appends the failure data to dst: what merge returns (the
+// prefregex's groups, then the failregex's), plus identify's "ip", sorted
+// by name as every failure's Data is.
+func (s *mergedGroups) appendData(dst tags.List, who ident) tags.List {
+	n := len(dst)
 	if s.pre != nil {
-		n += s.pre.took(true, s.m.names)
+		dst = s.pre.appendGroups(dst, true, s.m.names)
 	}
+	dst = s.m.appendGroups(dst, false, nil)
 	if who.hasIP {
-		n++
+		dst = dst.Set("ip", who.ip)
 	}
-	g := make(map[string]string, n)
-	if s.pre != nil {
-		s.pre.copyGroups(g, true, s.m.names)
-	}
-	s.m.copyGroups(g, false, nil)
-	if who.hasIP {
-		g["ip"] = who.ip
-	}
-	return g
+	dst[n:].Sort()
+	return dst
 }
 
-// took counts the groups of m that took part; for a prefregex match
-// (pre), not content nor the names of its failregex (fail).
-func (m *Match) took(pre bool, fail []string) int {
-	n := 0
-	for k, name := range m.names {
-		if m.groupTook(k) && !(pre && overlaid(name, fail)) {
-			n++
-		}
-	}
-	return n
-}
-
-// copyGroups puts the groups took counts into g.
-func (m *Match) copyGroups(g map[string]string, pre bool, fail []string) {
+// appendGroups appends the groups of m that took part; for a prefregex
+// match (pre), not content nor the names of its failregex (fail).
+func (m *Match) appendGroups(dst tags.List, pre bool, fail []string) tags.List {
 	for k, name := range m.names {
 		if v, ok := m.groupAt(k); ok && !(pre && overlaid(name, fail)) {
-			g[name] = v
+			dst = append(dst, tags.Tag{Name: name, Value: v})
 		}
 	}
+	return dst
 }
 
 // overlaid: a prefregex group that merge leaves out, content or one the

@@ -1,7 +1,6 @@
 package filter
 
 import (
-	"maps"
 	"slices"
 	"time"
 )
@@ -21,18 +20,6 @@ type failData struct {
 	nofailMatches []string
 	users         []string
 	pending       bool
-	// shared is set once groups went out in a Result (Failure.Data): a
-	// session that lives on copies its map before changing it again, so
-	// that the common session, seen once, is never copied.
-	shared bool
-}
-
-// ownGroups gives d a map of its own to change, if the current one was
-// handed out.
-func (d *failData) ownGroups() {
-	if d.shared {
-		d.groups, d.shared = maps.Clone(d.groups), false
-	}
 }
 
 func (d *failData) addUser(u string) []string {
@@ -117,7 +104,6 @@ func (f *Filter) mergeSession(id string, cur *failData, matched []string) *failD
 	}
 	var users []string
 	if s := f.sessions.get(id); s != nil {
-		s.ownGroups()
 		users = s.addUser(g["user"])
 		nf |= popFlag(s.groups, "nofail") | popFlag(s.groups, "mlfgained")
 		if nf&flagGained != 0 {

@@ -9,7 +9,9 @@ import (
 
 // A Pipeline runs a stream of lines through one Filter on several cores
 // and hands back exactly the Results that calling ProcessLine (or
-// ProcessLineAt) line by line would give, in the same order.
+// ProcessLineAt) line by line would give, in the same order. Like
+// ProcessLineInto, it reuses a failure's storage from line to line: a
+// Result is only valid during the emit call that receives it.
 //
 // A filter's state (the last date, mlfid sessions, the multi-line buffer)
 // makes it sequential, but most of its work is not: for a single-line
@@ -82,6 +84,7 @@ func NewPipeline[T any](f *Filter, workers int, emit func(raw string, tag T, res
 		order: make(chan *chunk[T], n),
 		aided: f.o.MaxLines <= 1 && !f.slow,
 	}
+	f.recycle = true // the consumer's results live only during emit
 	for range n {
 		p.free <- new(chunk[T])
 	}
@@ -162,6 +165,7 @@ func (p *Pipeline[T]) Close() {
 	close(p.work)
 	close(p.order)
 	p.wg.Wait()
+	p.f.recycle = false
 }
 
 func (p *Pipeline[T]) worker() {

@@ -2,6 +2,7 @@ package filter
 
 import (
 	"reflect"
+	"slices"
 	"testing"
 	"time"
 
@@ -26,14 +27,15 @@ func TestPipelineEquivalent(t *testing.T) {
 			o := fpOptions(def, checkAll)
 			seq, err1 := New(o)
 			par, err2 := New(o)
-			if err1 != nil || err2 != nil {
+			into, err3 := New(o)
+			if err1 != nil || err2 != nil || err3 != nil {
 				continue
 			}
 			var got []Result
 			var raws []string
 			p := NewPipeline(par, 3, func(raw string, _ int, res *Result) {
 				raws = append(raws, raw)
-				got = append(got, *res)
+				got = append(got, cloneResult(res)) // res is only valid during emit
 			})
 			if p.aided {
 				aided++
@@ -45,8 +47,12 @@ func TestPipelineEquivalent(t *testing.T) {
 			if len(got) != len(lines) {
 				t.Fatalf("%s: %d lines in, %d results out", name, len(lines), len(got))
 			}
+			var reused Result
 			for i, l := range lines {
 				want := seq.ProcessLine(l)
+				if into.ProcessLineInto(l, &reused); !reflect.DeepEqual(reused, want) {
+					t.Errorf("%s (checkAll %v): ProcessLineInto and ProcessLine differ on line %d %q\n  into: %+v\n  line: %+v", name, checkAll, i, l, reused, want)
+				}
 				g := got[i]
 				if !want.PrefChecked { // an early ignoreregex came first: the worker still knows
 					g.PrefChecked, g.PrefMatched = false, false
@@ -63,6 +69,17 @@ func TestPipelineEquivalent(t *testing.T) {
 	if failures == 0 || aided == 0 {
 		t.Fatal("the match path or the workers were not exercised")
 	}
+}
+
+// cloneResult copies what a reused Result shares with the next line.
+func cloneResult(r *Result) Result {
+	c := *r
+	c.Failures = slices.Clone(r.Failures)
+	for i := range c.Failures {
+		f := &c.Failures[i]
+		f.Matches, f.Data, f.Users = slices.Clone(f.Matches), slices.Clone(f.Data), slices.Clone(f.Users)
+	}
+	return c
 }
 
 // TestPipelineAddAt: lines with known times (journal entries) give what
@@ -88,7 +105,7 @@ func TestPipelineAddAt(t *testing.T) {
 	}
 	var got []Result
 	var tags []int
-	p := NewPipeline(par, 2, func(_ string, tag int, res *Result) { got, tags = append(got, *res), append(tags, tag) })
+	p := NewPipeline(par, 2, func(_ string, tag int, res *Result) { got, tags = append(got, cloneResult(res)), append(tags, tag) })
 	for k := range 600 { // several chunks
 		p.AddAt(msgs[k%len(msgs)], base.Add(time.Duration(k)*time.Second), k)
 		if k == 300 {

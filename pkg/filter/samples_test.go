@@ -335,7 +335,7 @@ func compareFailure(got filter.Failure, want map[string]any) []error {
 
 func compareKey(got filter.Failure, k string, v any) error {
 	fv, ok := any(nil), false
-	if s, has := got.Data[k]; has {
+	if s, has := got.Data.Get(k); has {
 		fv, ok = s, true
 	}
 	switch {

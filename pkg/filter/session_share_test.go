@@ -1,12 +1,12 @@
 package filter_test
 
 import (
-	"maps"
 	"reflect"
 	"slices"
 	"testing"
 
 	"github.com/f2b/f2b/pkg/filter"
+	"github.com/f2b/f2b/pkg/tags"
 )
 
 // TestSessionDataStaysPut: a failure of an mlfid session shares the
@@ -26,7 +26,7 @@ func TestSessionDataStaysPut(t *testing.T) {
 		"sshd[5]: Connection from 192.0.2.10",
 	}
 	type kept struct {
-		data           map[string]string
+		data           tags.List
 		matches, users []string
 	}
 	t.Run("ProcessLine", func(t *testing.T) {
@@ -36,7 +36,7 @@ func TestSessionDataStaysPut(t *testing.T) {
 		for _, l := range lines {
 			r := f.ProcessLine(l)
 			for _, fl := range r.Failures {
-				snaps = append(snaps, kept{maps.Clone(fl.Data), slices.Clone(fl.Matches), slices.Clone(fl.Users)})
+				snaps = append(snaps, kept{slices.Clone(fl.Data), slices.Clone(fl.Matches), slices.Clone(fl.Users)})
 			}
 			results = append(results, r)
 		}

@@ -1,10 +1,12 @@
 package jail
 
 import (
-	"maps"
 	"math"
+	"slices"
 	"sync"
 	"time"
+
+	"github.com/f2b/f2b/pkg/tags"
 )
 
 // Fail manager defaults (fail2ban's failmanager.py).
@@ -25,14 +27,10 @@ type failEntry struct {
 	failures    int
 	banCount    int
 	matches     []string
-	// tags is the union of the failures' tags, the latest value winning.
-	// It starts as the first failure's map itself (Failure.Tags is
-	// read-only once added) and is replaced by the next failure's map
-	// whenever that one has every key: the filter reports the same
-	// groups for an id over and over, and those need no copy. ownTags
-	// says the map is the entry's own, safe to write.
-	tags    map[string]string
-	ownTags bool
+	// tags is the union of the failures' tags, the latest value winning:
+	// the entry's own copy (a failure's list may be reused by its
+	// filter), updated in place by the failures that follow.
+	tags tags.List
 }
 
 // failManager counts failures per id. One mutex guards everything: an
@@ -69,7 +67,7 @@ func (fm *failManager) add(k key, f *Failure, count, banCount int, now time.Time
 	if !ok {
 		e = &failEntry{first: t, last: t, retry: max(count, 1), failures: 1}
 		e.matches = append(e.matches, f.Matches...)
-		e.tags = f.Tags
+		e.tags = slices.Clone(f.Tags)
 		fm.m[k] = e
 	} else {
 		fm.adjust(e, t)
@@ -116,36 +114,9 @@ func (e *failEntry) addMatches(m []string, maxMatches int) {
 	}
 }
 
-// mergeTags overlays tags on the entry's tags (fail2ban's dict.update).
-func (e *failEntry) mergeTags(tags map[string]string) {
-	switch {
-	case len(tags) == 0:
-	case hasKeys(tags, e.tags):
-		// the union is tags itself: nothing of the old map survives
-		e.tags, e.ownTags = tags, false
-	default:
-		if !e.ownTags {
-			old := e.tags
-			e.tags = make(map[string]string, len(old)+len(tags))
-			maps.Copy(e.tags, old)
-			e.ownTags = true
-		}
-		maps.Copy(e.tags, tags)
-	}
-}
-
-// hasKeys reports whether m has every key of sub (looking keys up is
-// cheaper than storing them).
-func hasKeys(m, sub map[string]string) bool {
-	if len(m) < len(sub) {
-		return false
-	}
-	for k := range sub {
-		if _, ok := m[k]; !ok {
-			return false
-		}
-	}
-	return true
+// mergeTags overlays u on the entry's tags (fail2ban's dict.update).
+func (e *failEntry) mergeTags(u tags.List) {
+	e.tags = e.tags.Update(u)
 }
 
 func (e *failEntry) ticket(k key) Ticket {

@@ -5,6 +5,8 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/f2b/f2b/pkg/tags"
 )
 
 var failManagerTests = []struct {
@@ -67,7 +69,7 @@ func TestFailManager_TicketFields(t *testing.T) {
 	base := clk.Now()
 	for i, m := range []string{"a", "b", "c"} {
 		f := Failure{IP: ip("::ffff:192.0.2.7"), Time: base.Add(time.Duration(i) * time.Second),
-			Matches: []string{m}, Tags: map[string]string{"user": m}}
+			Matches: []string{m}, Tags: tags.List{{Name: "user", Value: m}}}
 		j.AddFailure(t.Context(), f)
 	}
 	q := j.dequeue()
@@ -78,7 +80,7 @@ func TestFailManager_TicketFields(t *testing.T) {
 	if tk.String() != "192.0.2.7" || !tk.Time.Equal(base.Add(2*time.Second)) || tk.Failures != 3 {
 		t.Errorf("ticket = %s at %v failures %d", tk, tk.Time, tk.Failures)
 	}
-	if !slices.Equal(tk.Matches, []string{"b", "c"}) || tk.Tags["user"] != "c" {
+	if !slices.Equal(tk.Matches, []string{"b", "c"}) || !slices.Equal(tk.Tags, tags.List{{Name: "user", Value: "c"}}) {
 		t.Errorf("matches %q tags %v, want last 2 and last tag", tk.Matches, tk.Tags)
 	}
 }

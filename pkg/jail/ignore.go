@@ -74,8 +74,8 @@ func cacheKey(tmpl string, t *Ticket) string {
 	}
 	id := t.String()
 	pairs := []string{"<ip>", id, "<fid>", id}
-	for name, v := range t.Tags {
-		pairs = append(pairs, "<F-"+strings.ToUpper(name)+">", v, "<"+name+">", v)
+	for _, tg := range t.Tags {
+		pairs = append(pairs, "<F-"+strings.ToUpper(tg.Name)+">", tg.Value, "<"+tg.Name+">", tg.Value)
 	}
 	return strings.NewReplacer(pairs...).Replace(tmpl)
 }

@@ -6,6 +6,8 @@ import (
 	"net/netip"
 	"testing"
 	"time"
+
+	"github.com/f2b/f2b/pkg/tags"
 )
 
 func TestIgnore(t *testing.T) {
@@ -98,7 +100,7 @@ func TestCacheKey(t *testing.T) {
 		{name: "tag", in: "<ip>-<F-USER>", want: "192.0.2.1-root"},
 		{name: "unknown kept", in: "<ip>:<other>", want: "192.0.2.1:<other>"},
 	}
-	tk := &Ticket{IP: ip("192.0.2.1"), Tags: map[string]string{"user": "root"}}
+	tk := &Ticket{IP: ip("192.0.2.1"), Tags: tags.List{{Name: "user", Value: "root"}}}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			if got := cacheKey(tt.in, tk); got != tt.want {

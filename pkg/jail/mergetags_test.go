@@ -3,12 +3,15 @@ package jail
 import (
 	"maps"
 	"reflect"
+	"slices"
 	"testing"
+
+	tagpkg "github.com/f2b/f2b/pkg/tags"
 )
 
 // TestMergeTags: the entry's tags are the union of its failures' tags,
-// the latest value winning, however the maps are shared; the failures'
-// own maps are never written.
+// the latest value winning; the failures' own lists are never written
+// (their filter may reuse them).
 func TestMergeTags(t *testing.T) {
 	type tags = map[string]string
 	tests := []struct {
@@ -33,23 +36,25 @@ func TestMergeTags(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			var snap []tags
+			var in, snap []tagpkg.List
 			for _, m := range tt.in {
-				snap = append(snap, maps.Clone(m))
+				l := tagpkg.FromMap(m)
+				in = append(in, l)
+				snap = append(snap, slices.Clone(l))
 			}
 			var e failEntry
-			for i, m := range tt.in {
+			for i, m := range in {
 				if i == 0 {
-					e.tags = m // as failManager.add starts an entry
+					e.tags = slices.Clone(m) // as failManager.add starts an entry
 					continue
 				}
 				e.mergeTags(m)
 			}
-			if !maps.Equal(e.tags, tt.want) {
+			if !maps.Equal(e.tags.Map(), tt.want) {
 				t.Errorf("tags %v, want %v", e.tags, tt.want)
 			}
-			if !reflect.DeepEqual(tt.in, snap) {
-				t.Errorf("a failure's map was written: %v, was %v", tt.in, snap)
+			if !reflect.DeepEqual(in, snap) {
+				t.Errorf("a failure's list was written: %v, was %v", in, snap)
 			}
 		})
 	}

@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/f2b/f2b/pkg/ipaddr"
+	"github.com/f2b/f2b/pkg/tags"
 )
 
 // Permanent is the ban time of a ban that never ends (bantime = -1). Any
@@ -24,22 +25,23 @@ type Failure struct {
 	Time    time.Time  // time of the log line
 	Matches []string   // matched line(s)
 	// Tags are the captured groups (F-USER, …), may be nil. The jail
-	// keeps the map without copying it: it must not change once added.
-	Tags map[string]string
+	// copies what it keeps of Tags and Matches: the caller may reuse
+	// them once AddFailure returns.
+	Tags tags.List
 }
 
 // Ticket is a ban (or, inside the fail manager, a pending failure) of one
 // id, as fail2ban's BanTicket.
 type Ticket struct {
-	IP       netip.Addr        // valid when the id is an address
-	ID       string            // raw id when IP is not valid
-	Time     time.Time         // ban start: time of the last failure, or of banip/attempt
-	BanTime  time.Duration     // effective ban time; 0 = the jail's; negative = permanent
-	BanCount int               // number of bans of this id, this one included
-	Failures int               // fail2ban's data "failures" (<failures> tag)
-	Matches  []string          // matches, newest last
-	Tags     map[string]string // captured groups
-	Restored bool              // restored from the database at jail start
+	IP       netip.Addr    // valid when the id is an address
+	ID       string        // raw id when IP is not valid
+	Time     time.Time     // ban start: time of the last failure, or of banip/attempt
+	BanTime  time.Duration // effective ban time; 0 = the jail's; negative = permanent
+	BanCount int           // number of bans of this id, this one included
+	Failures int           // fail2ban's data "failures" (<failures> tag)
+	Matches  []string      // matches, newest last
+	Tags     tags.List     // captured groups
+	Restored bool          // restored from the database at jail start
 }
 
 // String returns the id as fail2ban prints it.

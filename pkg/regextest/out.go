@@ -27,7 +27,7 @@ func (t *tester) outFunc() func([]filter.Failure) {
 	case f == "ip":
 		return func(ret []filter.Failure) {
 			for _, r := range ret {
-				if ip, ok := r.Data["ip"]; ok {
+				if ip, ok := r.Data.Get("ip"); ok {
 					line(ip)
 				} else {
 					line(r.ID.String())
@@ -87,7 +87,7 @@ func (t *tester) rowData(r filter.Failure) pyval.Dict {
 			return
 		}
 		seen[k] = true
-		if v, ok := r.Data[k]; ok {
+		if v, ok := r.Data.Get(k); ok {
 			d = append(d, pyval.Item{Key: k, Value: v})
 		} else if k != "mlfgained" && (k != "nofail" || len(r.Users) < 2) {
 			d = append(d, pyval.Item{Key: k, Value: nil})
@@ -104,16 +104,16 @@ func (t *tester) rowData(r filter.Failure) pyval.Dict {
 		}
 	}
 	var rest []string
-	for k := range r.Data {
-		if !seen[k] && k != "ip" {
-			rest = append(rest, k)
+	for _, tg := range r.Data {
+		if !seen[tg.Name] && tg.Name != "ip" {
+			rest = append(rest, tg.Name)
 		}
 	}
 	sort.Strings(rest)
 	for _, k := range rest {
 		add(k)
 	}
-	if ip, ok := r.Data["ip"]; ok {
+	if ip, ok := r.Data.Get("ip"); ok {
 		d = append(d, pyval.Item{Key: "ip", Value: ip})
 	}
 	if len(r.Users) > 0 {
@@ -145,7 +145,7 @@ func (t *tester) dataGet(r filter.Failure, key string) any {
 		}
 		return s
 	}
-	if v, ok := r.Data[key]; ok {
+	if v, ok := r.Data.Get(key); ok {
 		return v
 	}
 	return nil
@@ -183,7 +183,7 @@ func (t *tester) tagValue(name string, r filter.Failure) (string, bool) {
 	id := r.ID.String()
 	switch name {
 	case "ip":
-		if ip, ok := r.Data["ip"]; ok {
+		if ip, ok := r.Data.Get("ip"); ok {
 			return ip, true
 		}
 		return id, true
@@ -216,7 +216,7 @@ func (t *tester) tagValue(name string, r filter.Failure) (string, bool) {
 		key := strings.ToLower(name[2:])
 		return pyval.Str(t.dataGet(r, key)), true
 	}
-	if v, ok := r.Data[name]; ok {
+	if v, ok := r.Data.Get(name); ok {
 		return v, true
 	}
 	return "", false

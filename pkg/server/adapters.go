@@ -174,7 +174,7 @@ func actionTicket(t jail.Ticket) *action.Ticket {
 		BanTime:  t.BanTime,
 		BanCount: t.BanCount,
 		Matches:  t.Matches,
-		Data:     t.Tags,
+		Data:     t.Tags.Map(),
 		Restored: t.Restored,
 	}
 }
@@ -201,8 +201,8 @@ func (a storeAdapter) AddBan(ctx context.Context, jailName string, t jail.Ticket
 	for _, m := range t.Matches {
 		d.Matches = append(d.Matches, store.Match{m})
 	}
-	for k, v := range t.Tags {
-		d.Fields = append(d.Fields, store.Field{Key: k, Value: v})
+	for _, tg := range t.Tags {
+		d.Fields = append(d.Fields, store.Field{Key: tg.Name, Value: tg.Value})
 	}
 	return a.st.AddBan(store.Ban{Jail: jailName, IP: t.String(), Time: t.Time, BanTime: bt, BanCount: t.BanCount, Data: d})
 }
@@ -275,10 +275,7 @@ func restoredTicket(b *store.Ban) jail.Ticket {
 	}
 	for _, f := range b.Data.Fields {
 		if s, ok := f.Value.(string); ok {
-			if t.Tags == nil {
-				t.Tags = map[string]string{}
-			}
-			t.Tags[f.Key] = s
+			t.Tags = t.Tags.Set(f.Key, s)
 		}
 	}
 	return t

@@ -44,6 +44,9 @@ type pipe struct {
 	// closed after a tick without lines (used).
 	par  *filter.Pipeline[linePos]
 	used bool
+	// res is reused from line to line (ProcessLineInto): the core copies
+	// what it keeps of a failure.
+	res filter.Result
 }
 
 // linePos is where a line ends in its file ("" for journal entries).
@@ -173,13 +176,13 @@ func (p *pipe) settle() {
 }
 
 func (p *pipe) line(ctx context.Context, ln *backend.Line) {
-	var res filter.Result
 	if !ln.Time.IsZero() {
-		res = p.flt.ProcessLineAt(ln.Text, ln.Time)
+		p.flt.ProcessLineAtInto(ln.Text, ln.Time, &p.res)
 	} else {
-		res = p.flt.ProcessLine(ln.Text)
+		p.flt.ProcessLineInto(ln.Text, &p.res)
 	}
-	p.failures(ctx, &res)
+	p.failures(ctx, &p.res)
+	p.res = filter.Result{} // hold no line past its turn
 }
 
 func (p *pipe) failures(ctx context.Context, res *filter.Result) {
