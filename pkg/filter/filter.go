@@ -90,6 +90,10 @@ type Filter struct {
 	// to line, instead of a new allocation.
 	recycle bool
 	spare   *oneFailure
+	// groups is merge's scratch list; loose holds the data of an mlfid
+	// match that neither finds nor starts a session (mergeSession).
+	groups tags.List
+	loose  failData
 }
 
 // line is one buffered log line split around its date text; full is

@@ -5,6 +5,7 @@ import (
 	"sort"
 
 	"github.com/f2b/f2b/pkg/pyval"
+	"github.com/f2b/f2b/pkg/tags"
 )
 
 // find is fail2ban's findFailure: buffer, early ignoreregex, prefregex,
@@ -251,51 +252,18 @@ func groups(m *Match) map[string]string {
 	return g
 }
 
-// merge is mergeGroups, with the map made at its final size when
-// neither match has alt_/tuple_ groups: one allocation, no growth and no
-// deletes (the reference path keeps mergeGroups).
-func (f *Filter) merge(idx int, pre, m *Match) map[string]string {
-	src, simple := f.matchGroups(idx, pre, m)
-	if !simple {
-		return mergeGroups(pre, m)
+// merge is mergeGroups as a list, built in the filter's scratch list
+// (valid until the next merge): straight from the matches when neither
+// has alt_/tuple_ groups (the reference path keeps mergeGroups).
+func (f *Filter) merge(idx int, pre, m *Match) tags.List {
+	var g tags.List
+	if src, simple := f.matchGroups(idx, pre, m); simple {
+		g = src.appendMerged(f.groups[:0])
+	} else {
+		g = tags.AppendMap(f.groups[:0], mergeGroups(pre, m))
 	}
-	return src.dataMap()
-}
-
-// dataMap is appendData as a map for merge (no identify yet), made at
-// its final size.
-func (s *mergedGroups) dataMap() map[string]string {
-	n := s.m.took(false, nil)
-	if s.pre != nil {
-		n += s.pre.took(true, s.m.names)
-	}
-	g := make(map[string]string, n)
-	if s.pre != nil {
-		s.pre.copyGroups(g, true, s.m.names)
-	}
-	s.m.copyGroups(g, false, nil)
+	f.groups = g[:0]
 	return g
-}
-
-// took counts the groups of m that took part; for a prefregex match
-// (pre), not content nor the names of its failregex (fail).
-func (m *Match) took(pre bool, fail []string) int {
-	n := 0
-	for k, name := range m.names {
-		if m.groupTook(k) && !(pre && overlaid(name, fail)) {
-			n++
-		}
-	}
-	return n
-}
-
-// copyGroups puts the groups took counts into g.
-func (m *Match) copyGroups(g map[string]string, pre bool, fail []string) {
-	for k, name := range m.names {
-		if v, ok := m.groupAt(k); ok && !(pre && overlaid(name, fail)) {
-			g[name] = v
-		}
-	}
 }
 
 // mergeGroups builds the failure data: the prefregex groups (without content)

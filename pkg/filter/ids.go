@@ -31,34 +31,33 @@ func (one *oneFailure) tagBuf() tags.List {
 	return one.tags[:0]
 }
 
-// report turns merged groups into failures (the tail of fail2ban's
-// findFailure): mlfid sessions, then the failure id.
-func (f *Filter) report(idx int, g map[string]string, matched []line, res *Result) {
-	mlfid, hasMLF := g["mlfid"]
-	// an mlfid session keeps the lines (not copied, see mergeSession):
-	// they share the failure's allocation all the same
-	one, lines := f.failureLines(matched, res.Failures == nil, !hasMLF)
+// report turns merged groups (the filter's scratch list, see merge) into
+// failures (the tail of fail2ban's findFailure): mlfid sessions, then the
+// failure id.
+func (f *Filter) report(idx int, g tags.List, matched []line, res *Result) {
+	mlfid, hasMLF := g.Get("mlfid")
+	one, lines := f.failureLines(matched, res.Failures == nil, hasMLF)
 	var d *failData
 	if hasMLF {
-		d = f.mergeSession(mlfid, &failData{groups: g}, lines)
-		if d.groups["nofail"] != "" {
+		d = f.mergeSession(mlfid, g, lines)
+		if v, _ := d.groups.Get("nofail"); v != "" {
 			res.NoFail++
 			return
 		}
 	} else {
 		d = &failData{groups: g, matches: lines} // stays on the stack
 	}
-	who, ok := f.identify(&mergedGroups{g: d.groups})
+	who, ok := f.identify(&mergedGroups{g: d.groups, list: true})
 	if !ok {
 		d.pending = true
 		res.Pending++
 		return
 	}
 	if who.hasIP {
-		d.groups["ip"] = who.ip
+		d.groups = d.groups.Set("ip", who.ip)
 	}
-	data := tags.AppendMap(one.tagBuf(), d.groups)
-	f.emit(idx, who, d, data, d.groups["nofail"] != "", hasMLF, one, res)
+	nofail, _ := d.groups.Get("nofail")
+	f.emit(idx, who, d, tags.AppendSorted(one.tagBuf(), d.groups), nofail != "", hasMLF, one, res)
 }
 
 // reportMatch is report for the common case, straight from the matches:
@@ -129,24 +128,27 @@ func (f *Filter) matchGroups(idx int, pre, m *Match) (src mergedGroups, simple b
 
 // failureLines returns the slice for a failure's original lines; with
 // single, one line and the failure itself share one allocation, which is
-// f.spare when the caller recycles results and the failure's lines
-// outlive the line in no mlfid session (reusable).
-func (f *Filter) failureLines(matched []line, single, reusable bool) (*oneFailure, []string) {
+// f.spare, reused from line to line, when the caller recycles results.
+// The lines of a match in an mlfid session (session) may stay with the
+// session: when recycling, they get an allocation of their own.
+func (f *Filter) failureLines(matched []line, single, session bool) (*oneFailure, []string) {
 	var one *oneFailure
 	var lines []string
-	if single && len(matched) == 1 {
-		switch {
-		case !f.recycle || !reusable:
-			one = new(oneFailure)
-		case f.spare == nil:
-			f.spare = new(oneFailure)
-			one = f.spare
-		default:
-			one = f.spare
-		}
-		lines = one.line[:]
-	} else {
+	switch {
+	case !single || len(matched) != 1:
 		lines = make([]string, len(matched))
+	case !f.recycle:
+		one = new(oneFailure)
+		lines = one.line[:]
+	default:
+		if f.spare == nil {
+			f.spare = new(oneFailure)
+		}
+		one = f.spare
+		lines = one.line[:]
+		if session {
+			lines = make([]string, 1)
+		}
 	}
 	for i, l := range matched {
 		lines[i] = l.orig()
@@ -220,15 +222,16 @@ func newGroupIndex(names []string) groupIndex {
 	return x
 }
 
-// mergedGroups reads the merged groups of a match: from merge's map when
-// there is one (g), else from the matches themselves, as merge would for
+// mergedGroups reads the merged groups of a match: from merge's list
+// when there is one (g, list), else from the matches themselves, as merge would for
 // matches without alt_/tuple_ groups: a failregex group decides whenever
 // the failregex has it (taking part or not), else the prefregex's.
 // mIdx and preIdx are the groupIndex of the regexes that made m and pre.
 // (A concrete type, not an interface: the hot path keeps it on the
 // stack.)
 type mergedGroups struct {
-	g            map[string]string
+	g            tags.List
+	list         bool
 	pre, m       *Match
 	preIdx, mIdx *groupIndex
 }
@@ -236,9 +239,8 @@ type mergedGroups struct {
 // group returns a group's text; ok false when the group did not take part
 // (or does not exist).
 func (s *mergedGroups) group(id idGroup) (string, bool) {
-	if s.g != nil {
-		v, ok := s.g[idGroupNames[id]]
-		return v, ok
+	if s.list {
+		return s.g.Get(idGroupNames[id])
 	}
 	if k := s.mIdx[id]; k >= 0 {
 		return s.m.groupAt(int(k))
@@ -257,15 +259,21 @@ func (s *mergedGroups) group(id idGroup) (string, bool) {
 // by name as every failure's Data is.
 func (s *mergedGroups) appendData(dst tags.List, who ident) tags.List {
 	n := len(dst)
-	if s.pre != nil {
-		dst = s.pre.appendGroups(dst, true, s.m.names)
-	}
-	dst = s.m.appendGroups(dst, false, nil)
+	dst = s.appendMerged(dst)
 	if who.hasIP {
 		dst = dst.Set("ip", who.ip)
 	}
 	dst[n:].Sort()
 	return dst
+}
+
+// appendMerged appends what merge returns: the prefregex's groups, then
+// the failregex's.
+func (s *mergedGroups) appendMerged(dst tags.List) tags.List {
+	if s.pre != nil {
+		dst = s.pre.appendGroups(dst, true, s.m.names)
+	}
+	return s.m.appendGroups(dst, false, nil)
 }
 
 // appendGroups appends the groups of m that took part; for a prefregex

@@ -3,6 +3,8 @@ package filter
 import (
 	"slices"
 	"time"
+
+	"github.com/f2b/f2b/pkg/tags"
 )
 
 // Session cache limits (fail2ban's mlfidCache: 100 entries, 5 minutes
@@ -15,7 +17,7 @@ const (
 // failData is the data of one failure or mlfid session (fail2ban keeps it
 // in one dict; the special keys are fields here).
 type failData struct {
-	groups        map[string]string
+	groups        tags.List
 	matches       []string
 	nofailMatches []string
 	users         []string
@@ -27,6 +29,22 @@ func (d *failData) addUser(u string) []string {
 		d.users = append(d.users, u)
 	}
 	return d.users
+}
+
+// sessionAlloc is a new session's data with room for its groups and its
+// first user: one allocation instead of three.
+type sessionAlloc struct {
+	d     failData
+	tags  [inlineTags]tags.Tag
+	users [1]string
+}
+
+// newSession returns the data of a new session with a copy of groups g.
+func newSession(g tags.List) *failData {
+	a := new(sessionAlloc)
+	a.d.groups = append(a.tags[:0], g...)
+	a.d.users = a.users[:0]
+	return &a.d
 }
 
 type sessionEntry struct {
@@ -83,49 +101,55 @@ const (
 	flagGained
 )
 
-// mergeSession folds the current match into its mlfid session (fail2ban's
-// _mergeFailure) and returns the merged data.
-func (f *Filter) mergeSession(id string, cur *failData, matched []string) *failData {
-	g := cur.groups
+// mergeSession folds the current match, with merged groups g (the
+// caller's scratch list), into its mlfid session (fail2ban's
+// _mergeFailure) and returns the merged data. A session the cache keeps
+// gets lists of its own; a match that neither finds nor starts one is
+// folded into f.loose, so the common case allocates only for a new
+// session.
+func (f *Filter) mergeSession(id string, g tags.List, matched []string) *failData {
 	nf := 0
-	if g["mlfgained"] != "" {
+	if gained, _ := g.Get("mlfgained"); gained != "" {
 		nf |= flagGained | flagNoFail
-		if g["nofail"] == "" {
-			g["nofail"] = g["mlfgained"]
+		if v, _ := g.Get("nofail"); v == "" {
+			g = g.Set("nofail", gained)
 		}
-	} else if g["nofail"] != "" {
+	} else if v, _ := g.Get("nofail"); v != "" {
 		nf |= flagNoFail
 	}
-	if v, ok := g["mlfforget"]; ok {
-		delete(g, "mlfforget")
+	if v, ok := g.Get("mlfforget"); ok {
+		g = g.Delete("mlfforget")
 		if v != "" {
 			nf |= flagForget
 		}
 	}
+	user, _ := g.Get("user")
+	var cur *failData
 	var users []string
 	if s := f.sessions.get(id); s != nil {
-		users = s.addUser(g["user"])
-		nf |= popFlag(s.groups, "nofail") | popFlag(s.groups, "mlfgained")
+		users = s.addUser(user)
+		nf |= s.popFlag("nofail") | s.popFlag("mlfgained")
 		if nf&flagGained != 0 {
 			s.pending = false
 		}
 		if nf&flagWasNoFail == 0 && !s.pending {
 			s.matches = nil
 		}
-		for k, v := range g {
-			s.groups[k] = v
-		}
+		s.groups = s.groups.Update(g)
 		cur = s
 		if nf&flagForget != 0 {
 			f.sessions.unset(id)
 		}
 	} else if nf&flagForget == 0 {
-		users = cur.addUser(g["user"])
+		cur = newSession(g)
+		users = cur.addUser(user)
 		f.sessions.add(id, cur) // get found none: id is not in the cache
+	} else {
+		f.loose = failData{groups: g}
+		cur = &f.loose
 	}
 	if cur.pending || len(users) > 1 {
-		delete(cur.groups, "nofail")
-		delete(cur.groups, "mlfgained")
+		cur.groups = cur.groups.Delete("nofail").Delete("mlfgained")
 		nf &^= flagGained | flagNoFail
 	}
 	cur.pending = false
@@ -146,9 +170,10 @@ func (f *Filter) mergeSession(id string, cur *failData, matched []string) *failD
 	return cur
 }
 
-func popFlag(g map[string]string, k string) int {
-	v, ok := g[k]
-	delete(g, k)
+// popFlag removes the session's flag group k, saying whether it was set.
+func (d *failData) popFlag(k string) int {
+	v, ok := d.groups.Get(k)
+	d.groups = d.groups.Delete(k)
 	if ok && v != "" {
 		return flagWasNoFail
 	}

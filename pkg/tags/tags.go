@@ -63,6 +63,14 @@ func AppendMap(dst List, m map[string]string) List {
 	return dst
 }
 
+// AppendSorted appends src to dst, the appended tags sorted by name.
+func AppendSorted(dst, src List) List {
+	n := len(dst)
+	dst = append(dst, src...)
+	dst[n:].Sort()
+	return dst
+}
+
 // Sort orders l by name, in place. Lists are short: an insertion sort
 // beats a general one and allocates nothing.
 func (l List) Sort() {
@@ -110,6 +118,15 @@ func (l List) Set(name, value string) List {
 		return l
 	}
 	return append(l, Tag{Name: name, Value: value})
+}
+
+// Delete removes name's tag, if any, keeping the order of the rest; l
+// must be the caller's own list.
+func (l List) Delete(name string) List {
+	if i := l.index(name); i >= 0 {
+		return append(l[:i], l[i+1:]...)
+	}
+	return l
 }
 
 // Update is Merge into a list the caller owns: l changes in place (and

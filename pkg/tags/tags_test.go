@@ -20,6 +20,15 @@ func TestGetSet(t *testing.T) {
 	if v, ok := l.Get("user"); !ok || v != "b" {
 		t.Errorf("Get(user) = %q, %v", v, ok)
 	}
+	if got := slices.Clone(l).Delete("user"); !slices.Equal(got, List{{"ip", "192.0.2.1"}}) {
+		t.Errorf("Delete(user) = %v", got)
+	}
+	if got := slices.Clone(l).Delete("port"); !slices.Equal(got, l) {
+		t.Errorf("Delete(port) = %v, want the list unchanged", got)
+	}
+	if got := AppendSorted(List{{"z", "0"}}, l); !slices.Equal(got, List{{"z", "0"}, {"ip", "192.0.2.1"}, {"user", "b"}}) {
+		t.Errorf("AppendSorted = %v", got)
+	}
 	if l.Has("port") {
 		t.Error("Has(port) on a list without it")
 	}
