@@ -73,7 +73,7 @@ func (f *Filter) reportMatch(idx int, pre, m *Match, matched []line, res *Result
 	if _, hasMLF := src.group(gMLFID); hasMLF {
 		return false
 	}
-	one, lines := f.failureLines(matched, res.Failures == nil, true)
+	one, lines := f.failureLines(matched, res.Failures == nil, false)
 	who, found := f.identify(&src)
 	if !found {
 		res.Pending++
