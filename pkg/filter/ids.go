@@ -165,11 +165,22 @@ func (f *Filter) emit(idx int, who ident, d *failData, data tags.List, nofail, h
 	if nofail {
 		res.NoFail++
 	}
+	data = slices.Clip(data)
+	if one != nil && who.id != (ipaddr.Addr{}) {
+		// the common case: one failure, built in place
+		one.fail[0] = Failure{ID: who.id, Host: who.host, Time: res.Time, Matches: d.matches,
+			Data: data, Users: d.users, FailRegexIndex: idx, NoFail: nofail}
+		if hasMLF {
+			// see below
+			one.fail[0].Matches, one.fail[0].Users = slices.Clip(d.matches), slices.Clip(d.users)
+		}
+		res.Failures = one.fail[:]
+		return
+	}
 	ids := []ipaddr.Addr{who.id}
 	if who.id == (ipaddr.Addr{}) {
 		ids = f.resolve(who.host)
 	}
-	data = slices.Clip(data)
 	for _, id := range ids {
 		fl := Failure{ID: id, Host: who.host, Time: res.Time, Matches: d.matches,
 			Data: data, Users: d.users, FailRegexIndex: idx, NoFail: nofail}
