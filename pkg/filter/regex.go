@@ -55,6 +55,7 @@ type Regex struct {
 	engine   Engine
 	reason   string         // why regexp2 was needed
 	ascii    *regexp.Regexp // RE2 form for pure-ASCII texts
+	asciiBT  *btProg        // ascii as a backtracking walk (nil: none)
 	uni      *regexp.Regexp // RE2 form for any text; nil: use bt
 	bt       *regexp2.Regexp
 	names    []string // named groups in pattern order
@@ -122,6 +123,7 @@ func CompileRegex(expr string, o RegexOptions) (*Regex, error) {
 	}
 	r.uniIdx = subexpIndex(r.uni, r.names)
 	r.cutTails()
+	r.asciiBT = newBTProg(r.ascii)
 	if r.engine == EngineRegexp2 {
 		if r.rw = newRewrite(expr, r.names, o.Multiline); r.rw != nil {
 			r.reason += "; ASCII text on an exact RE2 rewrite"
@@ -285,6 +287,9 @@ func (r *Regex) engineInto(text string, dst *Match) (*Match, error) {
 		if m, ok := r.hostSearch(text, dst); ok {
 			return m, nil
 		}
+		if m, ok := r.walkSearch(text, dst); ok {
+			return m, nil
+		}
 		return r.goSearch(r.ascii, r.asciiIdx, r.asciiTail, text, dst), nil
 	case !ascii && r.uni != nil:
 		return r.goSearch(r.uni, r.uniIdx, r.uniTail, text, dst), nil
@@ -360,6 +365,34 @@ func (r *Regex) mayMatch(text string) bool {
 		}
 	}
 	return true
+}
+
+// walkSearch runs the ASCII form's backtracking walk (btmatch.go); ok
+// false means Go's regexp must answer (no walk, reference path, or the
+// walk gave up).
+func (r *Regex) walkSearch(text string, dst *Match) (m *Match, ok bool) {
+	if r.asciiBT == nil || r.noPrefilter {
+		return nil, false
+	}
+	var buf []int
+	if dst != nil {
+		if dst.hostLoc == nil {
+			dst.hostLoc = make([]int, 2*(seqMaxCap+1))
+		}
+		buf = dst.hostLoc
+	}
+	loc, ok := r.asciiBT.find(text, buf)
+	if !ok || loc == nil {
+		return nil, ok
+	}
+	if r.asciiTail > 0 {
+		extendTail(text, loc, r.asciiTail)
+	}
+	if dst == nil {
+		dst = new(Match)
+	}
+	dst.text, dst.loc, dst.idx, dst.names, dst.complex = text, loc, r.asciiIdx, r.names, r.complex
+	return dst, true
 }
 
 func (r *Regex) goSearch(re *regexp.Regexp, idx []int, tail int, text string, dst *Match) *Match {
