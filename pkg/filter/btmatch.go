@@ -1,6 +1,7 @@
 package filter
 
 import (
+	"math/bits"
 	"regexp"
 	"regexp/syntax"
 	"strings"
@@ -59,14 +60,17 @@ type btNode struct {
 	// filter: a btRun tries a length only where the byte after it is in
 	// follow (or the text ends there and followEnd is set)
 	filter, followEnd bool
+	det               bool // btRun: filter, and follow and set disjoint
 	lit               string
 	set               byteSet
 	follow            byteSet
 	min, max          int // btRun length bounds; max -1: unbounded
 	slot              int // btSave: index into the capture array
 	alts              []*btNode
-	firsts            []btFirst // how each of alts can begin
-	next              *btNode
+	// viable[b]: the alts (bit k: alts[k]) that can begin with byte b,
+	// or at the end of the text (b = btEnd)
+	viable *[utf8.RuneSelf + 1]uint16
+	next   *btNode
 }
 
 // btProg is a compiled start-anchored pattern; immutable, safe for
@@ -154,6 +158,10 @@ func (c *btCompiler) compile(re *syntax.Regexp, next *btNode) *btNode {
 		}
 		return next
 	case syntax.OpAlternate:
+		if len(re.Sub) > 16 {
+			c.bad = true // viable holds 16 branches
+			return next
+		}
 		alts := make([]*btNode, len(re.Sub))
 		for i, sub := range re.Sub {
 			alts[i] = c.compile(sub, next)
@@ -352,10 +360,15 @@ func (c *btCompiler) setFollow(start *btNode, seen map[*btNode]bool) {
 		if n.op == btRun {
 			if f := first(n.next, memo); !f.any {
 				n.filter, n.follow, n.followEnd = true, f.set, f.end
+				n.det = disjoint(&n.set, &f.set)
 			}
 		}
-		for _, a := range n.alts {
-			n.firsts = append(n.firsts, first(a, memo))
+		if n.alts != nil {
+			firsts := make([]btFirst, len(n.alts))
+			for k, a := range n.alts {
+				firsts[k] = first(a, memo)
+			}
+			n.setViable(firsts)
 		}
 		for _, a := range n.alts {
 			walk(a)
@@ -406,6 +419,10 @@ func first(n *btNode, memo map[*btNode]*btFirst) btFirst {
 	return f
 }
 
+func disjoint(a, b *byteSet) bool {
+	return a[0]&b[0]|a[1]&b[1]|a[2]&b[2]|a[3]&b[3] == 0
+}
+
 func (f *btFirst) merge(o btFirst) {
 	f.set.union(&o.set)
 	f.end = f.end || o.end
@@ -426,10 +443,11 @@ type btMachine struct {
 	end    int
 }
 
-// btBudget bounds the steps of one search: generous for the patterns
-// this is built for (a few steps per byte), small enough that a
-// pathological pattern costs little before Go's regexp takes over.
-func btBudget(text string) int { return 1024 + 64*len(text) }
+// btBudget bounds the paths one search tries (each a walk of at most
+// the graph, and the text, once): generous for the patterns this is built
+// for (a few per byte), small enough that a pathological pattern costs
+// little before Go's regexp takes over.
+func btBudget(text string) int { return 256 + 16*len(text) }
 
 // find is FindStringSubmatchIndex for ASCII text; ok false means the
 // search gave up and Go's regexp must answer. The result lives in buf
@@ -491,6 +509,10 @@ const (
 // try runs the path from n at i as one choice of several: on failure its
 // captures are undone. It reports a match or a search given up.
 func (m *btMachine) try(n *btNode, i int) (btResult, bool) {
+	if m.steps++; m.steps > m.budget {
+		m.abort = true
+		return btFailed, true
+	}
 	mark := len(m.trail)
 	if m.run(n, i) {
 		return btMatched, true
@@ -507,10 +529,6 @@ func (m *btMachine) try(n *btNode, i int) (btResult, bool) {
 func (m *btMachine) run(n *btNode, i int) bool {
 	text := m.text
 	for {
-		if m.steps++; m.steps > m.budget {
-			m.abort = true
-			return false
-		}
 		switch n.op {
 		case btLit:
 			if !hasLit(text[i:], n.lit, n.fold) {
@@ -564,6 +582,14 @@ func (m *btMachine) runChoices(n *btNode, i int) (last int, res btResult) {
 	if j-i < n.min {
 		return 0, btFailed
 	}
+	if n.det {
+		// no byte of the run can start the continuation: only the
+		// whole run can be followed
+		if !n.follows(text, j) {
+			return 0, btFailed
+		}
+		return j, btGoOn
+	}
 	k, stop, step := j, i+n.min-1, -1
 	if !n.greedy {
 		k, stop, step = i+n.min, j+1, 1
@@ -590,32 +616,39 @@ func (m *btMachine) runChoices(n *btNode, i int) (last int, res btResult) {
 // more iteration, then the exit; the reverse when lazy), skipping those
 // that cannot start at i; the last one left is returned.
 func (m *btMachine) altChoices(n *btNode, i int) (last *btNode, res btResult) {
-	for k, a := range n.alts {
-		if !n.firsts[k].allows(m.text, i) {
-			continue
-		}
-		if last != nil {
-			if res, stop := m.try(last, i); stop {
-				return nil, res
-			}
-		}
-		last = a
+	b := btEnd
+	if i < len(m.text) {
+		b = int(m.text[i])
 	}
-	if last == nil {
-		return nil, btFailed
+	for left := n.viable[b]; left != 0; {
+		k := bits.TrailingZeros16(left)
+		if left &= left - 1; left == 0 {
+			return n.alts[k], btGoOn
+		}
+		if res, stop := m.try(n.alts[k], i); stop {
+			return nil, res
+		}
 	}
-	return last, btGoOn
+	return nil, btFailed
 }
 
-// allows reports whether a path beginning as f describes can start at i.
-func (f *btFirst) allows(text string, i int) bool {
-	switch {
-	case f.any:
-		return true
-	case i == len(text):
-		return f.end
+// btEnd indexes btNode.viable at the end of the text.
+const btEnd = utf8.RuneSelf
+
+// setViable fills n.viable from what each branch can begin with.
+func (n *btNode) setViable(firsts []btFirst) {
+	n.viable = new([utf8.RuneSelf + 1]uint16)
+	for k, f := range firsts {
+		bit := uint16(1) << k
+		for b := range utf8.RuneSelf {
+			if f.any || f.set.has(byte(b)) {
+				n.viable[b] |= bit
+			}
+		}
+		if f.any || f.end {
+			n.viable[btEnd] |= bit
+		}
 	}
-	return f.set.has(text[i])
 }
 
 // follows reports whether the run's continuation may start at k.

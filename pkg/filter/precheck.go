@@ -9,6 +9,11 @@ package filter
 // passes the literal prefilter is a failure) would pay twice, so the
 // choice adapts to each regex's recent hit rate.
 //
+// A regex whose ASCII search is a walk (seqmatch.go, btmatch.go) skips
+// the precheck: a capture-free walk costs about as much as one that
+// keeps its captures, so checking first would only double the cost of a
+// match (non-ASCII text, rare in logs, then goes without it too).
+//
 // The precheck cannot change a result: MatchString reports a match
 // exactly when FindStringSubmatchIndex returns one (same program, same
 // text), so the policy only moves cost.
@@ -51,7 +56,7 @@ func (f *Filter) failSearch(i int, text string) (*Match, error) {
 		f.prechk = make([]precheckStats, len(f.fail))
 	}
 	s := &f.prechk[i]
-	if (s.use() || f.alwaysPrecheck) && !r.quickMatch(text) {
+	if (s.use() && !r.walks || f.alwaysPrecheck) && !r.quickMatch(text) {
 		s.note(false)
 		return nil, nil
 	}

@@ -69,6 +69,9 @@ type Regex struct {
 	dollar   bool         // RE2 forms approximate a single-line $ (see Search)
 	host     *hostMatcher // placeholder form for ASCII text (nil: none)
 	rw       *rewrite     // RE2 form of a regexp2 pattern for ASCII text (nil: none)
+	// walks: ASCII text is searched by walks, not by Go's regexp
+	// (precheck.go)
+	walks bool
 	// noPrefilter turns the cheap checks off (the reference path of the
 	// differential tests).
 	noPrefilter bool
@@ -129,6 +132,7 @@ func CompileRegex(expr string, o RegexOptions) (*Regex, error) {
 			r.reason += "; ASCII text on an exact RE2 rewrite"
 		}
 	}
+	r.walks = r.asciiWalks()
 	// An invalid byte in a text decodes as U+FFFD, so a literal holding
 	// U+FFFD may match bytes that differ from its UTF-8 form: cut it off.
 	r.literals = slices.DeleteFunc(requiredLiterals(expr, o.Multiline), hasRuneError)
@@ -141,6 +145,25 @@ func CompileRegex(expr string, o RegexOptions) (*Regex, error) {
 		r.literals = slices.DeleteFunc(r.literals, func(l string) bool { return strings.Contains(r.prefix, l) })
 	}
 	return r, nil
+}
+
+// asciiWalks reports whether engineInto searches ASCII text by walks
+// (seqmatch.go, btmatch.go) rather than Go's regexp.
+func (r *Regex) asciiWalks() bool {
+	switch {
+	case r.ascii != nil && r.host != nil:
+		return r.host.seq != nil || r.host.walk != nil
+	case r.ascii != nil:
+		return r.asciiBT != nil
+	case r.rw != nil:
+		for _, a := range r.rw.alts {
+			if a.walk == nil {
+				return false
+			}
+		}
+		return true
+	}
+	return false
 }
 
 func hasRuneError(s string) bool { return strings.ContainsRune(s, utf8.RuneError) }
