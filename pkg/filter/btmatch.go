@@ -83,6 +83,9 @@ type btProg struct {
 const (
 	// btMaxSlots bounds the capture array (kept on the stack).
 	btMaxSlots = 32
+	// btMaxTrail bounds the trail: a search that sets more captures
+	// on one path than half of it gives up.
+	btMaxTrail = 48
 	// btMaxNodes bounds the graph a pattern (with its repetitions
 	// unrolled) may become.
 	btMaxNodes = 2000
@@ -429,7 +432,9 @@ func (f *btFirst) merge(o btFirst) {
 	f.any = f.any || o.any
 }
 
-// btMachine is the state of one search. A capture set on a path that
+// btMachine is the state of one search. A capture slot holds its offset
+// plus one, so the zeroed array starts out all unset (-1 in the result)
+// without a fill. A capture set on a path that
 // later fails is undone through the trail (slot, old value pairs), back
 // to the mark the choice point took before trying that path.
 type btMachine struct {
@@ -454,11 +459,8 @@ func btBudget(text string) int { return 256 + 16*len(text) }
 // when it is large enough.
 func (p *btProg) find(text string, buf []int) (loc []int, ok bool) {
 	var slots [btMaxSlots]int
-	var trail [2 * btMaxSlots]int
+	var trail [btMaxTrail]int
 	m := btMachine{text: text, cap: slots[:p.nslot], trail: trail[:0], budget: btBudget(text)}
-	for i := range m.cap {
-		m.cap[i] = -1
-	}
 	matched := m.run(p.start, 0)
 	if m.abort {
 		return nil, false
@@ -466,13 +468,15 @@ func (p *btProg) find(text string, buf []int) (loc []int, ok bool) {
 	if !matched {
 		return nil, true
 	}
-	m.cap[0], m.cap[1] = 0, m.end
+	m.cap[0], m.cap[1] = 1, m.end+1
 	if cap(buf) >= p.nslot {
 		loc = buf[:p.nslot]
 	} else {
 		loc = make([]int, p.nslot)
 	}
-	copy(loc, m.cap)
+	for k, v := range m.cap {
+		loc[k] = v - 1
+	}
 	return loc, true
 }
 
@@ -493,7 +497,7 @@ func (m *btMachine) save(slot, i int) bool {
 	}
 	m.trail = m.trail[:t+2]
 	m.trail[t], m.trail[t+1] = slot, m.cap[slot]
-	m.cap[slot] = i
+	m.cap[slot] = i + 1
 	return true
 }
 
