@@ -60,13 +60,15 @@ type btNode struct {
 	// filter: a btRun tries a length only where the byte after it is in
 	// follow (or the text ends there and followEnd is set)
 	filter, followEnd bool
-	det               bool // btRun: filter, and follow and set disjoint
-	lit               string
-	set               byteSet
-	follow            byteSet
-	min, max          int // btRun length bounds; max -1: unbounded
-	slot              int // btSave: index into the capture array
-	alts              []*btNode
+	// det: a btRun has one length to try, the longest (fixed length,
+	// or no byte of it can begin what follows)
+	det      bool
+	lit      string
+	set      byteSet
+	follow   byteSet
+	min, max int // btRun length bounds; max -1: unbounded
+	slot     int // btSave: index into the capture array
+	alts     []*btNode
 	// viable[b]: the alts (bit k: alts[k]) that can begin with byte b,
 	// or at the end of the text (b = btEnd)
 	viable *[utf8.RuneSelf + 1]uint16
@@ -365,6 +367,7 @@ func (c *btCompiler) setFollow(start *btNode, seen map[*btNode]bool) {
 				n.filter, n.follow, n.followEnd = true, f.set, f.end
 				n.det = disjoint(&n.set, &f.set)
 			}
+			n.det = n.det || n.min == n.max
 		}
 		if n.alts != nil {
 			firsts := make([]btFirst, len(n.alts))
@@ -540,6 +543,15 @@ func (m *btMachine) run(n *btNode, i int) bool {
 			}
 			i += len(n.lit)
 		case btRun:
+			if n.det {
+				// the common case inline: one length to take
+				j := n.scan(text, i)
+				if j-i < n.min || !n.follows(text, j) {
+					return false
+				}
+				i = j
+				break
+			}
 			k, res := m.runChoices(n, i)
 			if res != btGoOn {
 				return res == btMatched
@@ -550,6 +562,18 @@ func (m *btMachine) run(n *btNode, i int) bool {
 				return false
 			}
 		case btAlt, btLoop:
+			b := btEnd
+			if i < len(text) {
+				b = int(text[i])
+			}
+			if left := n.viable[b]; left&(left-1) == 0 {
+				// the common case inline: at most one branch left
+				if left == 0 {
+					return false
+				}
+				n = n.alts[bits.TrailingZeros16(left)]
+				continue
+			}
 			next, res := m.altChoices(n, i)
 			if res != btGoOn {
 				return res == btMatched
@@ -575,24 +599,9 @@ func (m *btMachine) run(n *btNode, i int) bool {
 // start after; all but the last are tried here, the last is returned.
 func (m *btMachine) runChoices(n *btNode, i int) (last int, res btResult) {
 	text := m.text
-	end := len(text)
-	if n.max >= 0 && n.max < end-i {
-		end = i + n.max
-	}
-	j := i
-	for j < end && n.set.has(text[j]) {
-		j++
-	}
+	j := n.scan(text, i)
 	if j-i < n.min {
 		return 0, btFailed
-	}
-	if n.det {
-		// no byte of the run can start the continuation: only the
-		// whole run can be followed
-		if !n.follows(text, j) {
-			return 0, btFailed
-		}
-		return j, btGoOn
 	}
 	k, stop, step := j, i+n.min-1, -1
 	if !n.greedy {
@@ -653,6 +662,19 @@ func (n *btNode) setViable(firsts []btFirst) {
 			n.viable[btEnd] |= bit
 		}
 	}
+}
+
+// scan returns the end of the longest run from i (at most max bytes).
+func (n *btNode) scan(text string, i int) int {
+	end := len(text)
+	if n.max >= 0 && n.max < end-i {
+		end = i + n.max
+	}
+	j := i
+	for j < end && n.set.has(text[j]) {
+		j++
+	}
+	return j
 }
 
 // follows reports whether the run's continuation may start at k.
