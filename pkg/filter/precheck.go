@@ -43,8 +43,8 @@ func (s *precheckStats) note(matched bool) {
 }
 
 // failSearch runs failregex i on text, with the adaptive precheck on the
-// fast path.
-func (f *Filter) failSearch(i int, text string) (*Match, error) {
+// fast path; ascii is isASCII(text).
+func (f *Filter) failSearch(i int, text string, ascii bool) (*Match, error) {
 	r := f.fail[i]
 	if f.slow {
 		return r.searchInto(text, nil)
@@ -60,7 +60,7 @@ func (f *Filter) failSearch(i int, text string) (*Match, error) {
 		s.note(false)
 		return nil, nil
 	}
-	m, err := r.engineInto(text, &f.sc.fail)
+	m, err := r.engineOn(text, ascii, &f.sc.fail)
 	s.note(m != nil)
 	return m, err
 }

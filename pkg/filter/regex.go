@@ -301,7 +301,12 @@ func (r *Regex) searchInto(text string, dst *Match) (*Match, error) {
 }
 
 func (r *Regex) engineInto(text string, dst *Match) (*Match, error) {
-	ascii := isASCII(text)
+	return r.engineOn(text, isASCII(text), dst)
+}
+
+// engineOn is engineInto for a text whose isASCII the caller knows
+// (the failregexes of a line all search the same text).
+func (r *Regex) engineOn(text string, ascii bool, dst *Match) (*Match, error) {
 	if r.dollar && r.bt != nil && innerNewline(text) {
 		return r.btSearch(text, ascii)
 	}
