@@ -445,6 +445,7 @@ type btMachine struct {
 	cap    []int
 	trail  []int // fixed capacity: a search that would outgrow it gives up
 	noCap  bool  // MatchString: captures are not kept
+	depth  int   // tries under way
 	steps  int
 	budget int
 	abort  bool
@@ -493,6 +494,12 @@ func (p *btProg) matchString(text string) (matched, ok bool) {
 // save sets a capture slot, remembering the old value on the trail; a
 // full trail gives the search up.
 func (m *btMachine) save(slot, i int) bool {
+	if m.depth == 0 {
+		// outside every try: a failure here fails the whole search,
+		// so there is nothing to undo to
+		m.cap[slot] = i + 1
+		return true
+	}
 	t := len(m.trail)
 	if t+2 > cap(m.trail) {
 		m.abort = true
@@ -521,7 +528,10 @@ func (m *btMachine) try(n *btNode, i int) (btResult, bool) {
 		return btFailed, true
 	}
 	mark := len(m.trail)
-	if m.run(n, i) {
+	m.depth++
+	ok := m.run(n, i)
+	m.depth--
+	if ok {
 		return btMatched, true
 	}
 	for k := len(m.trail) - 2; k >= mark; k -= 2 {
@@ -538,7 +548,12 @@ func (m *btMachine) run(n *btNode, i int) bool {
 	for {
 		switch n.op {
 		case btLit:
-			if !hasLit(text[i:], n.lit, n.fold) {
+			if len(n.lit) == 1 && !n.fold {
+				// most literals between runs are one byte
+				if i == len(text) || text[i] != n.lit[0] {
+					return false
+				}
+			} else if !hasLit(text[i:], n.lit, n.fold) {
 				return false
 			}
 			i += len(n.lit)
