@@ -1,9 +1,13 @@
 package filter
 
 import (
+	"os"
 	"reflect"
 	"regexp"
+	"strings"
 	"testing"
+
+	"github.com/f2b/f2b/pkg/config"
 )
 
 // btSeeds are patterns of the shapes the walk is built for, and of the
@@ -111,4 +115,43 @@ func TestBTBudget(t *testing.T) {
 	if _, ok := p.find(text, nil); ok {
 		t.Fatal("the walk did not give up")
 	}
+}
+
+// FuzzSSHDWalk: the stock sshd filter (every mode) gives the same result
+// with its walks as on the reference path (Go's regexp and regexp2, no
+// fast paths), on any line: the prefregex walk on fail2ban's prefix line
+// and the failregex walks behind it.
+func FuzzSSHDWalk(f *testing.F) {
+	data, err := os.ReadFile("testdata/authlog-mix.log")
+	if err != nil {
+		f.Fatal(err)
+	}
+	for _, l := range strings.Split(strings.TrimSpace(string(data)), "\n") {
+		f.Add(l, uint8(0))
+	}
+	f.Add("Nov 25 13:01:04 [] <auth.info> web1 kernel: [ 12.5]: @vserver_x sshd(pam)[1]: [ID 5 x.y] error: PAM: User x from 1.2.3.4 not allowed because listed in DenyUsers", uint8(2))
+	f.Add("Nov 25 13:01:04 web1 sshd[7]: Failed password for invalid user a from b from 192.0.2.9 port 22 ssh2: x", uint8(1))
+	modes := []string{"normal", "ddos", "extra", "aggressive"}
+	pairs := make([][2]*Filter, len(modes))
+	for k, mode := range modes {
+		def, err := config.LoadFilter(fpConfDir, "sshd", map[string]string{"mode": mode})
+		if err != nil {
+			f.Skipf("stock sshd filter: %v", err)
+		}
+		fast, err1 := New(fpOptions(def, false))
+		ref, err2 := New(fpOptions(def, false))
+		if err1 != nil || err2 != nil {
+			f.Fatal(err1, err2)
+		}
+		pairs[k] = [2]*Filter{fast, ref.reference()}
+	}
+	f.Fuzz(func(t *testing.T, line string, mode uint8) {
+		if len(line) > 500 {
+			return
+		}
+		p := pairs[int(mode)%len(pairs)]
+		if got, want := p[0].ProcessLine(line), p[1].ProcessLine(line); !reflect.DeepEqual(got, want) {
+			t.Fatalf("line %q: walk %+v, reference %+v", line, got, want)
+		}
+	})
 }
