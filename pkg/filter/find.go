@@ -1,6 +1,7 @@
 package filter
 
 import (
+	"math/bits"
 	"slices"
 	"sort"
 
@@ -146,16 +147,25 @@ func (f *Filter) ignored(text string, res *Result) bool {
 func (f *Filter) failRegexes(text string, org []line, pre *Match, noDate bool, res *Result, h *hint) {
 	dirty := false
 	cand := f.candidates(text)
-	for i, r := range f.fail {
+	ascii := isASCII(text)
+	for i := 0; i < len(f.fail); i++ {
 		if dirty {
 			text, dirty = joinText(f.buf), false
-			cand = f.candidates(text)
+			cand, ascii = f.candidates(text), isASCII(text)
 		}
-		if i < maxDispatch && cand&(1<<i) == 0 {
-			// the first byte rules it out (a pipeline worker, on
-			// the same text, skipped it too)
-			continue
+		if i < maxDispatch {
+			// skip what the first byte rules out (a pipeline
+			// worker, on the same text, skipped it too)
+			rest := cand >> i
+			if rest == 0 {
+				i = maxDispatch - 1
+				continue
+			}
+			if i += bits.TrailingZeros64(rest); i >= len(f.fail) {
+				break
+			}
 		}
+		r := f.fail[i]
 		var m *Match
 		var err error
 		if h != nil && i <= h.first {
@@ -166,7 +176,7 @@ func (f *Filter) failRegexes(text string, org []line, pre *Match, noDate bool, r
 				m = h.fail.into(&f.sc.fail, text)
 			}
 		} else {
-			m, err = f.failSearch(i, text)
+			m, err = f.failSearch(i, text, ascii)
 		}
 		f.noteErr(r, err, res)
 		if m == nil {

@@ -35,6 +35,7 @@ type hostMatcher struct {
 	dns   int // -1 for <ADDR>
 	hosts bool
 	seq   *seqMatcher // the same search without a regex engine (nil: none)
+	walk  *btProg     // re as a backtracking walk, where seq is nil (btmatch.go)
 }
 
 // hostRunName names the placeholder group; no fail2ban tag produces it.
@@ -63,6 +64,9 @@ func newHostMatcher(expr string, names []string, multiline bool) *hostMatcher {
 	}
 	h := &hostMatcher{re: re, run: re.SubexpIndex(hostRunName), ip4: re.SubexpIndex("ip4"),
 		ip6: re.SubexpIndex("ip6"), dns: re.SubexpIndex("dns"), hosts: tag == tagHOST, seq: newSeqMatcher(src)}
+	if h.seq == nil {
+		h.walk = newBTProg(re)
+	}
 	h.idx = make([]int, len(names))
 	for k, n := range names {
 		if h.idx[k] = re.SubexpIndex(n); h.idx[k] < 0 {
@@ -124,7 +128,7 @@ func (h *hostMatcher) scan(run string) (g, s, e int) {
 // enough.
 func (h *hostMatcher) find(text string, buf []int) []int {
 	if h.seq == nil {
-		return h.re.FindStringSubmatchIndex(text)
+		return findASCII(h.re, h.walk, text, buf)
 	}
 	var tmp [2 * (seqMaxCap + 1)]int
 	loc := tmp[:2*(h.seq.ncap+1)]
@@ -143,7 +147,7 @@ func (h *hostMatcher) find(text string, buf []int) []int {
 // matchString is the placeholder regex's MatchString.
 func (h *hostMatcher) matchString(text string) bool {
 	if h.seq == nil {
-		return h.re.MatchString(text)
+		return matchASCII(h.re, h.walk, text)
 	}
 	var buf [2 * (seqMaxCap + 1)]int
 	return h.seq.match(text, buf[:2*(h.seq.ncap+1)])

@@ -294,7 +294,7 @@ func (s *scanner) failSearch(i int, r *Regex, text string) (*Match, error) {
 		s.prechk = make([]precheckStats, len(s.f.fail))
 	}
 	st := &s.prechk[i]
-	if st.use() && !r.quickMatch(text) {
+	if st.use() && !r.walks && !r.quickMatch(text) {
 		st.note(false)
 		return nil, nil
 	}

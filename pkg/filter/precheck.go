@@ -9,6 +9,11 @@ package filter
 // passes the literal prefilter is a failure) would pay twice, so the
 // choice adapts to each regex's recent hit rate.
 //
+// A regex whose ASCII search is a walk (seqmatch.go, btmatch.go) skips
+// the precheck: a capture-free walk costs about as much as one that
+// keeps its captures, so checking first would only double the cost of a
+// match (non-ASCII text, rare in logs, then goes without it too).
+//
 // The precheck cannot change a result: MatchString reports a match
 // exactly when FindStringSubmatchIndex returns one (same program, same
 // text), so the policy only moves cost.
@@ -38,8 +43,8 @@ func (s *precheckStats) note(matched bool) {
 }
 
 // failSearch runs failregex i on text, with the adaptive precheck on the
-// fast path.
-func (f *Filter) failSearch(i int, text string) (*Match, error) {
+// fast path; ascii is isASCII(text).
+func (f *Filter) failSearch(i int, text string, ascii bool) (*Match, error) {
 	r := f.fail[i]
 	if f.slow {
 		return r.searchInto(text, nil)
@@ -51,11 +56,11 @@ func (f *Filter) failSearch(i int, text string) (*Match, error) {
 		f.prechk = make([]precheckStats, len(f.fail))
 	}
 	s := &f.prechk[i]
-	if (s.use() || f.alwaysPrecheck) && !r.quickMatch(text) {
+	if (s.use() && !r.walks || f.alwaysPrecheck) && !r.quickMatch(text) {
 		s.note(false)
 		return nil, nil
 	}
-	m, err := r.engineInto(text, &f.sc.fail)
+	m, err := r.engineOn(text, ascii, &f.sc.fail)
 	s.note(m != nil)
 	return m, err
 }

@@ -55,6 +55,7 @@ type Regex struct {
 	engine   Engine
 	reason   string         // why regexp2 was needed
 	ascii    *regexp.Regexp // RE2 form for pure-ASCII texts
+	asciiBT  *btProg        // ascii as a backtracking walk (nil: none)
 	uni      *regexp.Regexp // RE2 form for any text; nil: use bt
 	bt       *regexp2.Regexp
 	names    []string // named groups in pattern order
@@ -68,6 +69,9 @@ type Regex struct {
 	dollar   bool         // RE2 forms approximate a single-line $ (see Search)
 	host     *hostMatcher // placeholder form for ASCII text (nil: none)
 	rw       *rewrite     // RE2 form of a regexp2 pattern for ASCII text (nil: none)
+	// walks: ASCII text is searched by walks, not by Go's regexp
+	// (precheck.go)
+	walks bool
 	// noPrefilter turns the cheap checks off (the reference path of the
 	// differential tests).
 	noPrefilter bool
@@ -122,11 +126,13 @@ func CompileRegex(expr string, o RegexOptions) (*Regex, error) {
 	}
 	r.uniIdx = subexpIndex(r.uni, r.names)
 	r.cutTails()
+	r.asciiBT = newBTProg(r.ascii)
 	if r.engine == EngineRegexp2 {
 		if r.rw = newRewrite(expr, r.names, o.Multiline); r.rw != nil {
 			r.reason += "; ASCII text on an exact RE2 rewrite"
 		}
 	}
+	r.walks = r.asciiWalks()
 	// An invalid byte in a text decodes as U+FFFD, so a literal holding
 	// U+FFFD may match bytes that differ from its UTF-8 form: cut it off.
 	r.literals = slices.DeleteFunc(requiredLiterals(expr, o.Multiline), hasRuneError)
@@ -139,6 +145,25 @@ func CompileRegex(expr string, o RegexOptions) (*Regex, error) {
 		r.literals = slices.DeleteFunc(r.literals, func(l string) bool { return strings.Contains(r.prefix, l) })
 	}
 	return r, nil
+}
+
+// asciiWalks reports whether engineInto searches ASCII text by walks
+// (seqmatch.go, btmatch.go) rather than Go's regexp.
+func (r *Regex) asciiWalks() bool {
+	switch {
+	case r.ascii != nil && r.host != nil:
+		return r.host.seq != nil || r.host.walk != nil
+	case r.ascii != nil:
+		return r.asciiBT != nil
+	case r.rw != nil:
+		for _, a := range r.rw.alts {
+			if a.walk == nil {
+				return false
+			}
+		}
+		return true
+	}
+	return false
 }
 
 func hasRuneError(s string) bool { return strings.ContainsRune(s, utf8.RuneError) }
@@ -276,13 +301,21 @@ func (r *Regex) searchInto(text string, dst *Match) (*Match, error) {
 }
 
 func (r *Regex) engineInto(text string, dst *Match) (*Match, error) {
-	ascii := isASCII(text)
+	return r.engineOn(text, isASCII(text), dst)
+}
+
+// engineOn is engineInto for a text whose isASCII the caller knows
+// (the failregexes of a line all search the same text).
+func (r *Regex) engineOn(text string, ascii bool, dst *Match) (*Match, error) {
 	if r.dollar && r.bt != nil && innerNewline(text) {
 		return r.btSearch(text, ascii)
 	}
 	switch {
 	case ascii && r.ascii != nil:
 		if m, ok := r.hostSearch(text, dst); ok {
+			return m, nil
+		}
+		if m, ok := r.walkSearch(text, dst); ok {
 			return m, nil
 		}
 		return r.goSearch(r.ascii, r.asciiIdx, r.asciiTail, text, dst), nil
@@ -360,6 +393,34 @@ func (r *Regex) mayMatch(text string) bool {
 		}
 	}
 	return true
+}
+
+// walkSearch runs the ASCII form's backtracking walk (btmatch.go); ok
+// false means Go's regexp must answer (no walk, reference path, or the
+// walk gave up).
+func (r *Regex) walkSearch(text string, dst *Match) (m *Match, ok bool) {
+	if r.asciiBT == nil || r.noPrefilter {
+		return nil, false
+	}
+	var buf []int
+	if dst != nil {
+		if dst.hostLoc == nil {
+			dst.hostLoc = make([]int, 2*(seqMaxCap+1))
+		}
+		buf = dst.hostLoc
+	}
+	loc, ok := r.asciiBT.find(text, buf)
+	if !ok || loc == nil {
+		return nil, ok
+	}
+	if r.asciiTail > 0 {
+		extendTail(text, loc, r.asciiTail)
+	}
+	if dst == nil {
+		dst = new(Match)
+	}
+	dst.text, dst.loc, dst.idx, dst.names, dst.complex = text, loc, r.asciiIdx, r.names, r.complex
+	return dst, true
 }
 
 func (r *Regex) goSearch(re *regexp.Regexp, idx []int, tail int, text string, dst *Match) *Match {

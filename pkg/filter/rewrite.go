@@ -56,6 +56,7 @@ type rewrite struct {
 // rwAlt is one compiled alternative.
 type rwAlt struct {
 	re     *regexp.Regexp
+	walk   *btProg  // re as a backtracking walk (nil: none; btmatch.go)
 	prefix string   // text every match starts with (anchored alternatives)
 	lits   []string // texts every match contains, none within prefix
 	need   uint64   // lits as bits of rewrite.lits (see shareLits)
@@ -147,7 +148,7 @@ func newRwAlt(tree *syntax.Regexp, names []string, m *markTable) (rwAlt, bool) {
 	if err != nil || re.NumSubexp() != len(caps) {
 		return rwAlt{}, false
 	}
-	a := rwAlt{re: re, prefix: treePrefix(tree), slots: make([][]int, len(names))}
+	a := rwAlt{re: re, walk: newBTProg(re), prefix: treePrefix(tree), slots: make([][]int, len(names))}
 	for _, l := range mustContain(tree) {
 		// HasPrefix(prefix) already implies a literal inside it
 		if !strings.Contains(a.prefix, l) && !slices.Contains(a.lits, l) {
@@ -191,12 +192,13 @@ func treePrefix(re *syntax.Regexp) string {
 // in buf when it is large enough.
 func (w *rewrite) search(text string, buf []int) (loc []int, done bool) {
 	var memo litMemo
+	var tmp [btMaxSlots]int // the walk's result, before finish lays it out
 	for i := range w.alts {
 		a := &w.alts[i]
 		if !w.mayMatch(a, text, &memo) {
 			continue
 		}
-		if raw := a.re.FindStringSubmatchIndex(text); raw != nil {
+		if raw := findASCII(a.re, a.walk, text, tmp[:0]); raw != nil {
 			return a.finish(text, raw, buf)
 		}
 	}
@@ -208,7 +210,7 @@ func (w *rewrite) search(text string, buf []int) (loc []int, done bool) {
 func (w *rewrite) matchString(text string) bool {
 	var memo litMemo
 	for i := range w.alts {
-		if a := &w.alts[i]; w.mayMatch(a, text, &memo) && a.re.MatchString(text) {
+		if a := &w.alts[i]; w.mayMatch(a, text, &memo) && matchASCII(a.re, a.walk, text) {
 			return true
 		}
 	}
