@@ -287,13 +287,15 @@ func (s *scanner) scan(tl line, h *hint, arena *[]int) {
 // failSearch is Filter.failSearch with the scanner's buffers and
 // statistics.
 func (s *scanner) failSearch(i int, r *Regex, text string) (*Match, error) {
-	if !r.mayMatch(text) {
-		return nil, nil
-	}
 	if len(s.prechk) != len(s.f.fail) {
 		s.prechk = make([]precheckStats, len(s.f.fail))
 	}
 	st := &s.prechk[i]
+	// the literal prefilter, unless skipped as in Filter.failSearch
+	if !(r.walks && st.skipLiterals() && isASCII(text)) && !r.mayMatch(text) {
+		st.reject()
+		return nil, nil
+	}
 	if st.use() && !r.walks && !r.quickMatch(text) {
 		st.note(false)
 		return nil, nil

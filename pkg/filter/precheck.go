@@ -14,12 +14,21 @@ package filter
 // keeps its captures, so checking first would only double the cost of a
 // match (non-ASCII text, rare in logs, then goes without it too).
 //
+// The literal prefilter (Regex.mayMatch: first byte, prefix, required
+// substrings) adapts the same way for walked regexes on ASCII text: when
+// nearly every line it lets through is a failure (a log that records only
+// failures, as php-api's does), the Index scans cost more than the
+// rejections they save, and the walk, which rejects a line by itself,
+// runs alone. A miss then counts against skipping, so a log whose mix
+// changes turns the prefilter back on within a few lines.
+//
 // The precheck cannot change a result: MatchString reports a match
 // exactly when FindStringSubmatchIndex returns one (same program, same
 // text), so the policy only moves cost.
 
-// precheckStats counts recent engine searches of one failregex.
-type precheckStats struct{ hits, misses uint32 }
+// precheckStats counts recent engine searches of one failregex, and the
+// lines its literal prefilter rejected before any search.
+type precheckStats struct{ hits, misses, rejects uint32 }
 
 // precheckDecay halves the counts once this many searches were seen, so
 // the choice follows the log's current mix.
@@ -37,10 +46,27 @@ func (s *precheckStats) note(matched bool) {
 	} else {
 		s.misses++
 	}
-	if s.hits+s.misses >= precheckDecay {
-		s.hits, s.misses = s.hits/2, s.misses/2
+	s.decay()
+}
+
+// reject records a line the literal prefilter turned away; the count
+// saturates (it only has to outweigh the hits), and note's decay halves
+// it with the others.
+func (s *precheckStats) reject() {
+	if s.rejects < precheckDecay {
+		s.rejects++
 	}
 }
+
+func (s *precheckStats) decay() {
+	if s.hits+s.misses >= precheckDecay {
+		s.hits, s.misses, s.rejects = s.hits/2, s.misses/2, s.rejects/2
+	}
+}
+
+// skipLiterals reports whether the literal prefilter is not worth running
+// before a walk: over 15 of 16 recent lines were failures.
+func (s *precheckStats) skipLiterals() bool { return 16*(s.misses+s.rejects) < s.hits }
 
 // failSearch runs failregex i on text, with the adaptive precheck on the
 // fast path; ascii is isASCII(text).
@@ -49,13 +75,15 @@ func (f *Filter) failSearch(i int, text string, ascii bool) (*Match, error) {
 	if f.slow {
 		return r.searchInto(text, nil)
 	}
-	if !r.mayMatch(text) {
-		return nil, nil
-	}
 	if len(f.prechk) != len(f.fail) {
 		f.prechk = make([]precheckStats, len(f.fail))
 	}
 	s := &f.prechk[i]
+	// the literal prefilter, unless skipped (see the package comment)
+	if !(r.walks && ascii && !f.alwaysPrecheck && s.skipLiterals()) && !r.mayMatch(text) {
+		s.reject()
+		return nil, nil
+	}
 	if (s.use() && !r.walks || f.alwaysPrecheck) && !r.quickMatch(text) {
 		s.note(false)
 		return nil, nil

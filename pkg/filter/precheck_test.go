@@ -1,6 +1,8 @@
 package filter
 
 import (
+	"fmt"
+	"reflect"
 	"testing"
 	"time"
 )
@@ -48,6 +50,80 @@ func TestPrecheckDecay(t *testing.T) {
 	}
 	if s.hits+s.misses >= precheckDecay {
 		t.Errorf("counts not decayed: %d+%d", s.hits, s.misses)
+	}
+}
+
+// TestSkipLiterals: the literal prefilter is skipped only while nearly
+// every line is a failure, and comes back after a few rejections or
+// misses.
+func TestSkipLiterals(t *testing.T) {
+	var s precheckStats
+	if s.skipLiterals() {
+		t.Fatal("skipped with no history")
+	}
+	for range 100 {
+		s.note(true)
+	}
+	if !s.skipLiterals() {
+		t.Fatalf("not skipped after 100 hits (%+v)", s)
+	}
+	for range 7 {
+		s.note(false) // a line the walk rejected while skipping
+	}
+	if s.skipLiterals() {
+		t.Errorf("still skipped after 7 misses in 107 (%+v)", s)
+	}
+	var r precheckStats
+	for range 100 {
+		r.note(true)
+	}
+	for range 7 {
+		r.reject()
+	}
+	if r.skipLiterals() {
+		t.Errorf("still skipped after 7 rejections (%+v)", r)
+	}
+	for range 10 * precheckDecay {
+		r.reject()
+	}
+	if r.rejects > precheckDecay {
+		t.Errorf("rejects not bounded: %d", r.rejects)
+	}
+}
+
+// TestSkipLiteralsSameResults: a php-api filter fed failures (the literal
+// prefilter then skipped) and then other lines gives what the reference
+// path gives on every line.
+func TestSkipLiteralsSameResults(t *testing.T) {
+	o := Options{FailRegex: []string{`^\s*<ADDR>\s+\S+\s+Incorrect token used\.`}, DatePattern: `^{DATE}`,
+		Now: func() time.Time { return time.Date(2026, 11, 25, 13, 2, 0, 0, time.UTC) }}
+	fast, err := New(o)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ref, err := New(o)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ref.slow = true
+	var lines []string
+	for i := range 200 {
+		lines = append(lines, fmt.Sprintf("2026-11-25T13:01:%02d 192.0.2.%d - Incorrect token used. (x)", i%60, i%250))
+	}
+	lines = append(lines, "2026-11-25T13:01:02 192.0.2.1 - Correct token used.",
+		"2026-11-25T13:01:02 192.0.2.1 - Incorrect token",
+		"2026-11-25T13:01:02 192.0.2.300 - Incorrect token used.",
+		"2026-11-25T13:01:02 192.0.2.1 Incorrect token used.",
+		"2026-11-25T13:01:03 2001:db8::1 x Incorrect token used.")
+	skipped := false
+	for _, l := range lines {
+		skipped = skipped || fast.prechk != nil && fast.prechk[0].skipLiterals()
+		if got, want := fast.ProcessLine(l), ref.ProcessLine(l); !reflect.DeepEqual(got.Failures, want.Failures) {
+			t.Fatalf("%q: %+v, reference %+v", l, got.Failures, want.Failures)
+		}
+	}
+	if !skipped {
+		t.Fatal("the literal prefilter was never skipped: the test misses its point")
 	}
 }
 
