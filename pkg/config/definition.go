@@ -34,14 +34,14 @@ type defReader struct {
 	init     *odict            // arguments, then [Init] values and known/ copies
 	vars     map[string]string // pOpts as configparser vars
 	opts     *odict
-	defCache map[string]defValue // combOption's answers
+	defCache []defValue // combOption's answers
 }
 
-// defValue is a cached [Definition] look-up; found is false for an
-// option that does not exist.
+// defValue is a cached [Definition] look-up of tag name; found is false
+// for an option that does not exist.
 type defValue struct {
-	v     string
-	found bool
+	name, v string
+	found   bool
 }
 
 func newDefReader(l *loader, dir, name, jail string, args []Arg, specs []optSpec) (*defReader, error) {
@@ -53,8 +53,7 @@ func newDefReader(l *loader, dir, name, jail string, args []Arg, specs []optSpec
 // defReaderOf returns the reader of logical file, read into st (nil when
 // reading it failed), before its getOptions.
 func defReaderOf(st *store, file, name, jail string, args []Arg, specs []optSpec) *defReader {
-	r := &defReader{st: st, file: file, name: name, jail: jail, specs: specs,
-		defCache: map[string]defValue{}}
+	r := &defReader{st: st, file: file, name: name, jail: jail, specs: specs}
 	// The arguments, then each [Init] option and its known/ copy: sized
 	// once instead of grown by doubling.
 	room := len(args)
@@ -172,18 +171,23 @@ func (r *defReader) combined(ignore []string) (*odict, error) {
 // combOption resolves a tag that is not an option of the combined dict
 // from [Definition] (own, DEFAULT, sec/opt or known/opt).
 func (r *defReader) combOption(name string) (string, bool, error) {
-	if c, ok := r.defCache[name]; ok {
-		return c.v, c.found, nil
+	// A reader asks for a handful of names (<ip>, <family>, ...), once
+	// per substitution pass: a scan finds them without the map that
+	// growing one entry at a time cost more than all its look-ups.
+	for _, c := range r.defCache {
+		if c.name == name {
+			return c.v, c.found, nil
+		}
 	}
 	v, err := r.st.getEx("Definition", name, r.vars)
 	if errors.Is(err, errNoSection) || errors.Is(err, errNoOption) {
-		r.defCache[name] = defValue{}
+		r.defCache = append(r.defCache, defValue{name: name})
 		return "", false, nil
 	}
 	if err != nil {
 		return "", false, err
 	}
-	r.defCache[name] = defValue{v, true}
+	r.defCache = append(r.defCache, defValue{name, v, true})
 	return v, true, nil
 }
 
