@@ -48,9 +48,9 @@ type loader struct {
 	errs   ini.ErrorList
 	noLogs []string // enabled jails whose logpath matched no file
 	stats  map[string]statResult
-	dirs   map[string]map[string]bool // listings for mayExist; nil value: unlistable
-	timeOK map[string]bool            // validTime's answers
-	known  map[string]string          // knownName's answers
+	dirs   map[string]map[string]entryType // listings for mayExist; nil value: unlistable
+	timeOK map[string]bool                 // validTime's answers
+	known  map[string]string               // knownName's answers
 	// prefetch builds filter stores ahead on another goroutine; nil
 	// when it does not run (and always in its own worker loader).
 	prefetch *prefetch
