@@ -3,6 +3,8 @@ package config
 import (
 	"os"
 	"path/filepath"
+	"reflect"
+	"strings"
 	"testing"
 )
 
@@ -28,8 +30,8 @@ func TestLoader_MayExist(t *testing.T) {
 		t.Fatal(err)
 	}
 	tests := []struct {
-		name       string
-		in         string
+		name        string
+		in          string
 		want        bool // mayExist
 		wantExists  bool // stat's verdict
 		wantRegular bool
@@ -58,5 +60,38 @@ func TestLoader_MayExist(t *testing.T) {
 				t.Fatalf("stat(%q) = %+v, os.Stat says otherwise (%v)", tt.in, got, err)
 			}
 		})
+	}
+}
+
+// TestLogFiles_SameAsFileSystem checks that the per-load cache of log
+// globs answers what asking the file system each time does, the second
+// time too (from the cache).
+func TestLogFiles_SameAsFileSystem(t *testing.T) {
+	dir := t.TempDir()
+	for _, f := range []string{"a.log", "b.log", "c.txt"} {
+		if err := os.WriteFile(filepath.Join(dir, f), nil, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := os.Symlink(filepath.Join(dir, "gone"), filepath.Join(dir, "dangling.log")); err != nil {
+		t.Fatal(err)
+	}
+	value := strings.Join([]string{
+		filepath.Join(dir, "*.log"),
+		filepath.Join(dir, "c.txt") + " tail",
+		filepath.Join(dir, "missing", "*.log"),
+	}, "\n")
+	want := &prepared{jail: "j"}
+	wantOut := want.logPaths(nil, value)
+	if len(wantOut) != 3 {
+		t.Fatalf("without a cache: %d log files, want 3: %v", len(wantOut), wantOut)
+	}
+	files := newLogFiles()
+	for pass := range 2 {
+		got := &prepared{jail: "j"}
+		gotOut := got.logPaths(files, value)
+		if !reflect.DeepEqual(gotOut, wantOut) || !reflect.DeepEqual(got.logs, want.logs) || got.noLogs != want.noLogs {
+			t.Fatalf("pass %d: logPaths = %v, logs %v; want %v, logs %v", pass, gotOut, got.logs, wantOut, want.logs)
+		}
 	}
 }

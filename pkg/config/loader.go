@@ -125,11 +125,12 @@ func (l *loader) load(c *Config, opts Options) error {
 	l.prefetch = startPrefetch(l, l.filterHints(names))
 	defer l.prefetch.wait()
 	prep := newPreparer(len(names))
+	logs := newLogFiles()
 	for _, n := range names {
 		if n == "INCLUDES" {
 			continue
 		}
-		j := &jail{name: n}
+		j := &jail{name: n, logFiles: logs}
 		if s := l.jails.section(n); s != nil {
 			j.pos = s.pos
 		}

@@ -6,6 +6,7 @@ import (
 	"log/slog"
 	"os"
 	"strings"
+	"sync"
 
 	"github.com/f2b/f2b/pkg/ini"
 	"github.com/f2b/f2b/pkg/pyval"
@@ -148,7 +149,7 @@ func (j *jail) buildStream() {
 			if strings.HasPrefix(optString(j.opts, "backend"), "systemd") {
 				continue
 			}
-			logs = append(logs, p.logPaths(pyval.Str(v))...)
+			logs = append(logs, p.logPaths(j.logFiles, pyval.Str(v))...)
 		case k == "backend":
 			backend = v
 		case k == "ignoreip":
@@ -309,7 +310,7 @@ func splitWords(s string) []any {
 // logPaths expands each "glob [head|tail]" line of a logpath value; what
 // it finds to report goes to p.logs, and noLogs is set when no file is
 // found.
-func (p *prepared) logPaths(value string) [][]any {
+func (p *prepared) logPaths(files *logFiles, value string) [][]any {
 	jailName := p.jail
 	var out [][]any
 	for _, line := range strings.Split(value, "\n") {
@@ -317,12 +318,12 @@ func (p *prepared) logPaths(value string) [][]any {
 		if i := strings.LastIndexByte(line, ' '); i >= 0 {
 			path, tail = line[:i], line[i+1:]
 		}
-		found := pyGlob(path)
+		found := files.glob(path)
 		if len(found) == 0 {
 			p.logs = append(p.logs, jailLog{slog.LevelInfo, "no file(s) found for glob", "glob", path})
 		}
 		for _, f := range found {
-			if _, err := os.Stat(f); err != nil {
+			if !files.exists(f) {
 				p.logs = append(p.logs, jailLog{slog.LevelWarn, "dangling link, cannot be monitored", "file", f})
 				continue
 			}
@@ -334,4 +335,56 @@ func (p *prepared) logPaths(value string) [][]any {
 		p.noLogs = true
 	}
 	return out
+}
+
+// logFiles remembers, for one load, what the log paths of the jails
+// found: most jails of a tree share a few globs (the syslog files, the
+// web servers' logs), which were otherwise listed and stat'ed again for
+// each. Jails are prepared on two goroutines, hence the lock. A nil
+// *logFiles asks the file system every time.
+type logFiles struct {
+	mu    sync.Mutex
+	globs map[string][]string
+	stats map[string]bool
+}
+
+func newLogFiles() *logFiles {
+	return &logFiles{globs: map[string][]string{}, stats: map[string]bool{}}
+}
+
+// glob is pyGlob(pattern); callers must not change the result.
+func (c *logFiles) glob(pattern string) []string {
+	if c == nil {
+		return pyGlob(pattern)
+	}
+	c.mu.Lock()
+	found, ok := c.globs[pattern]
+	c.mu.Unlock()
+	if !ok {
+		found = pyGlob(pattern)
+		c.mu.Lock()
+		c.globs[pattern] = found
+		c.mu.Unlock()
+	}
+	return found
+}
+
+// exists tells whether os.Stat finds file (a link that dangles does not
+// count).
+func (c *logFiles) exists(file string) bool {
+	if c == nil {
+		_, err := os.Stat(file)
+		return err == nil
+	}
+	c.mu.Lock()
+	ok, seen := c.stats[file]
+	c.mu.Unlock()
+	if !seen {
+		_, err := os.Stat(file)
+		ok = err == nil
+		c.mu.Lock()
+		c.stats[file] = ok
+		c.mu.Unlock()
+	}
+	return ok
 }
