@@ -179,6 +179,10 @@ func (r *defReader) combOption(name string) (string, bool, error) {
 			return c.v, c.found, nil
 		}
 	}
+	if r.defCache == nil {
+		// the stock tree's readers ask for 1 to 39 names, mostly 11 to 16
+		r.defCache = make([]defValue, 0, 16)
+	}
 	v, err := r.st.getEx("Definition", name, r.vars)
 	if errors.Is(err, errNoSection) || errors.Is(err, errNoOption) {
 		r.defCache = append(r.defCache, defValue{name: name})
