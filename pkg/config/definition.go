@@ -122,11 +122,12 @@ func (r *defReader) readInit(init *section) error {
 		if err != nil {
 			return err
 		}
+		bv := any(v) // boxed once for both sets
 		if !isKnown {
-			r.init.Set(known[i], v)
+			r.init.Set(known[i], bv)
 		}
 		if !has {
-			r.init.Set(k, v)
+			r.init.Set(k, bv)
 		}
 	}
 	return nil

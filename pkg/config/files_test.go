@@ -82,14 +82,14 @@ func TestLogFiles_SameAsFileSystem(t *testing.T) {
 		filepath.Join(dir, "missing", "*.log"),
 	}, "\n")
 	want := &prepared{jail: "j"}
-	wantOut := want.logPaths(nil, value)
+	wantOut := want.logPaths(nil, "j", value)
 	if len(wantOut) != 3 {
 		t.Fatalf("without a cache: %d log files, want 3: %v", len(wantOut), wantOut)
 	}
 	files := newLogFiles()
 	for pass := range 2 {
 		got := &prepared{jail: "j"}
-		gotOut := got.logPaths(files, value)
+		gotOut := got.logPaths(files, "j", value)
 		if !reflect.DeepEqual(gotOut, wantOut) || !reflect.DeepEqual(got.logs, want.logs) || got.noLogs != want.noLogs {
 			t.Fatalf("pass %d: logPaths = %v, logs %v; want %v, logs %v", pass, gotOut, got.logs, wantOut, want.logs)
 		}

@@ -130,13 +130,15 @@ func (j *jail) buildStream() {
 	}
 	var out [][]any
 	var err error
+	// The jail's name goes into every command: boxed once, not once each.
+	name := any(j.name)
 	if p.filter != nil {
-		if out, err = fillStream(out, p.filter, j.name); err != nil {
+		if out, err = fillStream(out, p.filter, name); err != nil {
 			p.streamErr = err
 			return
 		}
 	}
-	if out, err = fillStream(out, j.opts, j.name); err != nil {
+	if out, err = fillStream(out, j.opts, name); err != nil {
 		p.streamErr = err
 		return
 	}
@@ -149,13 +151,13 @@ func (j *jail) buildStream() {
 			if strings.HasPrefix(optString(j.opts, "backend"), "systemd") {
 				continue
 			}
-			logs = append(logs, p.logPaths(j.logFiles, pyval.Str(v))...)
+			logs = append(logs, p.logPaths(j.logFiles, name, pyval.Str(v))...)
 		case k == "backend":
 			backend = v
 		case k == "ignoreip":
-			out = append(out, append([]any{"set", j.name, "addignoreip"}, splitWords(pyval.Str(v))...))
+			out = append(out, append([]any{"set", name, "addignoreip"}, splitWords(pyval.Str(v))...))
 		case !jailIgnored[k]:
-			out = append(out, []any{"set", j.name, k, v})
+			out = append(out, []any{"set", name, k, v})
 		}
 	}
 	out = append(out, logs...)
@@ -171,7 +173,7 @@ func (j *jail) buildStream() {
 			out = append(out, p.actions[i]...)
 		}
 	}
-	p.stream = append([][]any{{"add", j.name, backend}}, out...)
+	p.stream = append([][]any{{"add", name, backend}}, out...)
 }
 
 var jailIgnored = map[string]bool{"action": true, "filter": true, "enabled": true,
@@ -179,8 +181,9 @@ var jailIgnored = map[string]bool{"action": true, "filter": true, "enabled": tru
 	"datepattern": true, "journalmatch": true}
 
 // fillStream appends the filter settings of opts (spec §1.7 emission
-// order: usedns first, then maxlines/prefregex, ahead of the regexes).
-func fillStream(out [][]any, opts *odict, jailName string) ([][]any, error) {
+// order: usedns first, then maxlines/prefregex, ahead of the regexes);
+// jailName is the jail's name, boxed by the caller.
+func fillStream(out [][]any, opts *odict, jailName any) ([][]any, error) {
 	prio := 0
 	for i, k := range opts.keys {
 		v := opts.vals[i]
@@ -245,8 +248,10 @@ func actionStream(a *defReader) ([][]any, error) {
 	if err != nil {
 		return nil, err
 	}
-	name := optString(a.init, "actname")
-	out := [][]any{{"set", a.jail, "addaction", name}}
+	// The jail's and the action's names go into every command: boxed
+	// once, not once each.
+	jail, name := any(a.jail), any(optString(a.init, "actname"))
+	out := [][]any{{"set", jail, "addaction", name}}
 	isConf := func(k string) bool {
 		for _, o := range a.specs {
 			if o.name == k {
@@ -289,9 +294,9 @@ func actionStream(a *defReader) ([][]any, error) {
 		}
 	}
 	if len(multi) > 1 {
-		out = append(out, []any{"multi-set", a.jail, "action", name, multi})
+		out = append(out, []any{"multi-set", jail, "action", name, multi})
 	} else if len(multi) == 1 {
-		out = append(out, append([]any{"set", a.jail, "action", name}, multi[0].([]any)...))
+		out = append(out, append([]any{"set", jail, "action", name}, multi[0].([]any)...))
 	}
 	return out, nil
 }
@@ -307,11 +312,10 @@ func splitWords(s string) []any {
 	return out
 }
 
-// logPaths expands each "glob [head|tail]" line of a logpath value; what
-// it finds to report goes to p.logs, and noLogs is set when no file is
-// found.
-func (p *prepared) logPaths(files *logFiles, value string) [][]any {
-	jailName := p.jail
+// logPaths expands each "glob [head|tail]" line of a logpath value for
+// the jail named jailName (boxed by the caller); what it finds to report
+// goes to p.logs, and noLogs is set when no file is found.
+func (p *prepared) logPaths(files *logFiles, jailName any, value string) [][]any {
 	var out [][]any
 	for _, line := range strings.Split(value, "\n") {
 		path, tail := line, "head"
