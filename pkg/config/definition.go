@@ -19,9 +19,29 @@ var (
 		{"string", "actionprolong", nil}, {"string", "actionreban", nil},
 		{"string", "actionunban", nil}, {"bool", "norestored", nil},
 	}
+	// actionOptNames are the names of actionOpts, which actionStream
+	// looks up for every option of every action.
+	actionOptNames = optSet(actionOpts)
 	// actionIgnoreTags are resolved by the server at ban time.
 	actionIgnoreTags = []string{"matches", "ipmatches", "ipjailmatches", "timeout", "bantime"}
 )
+
+func optSet(specs []optSpec) map[string]bool {
+	m := make(map[string]bool, len(specs))
+	for _, o := range specs {
+		m[o.name] = true
+	}
+	return m
+}
+
+// optNames is the set of the names of specs: a set made once for
+// actionOpts, a new one for any other template.
+func optNames(specs []optSpec) map[string]bool {
+	if len(specs) == len(actionOpts) && &specs[0] == &actionOpts[0] {
+		return actionOptNames
+	}
+	return optSet(specs)
+}
 
 // defReader reads a filter.d or action.d file with its [Definition] and
 // [Init] sections (fail2ban's DefinitionInitConfigReader).

@@ -252,16 +252,9 @@ func actionStream(a *defReader) ([][]any, error) {
 	// once, not once each.
 	jail, name := any(a.jail), any(optString(a.init, "actname"))
 	out := [][]any{{"set", jail, "addaction", name}}
-	isConf := func(k string) bool {
-		for _, o := range a.specs {
-			if o.name == k {
-				return true
-			}
-		}
-		return false
-	}
-	fromOpts := func(k string) bool { return isConf(k) && !strings.HasPrefix(k, "known/") }
-	fromInit := func(k string) bool { return !isConf(k) && !strings.HasPrefix(k, "known/") }
+	isConf := optNames(a.specs)
+	fromOpts := func(k string) bool { return !strings.HasPrefix(k, "known/") && isConf[k] }
+	fromInit := func(k string) bool { return !strings.HasPrefix(k, "known/") && !isConf[k] }
 	// The [key, value] pairs share one backing array: an action has
 	// dozens of them, and one allocation each was most of this function.
 	// Counted first, as the combined options hold many more keys (every
