@@ -19,9 +19,29 @@ var (
 		{"string", "actionprolong", nil}, {"string", "actionreban", nil},
 		{"string", "actionunban", nil}, {"bool", "norestored", nil},
 	}
+	// actionOptNames are the names of actionOpts, which actionStream
+	// looks up for every option of every action.
+	actionOptNames = optSet(actionOpts)
 	// actionIgnoreTags are resolved by the server at ban time.
 	actionIgnoreTags = []string{"matches", "ipmatches", "ipjailmatches", "timeout", "bantime"}
 )
+
+func optSet(specs []optSpec) map[string]bool {
+	m := make(map[string]bool, len(specs))
+	for _, o := range specs {
+		m[o.name] = true
+	}
+	return m
+}
+
+// optNames is the set of the names of specs: a set made once for
+// actionOpts, a new one for any other template.
+func optNames(specs []optSpec) map[string]bool {
+	if len(specs) == len(actionOpts) && &specs[0] == &actionOpts[0] {
+		return actionOptNames
+	}
+	return optSet(specs)
+}
 
 // defReader reads a filter.d or action.d file with its [Definition] and
 // [Init] sections (fail2ban's DefinitionInitConfigReader).
@@ -34,14 +54,14 @@ type defReader struct {
 	init     *odict            // arguments, then [Init] values and known/ copies
 	vars     map[string]string // pOpts as configparser vars
 	opts     *odict
-	defCache map[string]defValue // combOption's answers
+	defCache []defValue // combOption's answers
 }
 
-// defValue is a cached [Definition] look-up; found is false for an
-// option that does not exist.
+// defValue is a cached [Definition] look-up of tag name; found is false
+// for an option that does not exist.
 type defValue struct {
-	v     string
-	found bool
+	name, v string
+	found   bool
 }
 
 func newDefReader(l *loader, dir, name, jail string, args []Arg, specs []optSpec) (*defReader, error) {
@@ -53,8 +73,7 @@ func newDefReader(l *loader, dir, name, jail string, args []Arg, specs []optSpec
 // defReaderOf returns the reader of logical file, read into st (nil when
 // reading it failed), before its getOptions.
 func defReaderOf(st *store, file, name, jail string, args []Arg, specs []optSpec) *defReader {
-	r := &defReader{st: st, file: file, name: name, jail: jail, specs: specs,
-		defCache: map[string]defValue{}}
+	r := &defReader{st: st, file: file, name: name, jail: jail, specs: specs}
 	// The arguments, then each [Init] option and its known/ copy: sized
 	// once instead of grown by doubling.
 	room := len(args)
@@ -123,11 +142,12 @@ func (r *defReader) readInit(init *section) error {
 		if err != nil {
 			return err
 		}
+		bv := any(v) // boxed once for both sets
 		if !isKnown {
-			r.init.Set(known[i], v)
+			r.init.Set(known[i], bv)
 		}
 		if !has {
-			r.init.Set(k, v)
+			r.init.Set(k, bv)
 		}
 	}
 	return nil
@@ -172,18 +192,27 @@ func (r *defReader) combined(ignore []string) (*odict, error) {
 // combOption resolves a tag that is not an option of the combined dict
 // from [Definition] (own, DEFAULT, sec/opt or known/opt).
 func (r *defReader) combOption(name string) (string, bool, error) {
-	if c, ok := r.defCache[name]; ok {
-		return c.v, c.found, nil
+	// A reader asks for a handful of names (<ip>, <family>, ...), once
+	// per substitution pass: a scan finds them without the map that
+	// growing one entry at a time cost more than all its look-ups.
+	for _, c := range r.defCache {
+		if c.name == name {
+			return c.v, c.found, nil
+		}
+	}
+	if r.defCache == nil {
+		// the stock tree's readers ask for 1 to 39 names, mostly 11 to 16
+		r.defCache = make([]defValue, 0, 16)
 	}
 	v, err := r.st.getEx("Definition", name, r.vars)
 	if errors.Is(err, errNoSection) || errors.Is(err, errNoOption) {
-		r.defCache[name] = defValue{}
+		r.defCache = append(r.defCache, defValue{name: name})
 		return "", false, nil
 	}
 	if err != nil {
 		return "", false, err
 	}
-	r.defCache[name] = defValue{v, true}
+	r.defCache = append(r.defCache, defValue{name, v, true})
 	return v, true, nil
 }
 

@@ -105,10 +105,16 @@ func (l *loader) stat(name string) statResult {
 		return r
 	}
 	var r statResult
-	if !l.mayExist(name) {
+	switch typ, listed := l.listed(name); {
+	case !listed:
 		// known absent: no system call
-	} else if st, err := os.Stat(name); err == nil {
-		r = statResult{exists: true, regular: st.Mode().IsRegular()}
+	case typ == entryRegular:
+		// the listing tells it is a regular file: no system call
+		r = statResult{exists: true, regular: true}
+	default:
+		if st, err := os.Stat(name); err == nil {
+			r = statResult{exists: true, regular: st.Mode().IsRegular()}
+		}
 	}
 	if l.stats == nil {
 		l.stats = map[string]statResult{}
@@ -117,26 +123,49 @@ func (l *loader) stat(name string) statResult {
 	return r
 }
 
+// entryType is what a directory listing tells of one entry.
+type entryType uint8
+
+const (
+	entryOther   entryType = iota // a directory, a link, ...: ask os.Stat
+	entryRegular                  // a regular file, not a link
+)
+
 // mayExist is false when name is certainly absent: its directory was
 // listed and holds no such entry. Most probed names (sshd.local,
 // sshd.d/, ...) do not exist, and one listing per directory replaces a
 // failing system call for each of them. A listed name may still be a
 // dangling link, so true only means "ask the file system".
 func (l *loader) mayExist(name string) bool {
+	_, listed := l.listed(name)
+	return listed
+}
+
+// listed looks name up in the listing of its directory: listed is false
+// when the listing holds no such entry, true when it does or when the
+// directory cannot be listed (then typ is entryOther).
+func (l *loader) listed(name string) (typ entryType, listed bool) {
 	dir, base := filepath.Split(name)
 	names, ok := l.dirs[dir]
 	if !ok {
 		names = listDir(dir)
 		if l.dirs == nil {
-			l.dirs = map[string]map[string]bool{}
+			l.dirs = map[string]map[string]entryType{}
 		}
 		l.dirs[dir] = names
 	}
-	return names == nil || names[base]
+	if names == nil {
+		return entryOther, true
+	}
+	typ, listed = names[base]
+	return typ, listed
 }
 
-// listDir returns the entry names of dir, nil when it cannot be listed.
-func listDir(dir string) map[string]bool {
+// listDir returns the entries of dir with their types as the listing
+// gives them (the file system's, without a stat of each), nil when dir
+// cannot be listed. The stock tree's ~100 files are all regular: the
+// listing answers the stat that reading each of them asked first.
+func listDir(dir string) map[string]entryType {
 	if dir == "" {
 		dir = "."
 	}
@@ -145,13 +174,17 @@ func listDir(dir string) map[string]bool {
 		return nil
 	}
 	defer d.Close()
-	list, err := d.Readdirnames(-1)
+	list, err := d.ReadDir(-1)
 	if err != nil {
 		return nil
 	}
-	names := make(map[string]bool, len(list))
-	for _, n := range list {
-		names[n] = true
+	names := make(map[string]entryType, len(list))
+	for _, e := range list {
+		typ := entryOther
+		if e.Type().IsRegular() {
+			typ = entryRegular
+		}
+		names[e.Name()] = typ
 	}
 	return names
 }

@@ -64,11 +64,17 @@ func (m *lookup) setLocal(k, v string) {
 // get reads an option of a section interpolated with vars (configparser's
 // get(section, option, vars=vars)).
 func (st *store) get(sec, opt string, vars map[string]string) (string, error) {
+	return st.getLower(sec, strings.ToLower(opt), vars)
+}
+
+// getLower is get for an option name already in lower case (the names of
+// the option templates, see optSpec): lower-casing a name costs a pass
+// over it, for each of the thousands of options a tree's readers get.
+func (st *store) getLower(sec, opt string, vars map[string]string) (string, error) {
 	s := st.secs[sec]
 	if s == nil && sec != "DEFAULT" {
 		return "", errNoSection
 	}
-	opt = strings.ToLower(opt)
 	m := &lookup{vars: vars, sec: s, def: st.defaults}
 	v, ok := m.get(opt)
 	if !ok {

@@ -44,6 +44,8 @@ type jail struct {
 	actions []any // *defReader or a ready python-action command
 	cfgErr  string
 	prep    *prepared // set by prepare once the jail is read
+	// logFiles is shared by the jails of one load (nil: none).
+	logFiles *logFiles
 }
 
 func (j *jail) enabled() bool {

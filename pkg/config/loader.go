@@ -48,9 +48,9 @@ type loader struct {
 	errs   ini.ErrorList
 	noLogs []string // enabled jails whose logpath matched no file
 	stats  map[string]statResult
-	dirs   map[string]map[string]bool // listings for mayExist; nil value: unlistable
-	timeOK map[string]bool            // validTime's answers
-	known  map[string]string          // knownName's answers
+	dirs   map[string]map[string]entryType // listings for mayExist; nil value: unlistable
+	timeOK map[string]bool                 // validTime's answers
+	known  map[string]string               // knownName's answers
 	// prefetch builds filter stores ahead on another goroutine; nil
 	// when it does not run (and always in its own worker loader).
 	prefetch *prefetch
@@ -125,11 +125,12 @@ func (l *loader) load(c *Config, opts Options) error {
 	l.prefetch = startPrefetch(l, l.filterHints(names))
 	defer l.prefetch.wait()
 	prep := newPreparer(len(names))
+	logs := newLogFiles()
 	for _, n := range names {
 		if n == "INCLUDES" {
 			continue
 		}
-		j := &jail{name: n}
+		j := &jail{name: n, logFiles: logs}
 		if s := l.jails.section(n); s != nil {
 			j.pos = s.pos
 		}

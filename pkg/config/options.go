@@ -9,7 +9,7 @@ import (
 )
 
 // optSpec is one entry of a reader's option template: its type ("string",
-// "int", "bool"), name and default (nil = no default).
+// "int", "bool"), name (in lower case) and default (nil = no default).
 type optSpec struct {
 	typ  string
 	name string
@@ -74,7 +74,7 @@ func (st *store) getOptionsVars(sec string, specs []optSpec, given func(string) 
 		if given(o.name) {
 			continue
 		}
-		v, err := st.get(sec, o.name, vars)
+		v, err := st.getLower(sec, o.name, vars)
 		switch {
 		case errors.Is(err, errNoSection):
 			if shouldExist {

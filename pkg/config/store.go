@@ -11,12 +11,27 @@ import (
 type section struct {
 	name string
 	pos  ini.Pos
-	keys []string
-	vals map[string]value
-	// shared: keys and vals belong to a parsed file's section and are
+	entries
+	// shared: the entries belong to a parsed file's section and are
 	// shared between stores; set copies them first.
 	shared bool
 }
+
+// entries are a section's keys in order with their values alongside.
+// Most sections hold a dozen keys or so, which a scan finds as fast as a
+// map, without building one for each section of each file; a section
+// grown past sectionScan keys gets an index. Only changes build it, so
+// that sections shared between goroutines are only ever read.
+type entries struct {
+	keys []string
+	vals []value
+	idx  map[string]int // nil until needed, see find
+}
+
+// sectionScan is the size up to which a look-up scans the keys (as
+// odictScan): jail sections with the known/ copies of their filter's
+// options stay below it, the [DEFAULT] of jail.conf does not.
+const sectionScan = 32
 
 // value is a raw option value and where it was written.
 type value struct {
@@ -24,60 +39,96 @@ type value struct {
 	pos ini.Pos
 }
 
-// newSection returns an empty section; its map is made by the first set
-// (most new sections adopt a file's frozen map instead, see merge).
+// find returns the position of k, -1 when absent.
+func (e *entries) find(k string) int {
+	if e.idx != nil {
+		if i, ok := e.idx[k]; ok {
+			return i
+		}
+		return -1
+	}
+	for i, key := range e.keys {
+		if key == k {
+			return i
+		}
+	}
+	return -1
+}
+
+// put stores v at k, keeping the position of an existing key.
+func (e *entries) put(k string, v value) {
+	if i := e.find(k); i >= 0 {
+		e.vals[i] = v
+		return
+	}
+	if e.idx != nil {
+		e.idx[k] = len(e.keys)
+	}
+	e.keys = append(e.keys, k)
+	e.vals = append(e.vals, v)
+	if e.idx == nil && len(e.keys) > sectionScan {
+		e.idx = make(map[string]int, 2*len(e.keys))
+		for i, key := range e.keys {
+			e.idx[key] = i
+		}
+	}
+}
+
+// newSection returns an empty section (most new sections adopt a file's
+// frozen entries instead, see merge).
 func newSection(name string, pos ini.Pos) *section {
 	return &section{name: name, pos: pos}
 }
 
-func (s *section) get(k string) (string, bool) {
+// value returns the value of k and where it was written.
+func (s *section) value(k string) (value, bool) {
 	if s == nil {
-		return "", false
+		return value{}, false
 	}
-	v, ok := s.vals[k]
+	if i := s.find(k); i >= 0 {
+		return s.vals[i], true
+	}
+	return value{}, false
+}
+
+func (s *section) get(k string) (string, bool) {
+	v, ok := s.value(k)
 	return v.s, ok
 }
 
 func (s *section) set(k, v string, pos ini.Pos) {
 	if s.shared {
 		s.unshare()
-	} else if s.vals == nil {
-		s.vals = map[string]value{}
 	}
-	if _, ok := s.vals[k]; !ok {
-		s.keys = append(s.keys, k)
-	}
-	s.vals[k] = value{v, pos}
+	s.put(k, value{v, pos})
 }
 
 func (s *section) unshare() { s.unshareFor(4) }
 
-// unshareFor copies a shared section's keys and values with room for
-// extra more keys.
+// unshareFor copies a shared section's entries with room for extra more
+// keys.
 func (s *section) unshareFor(extra int) {
-	vals := make(map[string]value, len(s.vals)+extra)
-	for k, v := range s.vals {
-		vals[k] = v
+	e := entries{
+		keys: append(make([]string, 0, len(s.keys)+extra), s.keys...),
+		vals: append(make([]value, 0, len(s.vals)+extra), s.vals...),
 	}
-	s.keys = append(make([]string, 0, len(s.keys)+extra), s.keys...)
-	s.vals, s.shared = vals, false
+	if s.idx != nil {
+		e.idx = make(map[string]int, len(s.idx)+extra)
+		for k, i := range s.idx {
+			e.idx[k] = i
+		}
+	}
+	s.entries, s.shared = e, false
 }
 
 // frozen is the read-only section view of one parsed file section
 // (keys renamed for a conditional section), built once per file.
-type frozen struct {
-	keys []string
-	vals map[string]value
-}
+type frozen struct{ entries }
 
 func freeze(fs *ini.Section, cond string) *frozen {
-	fz := &frozen{keys: make([]string, 0, len(fs.Keys)), vals: make(map[string]value, len(fs.Keys))}
+	fz := &frozen{entries{keys: make([]string, 0, len(fs.Keys)), vals: make([]value, 0, len(fs.Keys))}}
 	for _, k := range fs.Keys {
-		n := k.Name + cond
-		if _, ok := fz.vals[n]; !ok {
-			fz.keys = append(fz.keys, n)
-		}
-		fz.vals[n] = value{k.Value, k.Pos}
+		fz.put(k.Name+cond, value{k.Value, k.Pos})
 	}
 	return fz
 }
@@ -180,9 +231,9 @@ func (st *store) merge(p *parsed) {
 			continue
 		}
 		known := st.ensure(knownPrefix+name, fs.Pos)
-		for _, k := range old.keys {
+		for i, k := range old.keys {
 			if fs.Key(keyBase(k, cond)) != nil {
-				known.set(k, old.vals[k].s, old.vals[k].pos)
+				known.set(k, old.vals[i].s, old.vals[i].pos)
 			}
 		}
 		for _, k := range fs.Keys {
@@ -193,7 +244,7 @@ func (st *store) merge(p *parsed) {
 
 // adopt makes an empty section share a frozen file section.
 func (s *section) adopt(fz *frozen) {
-	s.keys, s.vals, s.shared = fz.keys, fz.vals, true
+	s.entries, s.shared = fz.entries, true
 }
 
 // keyBase maps a merged key back to the key name of a conditional file

@@ -6,6 +6,7 @@ import (
 	"log/slog"
 	"os"
 	"strings"
+	"sync"
 
 	"github.com/f2b/f2b/pkg/ini"
 	"github.com/f2b/f2b/pkg/pyval"
@@ -129,13 +130,15 @@ func (j *jail) buildStream() {
 	}
 	var out [][]any
 	var err error
+	// The jail's name goes into every command: boxed once, not once each.
+	name := any(j.name)
 	if p.filter != nil {
-		if out, err = fillStream(out, p.filter, j.name); err != nil {
+		if out, err = fillStream(out, p.filter, name); err != nil {
 			p.streamErr = err
 			return
 		}
 	}
-	if out, err = fillStream(out, j.opts, j.name); err != nil {
+	if out, err = fillStream(out, j.opts, name); err != nil {
 		p.streamErr = err
 		return
 	}
@@ -148,13 +151,13 @@ func (j *jail) buildStream() {
 			if strings.HasPrefix(optString(j.opts, "backend"), "systemd") {
 				continue
 			}
-			logs = append(logs, p.logPaths(pyval.Str(v))...)
+			logs = append(logs, p.logPaths(j.logFiles, name, pyval.Str(v))...)
 		case k == "backend":
 			backend = v
 		case k == "ignoreip":
-			out = append(out, append([]any{"set", j.name, "addignoreip"}, splitWords(pyval.Str(v))...))
+			out = append(out, append([]any{"set", name, "addignoreip"}, splitWords(pyval.Str(v))...))
 		case !jailIgnored[k]:
-			out = append(out, []any{"set", j.name, k, v})
+			out = append(out, []any{"set", name, k, v})
 		}
 	}
 	out = append(out, logs...)
@@ -170,7 +173,7 @@ func (j *jail) buildStream() {
 			out = append(out, p.actions[i]...)
 		}
 	}
-	p.stream = append([][]any{{"add", j.name, backend}}, out...)
+	p.stream = append([][]any{{"add", name, backend}}, out...)
 }
 
 var jailIgnored = map[string]bool{"action": true, "filter": true, "enabled": true,
@@ -178,8 +181,9 @@ var jailIgnored = map[string]bool{"action": true, "filter": true, "enabled": tru
 	"datepattern": true, "journalmatch": true}
 
 // fillStream appends the filter settings of opts (spec §1.7 emission
-// order: usedns first, then maxlines/prefregex, ahead of the regexes).
-func fillStream(out [][]any, opts *odict, jailName string) ([][]any, error) {
+// order: usedns first, then maxlines/prefregex, ahead of the regexes);
+// jailName is the jail's name, boxed by the caller.
+func fillStream(out [][]any, opts *odict, jailName any) ([][]any, error) {
 	prio := 0
 	for i, k := range opts.keys {
 		v := opts.vals[i]
@@ -244,18 +248,13 @@ func actionStream(a *defReader) ([][]any, error) {
 	if err != nil {
 		return nil, err
 	}
-	name := optString(a.init, "actname")
-	out := [][]any{{"set", a.jail, "addaction", name}}
-	isConf := func(k string) bool {
-		for _, o := range a.specs {
-			if o.name == k {
-				return true
-			}
-		}
-		return false
-	}
-	fromOpts := func(k string) bool { return isConf(k) && !strings.HasPrefix(k, "known/") }
-	fromInit := func(k string) bool { return !isConf(k) && !strings.HasPrefix(k, "known/") }
+	// The jail's and the action's names go into every command: boxed
+	// once, not once each.
+	jail, name := any(a.jail), any(optString(a.init, "actname"))
+	out := [][]any{{"set", jail, "addaction", name}}
+	isConf := optNames(a.specs)
+	fromOpts := func(k string) bool { return !strings.HasPrefix(k, "known/") && isConf[k] }
+	fromInit := func(k string) bool { return !strings.HasPrefix(k, "known/") && !isConf[k] }
 	// The [key, value] pairs share one backing array: an action has
 	// dozens of them, and one allocation each was most of this function.
 	// Counted first, as the combined options hold many more keys (every
@@ -288,9 +287,9 @@ func actionStream(a *defReader) ([][]any, error) {
 		}
 	}
 	if len(multi) > 1 {
-		out = append(out, []any{"multi-set", a.jail, "action", name, multi})
+		out = append(out, []any{"multi-set", jail, "action", name, multi})
 	} else if len(multi) == 1 {
-		out = append(out, append([]any{"set", a.jail, "action", name}, multi[0].([]any)...))
+		out = append(out, append([]any{"set", jail, "action", name}, multi[0].([]any)...))
 	}
 	return out, nil
 }
@@ -306,23 +305,22 @@ func splitWords(s string) []any {
 	return out
 }
 
-// logPaths expands each "glob [head|tail]" line of a logpath value; what
-// it finds to report goes to p.logs, and noLogs is set when no file is
-// found.
-func (p *prepared) logPaths(value string) [][]any {
-	jailName := p.jail
+// logPaths expands each "glob [head|tail]" line of a logpath value for
+// the jail named jailName (boxed by the caller); what it finds to report
+// goes to p.logs, and noLogs is set when no file is found.
+func (p *prepared) logPaths(files *logFiles, jailName any, value string) [][]any {
 	var out [][]any
 	for _, line := range strings.Split(value, "\n") {
 		path, tail := line, "head"
 		if i := strings.LastIndexByte(line, ' '); i >= 0 {
 			path, tail = line[:i], line[i+1:]
 		}
-		found := pyGlob(path)
+		found := files.glob(path)
 		if len(found) == 0 {
 			p.logs = append(p.logs, jailLog{slog.LevelInfo, "no file(s) found for glob", "glob", path})
 		}
 		for _, f := range found {
-			if _, err := os.Stat(f); err != nil {
+			if !files.exists(f) {
 				p.logs = append(p.logs, jailLog{slog.LevelWarn, "dangling link, cannot be monitored", "file", f})
 				continue
 			}
@@ -334,4 +332,56 @@ func (p *prepared) logPaths(value string) [][]any {
 		p.noLogs = true
 	}
 	return out
+}
+
+// logFiles remembers, for one load, what the log paths of the jails
+// found: most jails of a tree share a few globs (the syslog files, the
+// web servers' logs), which were otherwise listed and stat'ed again for
+// each. Jails are prepared on two goroutines, hence the lock. A nil
+// *logFiles asks the file system every time.
+type logFiles struct {
+	mu    sync.Mutex
+	globs map[string][]string
+	stats map[string]bool
+}
+
+func newLogFiles() *logFiles {
+	return &logFiles{globs: map[string][]string{}, stats: map[string]bool{}}
+}
+
+// glob is pyGlob(pattern); callers must not change the result.
+func (c *logFiles) glob(pattern string) []string {
+	if c == nil {
+		return pyGlob(pattern)
+	}
+	c.mu.Lock()
+	found, ok := c.globs[pattern]
+	c.mu.Unlock()
+	if !ok {
+		found = pyGlob(pattern)
+		c.mu.Lock()
+		c.globs[pattern] = found
+		c.mu.Unlock()
+	}
+	return found
+}
+
+// exists tells whether os.Stat finds file (a link that dangles does not
+// count).
+func (c *logFiles) exists(file string) bool {
+	if c == nil {
+		_, err := os.Stat(file)
+		return err == nil
+	}
+	c.mu.Lock()
+	ok, seen := c.stats[file]
+	c.mu.Unlock()
+	if !seen {
+		_, err := os.Stat(file)
+		ok = err == nil
+		c.mu.Lock()
+		c.stats[file] = ok
+		c.mu.Unlock()
+	}
+	return ok
 }

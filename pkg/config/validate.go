@@ -33,14 +33,15 @@ func (l *loader) validateJail(j *jail) {
 // keyPos is where the value of key seen by section was written.
 func (st *store) keyPos(sec, key string) ini.Pos {
 	if s := st.secs[sec]; s != nil {
-		if v, ok := s.vals[key]; ok {
+		if v, ok := s.value(key); ok {
 			return v.pos
 		}
-		if _, ok := st.defaults.vals[key]; !ok {
+		if _, ok := st.defaults.value(key); !ok {
 			return s.pos
 		}
 	}
-	return st.defaults.vals[key].pos
+	v, _ := st.defaults.value(key)
+	return v.pos
 }
 
 // validTime reports whether s is a time string the server accepts,
