@@ -7,6 +7,7 @@ import (
 	"os"
 	"sync"
 	"syscall"
+	"time"
 	"unsafe"
 )
 
@@ -23,7 +24,8 @@ import (
 // is the same for f2b-server and fail2ban-server, so a cheaper one is fair
 // to both.
 type blockingConn struct {
-	fd int
+	fd   int
+	spin time.Duration // poll for a reply this long before sleeping (0: never)
 
 	mu     sync.Mutex // orders shutdown (from another goroutine) against close
 	closed bool
@@ -73,6 +75,11 @@ func (c *blockingConn) Read(p []byte) (int, error) {
 	if len(p) == 0 {
 		return 0, nil
 	}
+	if c.spin > 0 {
+		if n, err, ok := c.spinRead(p); ok {
+			return n, err
+		}
+	}
 	if err := c.waitReadable(); err != nil {
 		return 0, err
 	}
@@ -87,6 +94,28 @@ func (c *blockingConn) Read(p []byte) (int, error) {
 			return 0, io.EOF
 		}
 		return int(n), nil
+	}
+}
+
+// spinRead tries recv(2) without waiting, again and again for up to
+// c.spin; ok false when nothing came in that time.
+func (c *blockingConn) spinRead(p []byte) (n int, err error, ok bool) {
+	deadline := time.Now().Add(c.spin)
+	for {
+		r, _, errno := syscall.Syscall6(syscall.SYS_RECVFROM, uintptr(c.fd), uintptr(unsafe.Pointer(&p[0])),
+			uintptr(len(p)), syscall.MSG_DONTWAIT, 0, 0)
+		switch {
+		case errno == syscall.EAGAIN || errno == syscall.EINTR:
+			if time.Now().After(deadline) {
+				return 0, nil, false
+			}
+			continue
+		case errno != 0:
+			return 0, &net.OpError{Op: "read", Net: "unix", Err: errno}, true
+		case r == 0:
+			return 0, io.EOF, true
+		}
+		return int(r), nil, true
 	}
 }
 
@@ -163,6 +192,11 @@ func (c *blockingConn) close() error {
 	return syscall.Close(c.fd)
 }
 
-func dialTransport(ctx context.Context, socket string) (transport, error) {
-	return dialBlocking(ctx, socket)
+func dialTransport(ctx context.Context, socket string, spin time.Duration) (transport, error) {
+	c, err := dialBlocking(ctx, socket)
+	if err != nil {
+		return nil, err
+	}
+	c.spin = spin
+	return c, nil
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"time"
 
 	"github.com/f2b/f2b/pkg/protocol"
 )
@@ -26,8 +27,8 @@ type conn struct {
 	buf []byte
 }
 
-func dial(ctx context.Context, socket string) (*conn, error) {
-	t, err := dialTransport(ctx, socket)
+func dial(ctx context.Context, socket string, spin time.Duration) (*conn, error) {
+	t, err := dialTransport(ctx, socket, spin)
 	if err != nil {
 		return nil, err
 	}
@@ -66,7 +67,7 @@ func (c *conn) close() {
 // runClient sends client idx's requests one at a time over one connection
 // and returns how many were answered acceptably.
 func runClient(ctx context.Context, opts Options, idx int) (int, error) {
-	c, err := dial(ctx, opts.Socket)
+	c, err := dial(ctx, opts.Socket, opts.Spin)
 	if err != nil {
 		return 0, err
 	}

@@ -32,6 +32,10 @@ type Options struct {
 	Command func(c, i int) []any
 	// Check validates one reply; nil accepts only (0, anything).
 	Check func(reply any) error
+	// Spin, when positive, has each client poll its socket for a reply
+	// for up to this long before it sleeps in the kernel (Linux only): a
+	// client that never sleeps adds no wake-up of its own to a round trip.
+	Spin time.Duration
 }
 
 // Result summarises a Run.

@@ -59,7 +59,14 @@ func TestRun_CancelReleasesWaitingClient(t *testing.T) {
 	}
 }
 
+// TestTransport runs with and without spinning for replies.
 func TestTransport(t *testing.T) {
+	for _, spin := range []time.Duration{0, time.Millisecond} {
+		t.Run(spin.String(), func(t *testing.T) { testTransport(t, spin) })
+	}
+}
+
+func testTransport(t *testing.T, spin time.Duration) {
 	dir := t.TempDir()
 	sock := filepath.Join(dir, "s")
 	ln, err := net.Listen("unix", sock)
@@ -67,7 +74,7 @@ func TestTransport(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer ln.Close()
-	tr, err := dialTransport(t.Context(), sock)
+	tr, err := dialTransport(t.Context(), sock, spin)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -121,8 +128,37 @@ func TestTransport(t *testing.T) {
 	tr.shutdown()
 }
 
+// TestTransportSpinRunsOut: a reply later than the spin still arrives,
+// through the sleeping wait.
+func TestTransportSpinRunsOut(t *testing.T) {
+	sock := filepath.Join(t.TempDir(), "s")
+	ln, err := net.Listen("unix", sock)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	tr, err := dialTransport(t.Context(), sock, time.Microsecond)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer tr.close()
+	peer, err := ln.Accept()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer peer.Close()
+	go func() {
+		time.Sleep(20 * time.Millisecond)
+		peer.Write([]byte("late"))
+	}()
+	buf := make([]byte, 8)
+	if n, err := tr.Read(buf); err != nil || string(buf[:n]) != "late" {
+		t.Fatalf("Read = %q, %v; want \"late\"", buf[:n], err)
+	}
+}
+
 func TestDialTransport_NoServer(t *testing.T) {
-	_, err := dialTransport(t.Context(), filepath.Join(t.TempDir(), "missing"))
+	_, err := dialTransport(t.Context(), filepath.Join(t.TempDir(), "missing"), 0)
 	if err == nil {
 		t.Fatal("dial to a missing socket succeeded")
 	}

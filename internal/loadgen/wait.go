@@ -25,7 +25,7 @@ func Wait(ctx context.Context, socket string, cmd []any) error {
 }
 
 func probe(ctx context.Context, socket string, cmd []any) error {
-	c, err := dial(ctx, socket)
+	c, err := dial(ctx, socket, 0)
 	if err != nil {
 		return err
 	}

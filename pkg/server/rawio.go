@@ -3,7 +3,10 @@ package server
 import (
 	"io"
 	"net"
+	"runtime"
+	"sync/atomic"
 	"syscall"
+	"time"
 	"unsafe"
 )
 
@@ -17,9 +20,43 @@ import (
 // idle sleep, a futex wake and a context switch for every request on top
 // of the request's own two system calls. One-request-at-a-time clients
 // (`set <jail> attempt` from a web application) pay it on every round trip.
+//
+// A connection whose client answers quickly (one request right after the
+// other's reply, as a load test or a burst of `attempt` commands from one
+// PHP worker) also skips the poller on the way in: Read polls the socket
+// for up to spinFor before it parks, as an adaptive mutex spins before it
+// sleeps. Parking and the wake-up through epoll and the scheduler cost
+// more than the client's whole turn. At most one connection spins at a
+// time (spinners), only with two or more Ps, and only while its recent
+// spins mostly caught a request (score): an idle keep-alive connection
+// costs one spin, not one per request, and a machine too busy for the
+// client to answer within spinFor soon sees none.
 type rawIO struct {
 	rc syscall.RawConn
+	// score rates recent spins: a spin that caught a request adds one
+	// (up to spinScoreMax), one that ran out takes spinPenalty, a request
+	// soon after a park adds one; the next Read spins while it is
+	// positive. On a busy machine, where the client's turn is often late,
+	// most spins fail and spinning all but stops.
+	score int8
 }
+
+const (
+	spinScoreMax = 8
+	spinPenalty  = 4
+)
+
+// spinFor bounds a Read's polling before it parks: a little more than a
+// quick client's turn (read the reply, send the next request).
+const spinFor = 25 * time.Microsecond
+
+// hotWithin: a request that comes this soon after its Read parked raises
+// the score (a client a little slower than spinFor keeps trying; an idle
+// one does not).
+const hotWithin = 200 * time.Microsecond
+
+// spinners is 1 while some connection spins.
+var spinners atomic.Int32
 
 // newRawIO returns raw I/O for c, or nil when c is not a socket with a
 // file descriptor (a net.Pipe in tests).
@@ -43,10 +80,34 @@ func (r *rawIO) Read(p []byte) (int, error) {
 	}
 	var n int
 	var errno syscall.Errno
+	spin := r.score > 0 && multiP() && spinners.CompareAndSwap(0, 1)
+	var parked time.Time
 	err := r.rc.Read(func(fd uintptr) bool {
 		n, errno = rawCall(syscall.SYS_READ, fd, p)
-		return errno != syscall.EAGAIN
+		if errno != syscall.EAGAIN {
+			if !parked.IsZero() && time.Since(parked) < hotWithin && r.score < spinScoreMax {
+				r.score++
+			}
+			return true
+		}
+		if spin {
+			spin = false
+			caught := r.spinRead(fd, p, &n, &errno)
+			spinners.Store(0)
+			if caught {
+				r.score = min(r.score+1, spinScoreMax)
+				return true
+			}
+			r.score = max(r.score-spinPenalty, -spinScoreMax)
+		}
+		if parked.IsZero() {
+			parked = time.Now()
+		}
+		return false
 	})
+	if spin { // the callback never ran (Close, deadline)
+		spinners.Store(0)
+	}
 	switch {
 	case err != nil:
 		return 0, err
@@ -57,6 +118,21 @@ func (r *rawIO) Read(p []byte) (int, error) {
 	}
 	return n, nil
 }
+
+// spinRead retries read(2) on the non-blocking fd for up to spinFor;
+// false when nothing came.
+func (r *rawIO) spinRead(fd uintptr, p []byte, n *int, errno *syscall.Errno) bool {
+	deadline := time.Now().Add(spinFor)
+	for time.Now().Before(deadline) {
+		if *n, *errno = rawCall(syscall.SYS_READ, fd, p); *errno != syscall.EAGAIN {
+			return true
+		}
+	}
+	return false
+}
+
+// multiP reports whether a spinning connection leaves a P for the rest.
+func multiP() bool { return runtime.GOMAXPROCS(0) > 1 }
 
 // Write is net.Conn's Write: all of p, or an error. A reply larger than
 // the socket buffer waits for room through the network poller.

@@ -147,3 +147,50 @@ func TestRawIO_PeerGone(t *testing.T) {
 		t.Errorf("Write to a closed peer: %v, want EPIPE", err)
 	}
 }
+
+// TestRawIO_Spin: a connection whose spin runs out still gets its request
+// (through the poller), loses spin score down to a floor, and leaves the
+// spinner slot free; a request soon after a park earns score back.
+func TestRawIO_Spin(t *testing.T) {
+	if !multiP() {
+		t.Skip("spinning needs two Ps")
+	}
+	sc, cc := unixPair(t)
+	r := newRawIO(sc)
+	buf := make([]byte, 8)
+	for i := range 10 {
+		r.score = 1
+		go func() {
+			time.Sleep(2 * time.Millisecond) // far beyond spinFor
+			cc.Write([]byte{'a' + byte(i)})
+		}()
+		n, err := r.Read(buf)
+		if err != nil || n != 1 || buf[0] != 'a'+byte(i) {
+			t.Fatalf("Read %d = %q, %v", i, buf[:n], err)
+		}
+		if r.score != 1-spinPenalty {
+			t.Fatalf("score after a spin that ran out: %d, want %d", r.score, 1-spinPenalty)
+		}
+		if spinners.Load() != 0 {
+			t.Fatal("the spinner slot is still taken")
+		}
+	}
+	r.score = -spinScoreMax
+	r.score = max(r.score-spinPenalty, -spinScoreMax)
+	if r.score != -spinScoreMax {
+		t.Fatalf("score below its floor: %d", r.score)
+	}
+	// no spin (score not positive): a prompt request after the park
+	// raises the score
+	r.score = 0
+	go func() {
+		time.Sleep(20 * time.Microsecond)
+		cc.Write([]byte("z"))
+	}()
+	if n, err := r.Read(buf); err != nil || string(buf[:n]) != "z" {
+		t.Fatalf("Read = %q, %v", buf[:n], err)
+	}
+	if r.score < 0 || r.score > 1 {
+		t.Fatalf("score %d after a request following a park", r.score)
+	}
+}

@@ -20,6 +20,7 @@ func main() {
 	n := flag.Int("n", 10000, "requests per client")
 	ping := flag.Bool("ping", false, "send ping instead of attempt")
 	wait := flag.Duration("wait", 0, "first wait up to this long for `status <jail>` to answer")
+	spin := flag.Duration("spin", 0, "poll for each reply this long before sleeping in the kernel (0: sleep at once)")
 	flag.Parse()
 	ctx := context.Background()
 	if *wait > 0 {
@@ -35,7 +36,7 @@ func main() {
 	if *ping {
 		cmd = func(int, int) []any { return []any{"ping"} }
 	}
-	res, err := loadgen.Run(ctx, loadgen.Options{Socket: *socket, Clients: *clients, Requests: *n, Command: cmd})
+	res, err := loadgen.Run(ctx, loadgen.Options{Socket: *socket, Clients: *clients, Requests: *n, Command: cmd, Spin: *spin})
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "loadgen:", err)
 		os.Exit(1)
