@@ -99,7 +99,8 @@ for _ in $(seq "$runs"); do
 done
 ours_cpu=$(cpu_us "$ours_t" $((n * runs)))
 [ -n "$ref_pid" ] && theirs_cpu=$(cpu_us "$theirs_t" $((nref * runs))) || theirs=
-t0=$(ticks "$f2b_pid"); many=$(run "$work/f2b" 100 1000 0) # 100 clients: sleeping, not spinning; t1=$(ticks "$f2b_pid")
+# 100 clients sleep for their replies: spinning is for one connection
+t0=$(ticks "$f2b_pid"); many=$(run "$work/f2b" 100 1000 0); t1=$(ticks "$f2b_pid")
 many_cpu=$(cpu_us $((t1 - t0)) 100000)
 
 echo "### Socket: \`set <jail> attempt <ip> <msg>\`, one keep-alive connection"
