@@ -14,6 +14,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strconv"
 	"sync"
 	"time"
 
@@ -55,15 +56,17 @@ func (r Result) PerSecond() float64 {
 // Attempt returns a Command sending `set <jail> attempt <ip> <msg>` with
 // one IPv4 address per client (10.x.y.1, derived from the client index), so
 // that each address collects exactly Requests failures.
+// The message is built with strconv, not fmt: the client's own work is
+// part of every round trip it measures.
 func Attempt(jail string) func(c, i int) []any {
 	return func(c, i int) []any {
-		return []any{"set", jail, "attempt", ClientIP(c), fmt.Sprintf("load test failure %d", i)}
+		return []any{"set", jail, "attempt", ClientIP(c), "load test failure " + strconv.Itoa(i)}
 	}
 }
 
 // ClientIP is the address Attempt uses for client c.
 func ClientIP(c int) string {
-	return fmt.Sprintf("10.%d.%d.1", (c>>8)&0xff, c&0xff)
+	return "10." + strconv.Itoa((c>>8)&0xff) + "." + strconv.Itoa(c&0xff) + ".1"
 }
 
 // Run starts opts.Clients clients at once and returns when all are done.

@@ -157,3 +157,33 @@ func BenchmarkAttempt8Conns(b *testing.B) {
 	}
 	b.ReportMetric(res.PerSecond(), "req/s")
 }
+
+// TestExchangeRepeatedReplies: a reply with the same bytes as the one
+// before is not unpickled again, and a different one still is.
+func TestExchangeRepeatedReplies(t *testing.T) {
+	sock, _ := startServer(t)
+	c, err := dial(t.Context(), sock, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.close()
+	for _, tt := range []struct {
+		cmd  []any
+		want string
+	}{
+		{[]any{"ping"}, "(0, 'pong')"},
+		{[]any{"ping"}, "(0, 'pong')"},
+		{[]any{"echo", "a"}, "(0, ['a'])"},
+		{[]any{"echo", "b"}, "(0, ['b'])"},
+		{[]any{"echo", "b"}, "(0, ['b'])"},
+		{[]any{"ping"}, "(0, 'pong')"},
+	} {
+		got, err := c.exchange(tt.cmd)
+		if err != nil {
+			t.Fatalf("%v: %v", tt.cmd, err)
+		}
+		if r := pyval.Repr(got); r != tt.want {
+			t.Errorf("%v = %s, want %s", tt.cmd, r, tt.want)
+		}
+	}
+}

@@ -9,6 +9,7 @@ import (
 	"flag"
 	"fmt"
 	"os"
+	"runtime/pprof"
 
 	"github.com/f2b/f2b/internal/loadgen"
 )
@@ -21,6 +22,7 @@ func main() {
 	ping := flag.Bool("ping", false, "send ping instead of attempt")
 	wait := flag.Duration("wait", 0, "first wait up to this long for `status <jail>` to answer")
 	spin := flag.Duration("spin", 0, "poll for each reply this long before sleeping in the kernel (0: sleep at once)")
+	cpuprofile := flag.String("cpuprofile", "", "write the client's CPU profile to this file")
 	flag.Parse()
 	ctx := context.Background()
 	if *wait > 0 {
@@ -31,6 +33,17 @@ func main() {
 			fmt.Fprintln(os.Stderr, "loadgen: server not ready:", err)
 			os.Exit(1)
 		}
+	}
+	if *cpuprofile != "" {
+		f, err := os.Create(*cpuprofile)
+		if err == nil {
+			err = pprof.StartCPUProfile(f)
+		}
+		if err != nil {
+			fmt.Fprintln(os.Stderr, "loadgen:", err)
+			os.Exit(1)
+		}
+		defer pprof.StopCPUProfile()
 	}
 	cmd := loadgen.Attempt(*jail)
 	if *ping {
