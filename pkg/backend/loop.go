@@ -118,7 +118,7 @@ func (l *loop) handleEvents() error {
 		l.mark(dirty, name, op)
 	}
 	for _, t := range l.files {
-		if dirty[t] {
+		if dirty[t] && !t.removed.Load() {
 			if err := l.r.poll(t, true); err != nil {
 				return err
 			}
@@ -145,6 +145,9 @@ func (l *loop) mark(dirty map[*tailed]bool, name string, op fsnotify.Op) {
 
 func (l *loop) pollAll(force bool) error {
 	for _, t := range l.files {
+		if t.removed.Load() {
+			continue // RemovePath took it out; refresh closes it
+		}
 		if err := l.r.poll(t, force); err != nil {
 			return err
 		}

@@ -249,6 +249,11 @@ func (r *reader) emitLines(t *tailed, buf []byte, off int64) (int, error) {
 // send caps and decodes one raw line (without its trailing "\r\n"
 // characters), hands it over and advances the position.
 func (r *reader) send(t *tailed, raw []byte, next int64) error {
+	if t.removed.Load() {
+		// RemovePath ran while this file was being read: nothing of it
+		// goes out after RemovePath returned.
+		return nil
+	}
 	if len(raw) > r.maxLine {
 		raw = raw[:r.maxLine]
 	}
