@@ -66,9 +66,11 @@ func TestTransport(t *testing.T) {
 	}
 }
 
-func testTransport(t *testing.T, spin time.Duration) {
-	dir := t.TempDir()
-	sock := filepath.Join(dir, "s")
+// transportPair returns a client transport (polling for replies for up
+// to spin) and the server's end of its connection.
+func transportPair(t *testing.T, spin time.Duration) (transport, net.Conn) {
+	t.Helper()
+	sock := filepath.Join(t.TempDir(), "s")
 	ln, err := net.Listen("unix", sock)
 	if err != nil {
 		t.Fatal(err)
@@ -78,11 +80,17 @@ func testTransport(t *testing.T, spin time.Duration) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer tr.close()
+	t.Cleanup(func() { tr.close() })
 	peer, err := ln.Accept()
 	if err != nil {
 		t.Fatal(err)
 	}
+	t.Cleanup(func() { peer.Close() })
+	return tr, peer
+}
+
+func testTransport(t *testing.T, spin time.Duration) {
+	tr, peer := transportPair(t, spin)
 
 	// Bytes go both ways, in order, a read returning what has arrived.
 	if _, err := tr.Write([]byte("request")); err != nil {
@@ -131,22 +139,7 @@ func testTransport(t *testing.T, spin time.Duration) {
 // TestTransportSpinRunsOut: a reply later than the spin still arrives,
 // through the sleeping wait.
 func TestTransportSpinRunsOut(t *testing.T) {
-	sock := filepath.Join(t.TempDir(), "s")
-	ln, err := net.Listen("unix", sock)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer ln.Close()
-	tr, err := dialTransport(t.Context(), sock, time.Microsecond)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer tr.close()
-	peer, err := ln.Accept()
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer peer.Close()
+	tr, peer := transportPair(t, time.Microsecond)
 	go func() {
 		time.Sleep(20 * time.Millisecond)
 		peer.Write([]byte("late"))

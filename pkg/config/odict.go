@@ -29,14 +29,18 @@ func (d *odict) Len() int {
 }
 
 // find returns the position of k, -1 when absent.
-func (d *odict) find(k string) int {
-	if d.idx != nil {
-		if i, ok := d.idx[k]; ok {
+func (d *odict) find(k string) int { return keyIndex(d.keys, d.idx, k) }
+
+// keyIndex returns the position of k in keys, -1 when absent: through idx
+// once it is built, else by a scan (short lists).
+func keyIndex(keys []string, idx map[string]int, k string) int {
+	if idx != nil {
+		if i, ok := idx[k]; ok {
 			return i
 		}
 		return -1
 	}
-	for i, key := range d.keys {
+	for i, key := range keys {
 		if key == k {
 			return i
 		}

@@ -40,20 +40,7 @@ type value struct {
 }
 
 // find returns the position of k, -1 when absent.
-func (e *entries) find(k string) int {
-	if e.idx != nil {
-		if i, ok := e.idx[k]; ok {
-			return i
-		}
-		return -1
-	}
-	for i, key := range e.keys {
-		if key == k {
-			return i
-		}
-	}
-	return -1
-}
+func (e *entries) find(k string) int { return keyIndex(e.keys, e.idx, k) }
 
 // put stores v at k, keeping the position of an existing key.
 func (e *entries) put(k string, v value) {

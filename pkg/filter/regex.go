@@ -332,13 +332,7 @@ func (r *Regex) engineOn(text string, ascii bool, dst *Match) (*Match, error) {
 // rewriteSearch searches ASCII text with the RE2 rewrite; ok false means
 // regexp2 must decide (a dropped lookahead failed on RE2's path).
 func (r *Regex) rewriteSearch(text string, dst *Match) (m *Match, ok bool) {
-	var buf []int
-	if dst != nil {
-		if dst.hostLoc == nil {
-			dst.hostLoc = make([]int, 2*(seqMaxCap+1))
-		}
-		buf = dst.hostLoc
-	}
+	buf := dst.locBuf()
 	loc, done := r.rw.search(text, buf)
 	if !done || loc == nil {
 		return nil, done
@@ -357,13 +351,7 @@ func (r *Regex) hostSearch(text string, dst *Match) (m *Match, ok bool) {
 	if r.host == nil || r.noPrefilter {
 		return nil, false
 	}
-	var buf []int
-	if dst != nil {
-		if dst.hostLoc == nil {
-			dst.hostLoc = make([]int, 2*(seqMaxCap+1))
-		}
-		buf = dst.hostLoc
-	}
+	buf := dst.locBuf()
 	loc, done := r.host.search(text, buf)
 	if !done || loc == nil {
 		return nil, done
@@ -374,6 +362,18 @@ func (r *Regex) hostSearch(text string, dst *Match) (m *Match, ok bool) {
 	// field by field: dst.hostLoc may hold loc
 	dst.text, dst.loc, dst.idx, dst.names, dst.complex = text, loc, r.host.idx, r.names, r.complex
 	return dst, true
+}
+
+// locBuf returns the offsets buffer the walks and the host matcher fill,
+// kept in dst from search to search (nil for a nil dst).
+func (dst *Match) locBuf() []int {
+	if dst == nil {
+		return nil
+	}
+	if dst.hostLoc == nil {
+		dst.hostLoc = make([]int, 2*(seqMaxCap+1))
+	}
+	return dst.hostLoc
 }
 
 // mayMatch runs the cheap prefilters: false means text cannot match.
@@ -402,13 +402,7 @@ func (r *Regex) walkSearch(text string, dst *Match) (m *Match, ok bool) {
 	if r.asciiBT == nil || r.noPrefilter {
 		return nil, false
 	}
-	var buf []int
-	if dst != nil {
-		if dst.hostLoc == nil {
-			dst.hostLoc = make([]int, 2*(seqMaxCap+1))
-		}
-		buf = dst.hostLoc
-	}
+	buf := dst.locBuf()
 	loc, ok := r.asciiBT.find(text, buf)
 	if !ok || loc == nil {
 		return nil, ok
