@@ -82,23 +82,34 @@ func (d *odict) Set(k string, v any) {
 		d.vals[i] = v
 		return
 	}
-	if d.idx != nil {
-		d.idx[k] = len(d.keys)
-	}
-	d.keys = append(d.keys, k)
+	d.keys, d.idx = addKey(d.keys, d.idx, k, odictScan)
 	d.vals = append(d.vals, v)
-	d.index()
 }
 
 // index builds the index once the dict is past odictScan keys.
-func (d *odict) index() {
-	if d.idx != nil || len(d.keys) <= odictScan {
-		return
+func (d *odict) index() { d.idx = indexPast(d.keys, d.idx, odictScan) }
+
+// addKey appends k, a key not in keys yet, keeping idx (nil until then)
+// current and building it once keys grow past scan.
+func addKey(keys []string, idx map[string]int, k string, scan int) ([]string, map[string]int) {
+	if idx != nil {
+		idx[k] = len(keys)
 	}
-	d.idx = make(map[string]int, len(d.keys)+8)
-	for i, key := range d.keys {
-		d.idx[key] = i
+	keys = append(keys, k)
+	return keys, indexPast(keys, idx, scan)
+}
+
+// indexPast returns idx, built from keys if there is none yet and keys
+// are more than scan.
+func indexPast(keys []string, idx map[string]int, scan int) map[string]int {
+	if idx != nil || len(keys) <= scan {
+		return idx
 	}
+	idx = make(map[string]int, len(keys)+8)
+	for i, key := range keys {
+		idx[key] = i
+	}
+	return idx
 }
 
 func (d *odict) Copy() *odict { return d.copyCap(0) }

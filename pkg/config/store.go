@@ -48,17 +48,8 @@ func (e *entries) put(k string, v value) {
 		e.vals[i] = v
 		return
 	}
-	if e.idx != nil {
-		e.idx[k] = len(e.keys)
-	}
-	e.keys = append(e.keys, k)
+	e.keys, e.idx = addKey(e.keys, e.idx, k, sectionScan)
 	e.vals = append(e.vals, v)
-	if e.idx == nil && len(e.keys) > sectionScan {
-		e.idx = make(map[string]int, 2*len(e.keys))
-		for i, key := range e.keys {
-			e.idx[key] = i
-		}
-	}
 }
 
 // newSection returns an empty section (most new sections adopt a file's

@@ -337,11 +337,7 @@ func (r *Regex) rewriteSearch(text string, dst *Match) (m *Match, ok bool) {
 	if !done || loc == nil {
 		return nil, done
 	}
-	if dst == nil {
-		dst = new(Match)
-	}
-	dst.text, dst.loc, dst.idx, dst.names, dst.complex = text, loc, r.rw.idx, r.names, r.complex
-	return dst, true
+	return r.found(dst, text, loc, r.rw.idx), true
 }
 
 // hostSearch searches ASCII text with the host matcher; ok false means
@@ -356,12 +352,7 @@ func (r *Regex) hostSearch(text string, dst *Match) (m *Match, ok bool) {
 	if !done || loc == nil {
 		return nil, done
 	}
-	if dst == nil {
-		dst = new(Match)
-	}
-	// field by field: dst.hostLoc may hold loc
-	dst.text, dst.loc, dst.idx, dst.names, dst.complex = text, loc, r.host.idx, r.names, r.complex
-	return dst, true
+	return r.found(dst, text, loc, r.host.idx), true
 }
 
 // locBuf returns the offsets buffer the walks and the host matcher fill,
@@ -410,11 +401,7 @@ func (r *Regex) walkSearch(text string, dst *Match) (m *Match, ok bool) {
 	if r.asciiTail > 0 {
 		extendTail(text, loc, r.asciiTail)
 	}
-	if dst == nil {
-		dst = new(Match)
-	}
-	dst.text, dst.loc, dst.idx, dst.names, dst.complex = text, loc, r.asciiIdx, r.names, r.complex
-	return dst, true
+	return r.found(dst, text, loc, r.asciiIdx), true
 }
 
 func (r *Regex) goSearch(re *regexp.Regexp, idx []int, tail int, text string, dst *Match) *Match {
@@ -425,10 +412,17 @@ func (r *Regex) goSearch(re *regexp.Regexp, idx []int, tail int, text string, ds
 	if tail > 0 {
 		extendTail(text, loc, tail)
 	}
+	return r.found(dst, text, loc, idx)
+}
+
+// found fills dst (a new Match when nil) with a match of r on text: loc
+// its offsets, idx the subexpression of each of r's names. Field by field,
+// keeping dst.hostLoc, which may back loc.
+func (r *Regex) found(dst *Match, text string, loc, idx []int) *Match {
 	if dst == nil {
 		dst = new(Match)
 	}
-	*dst = Match{text: text, loc: loc, idx: idx, names: r.names, complex: r.complex, hostLoc: dst.hostLoc}
+	dst.text, dst.loc, dst.idx, dst.names, dst.complex = text, loc, idx, r.names, r.complex
 	return dst
 }
 

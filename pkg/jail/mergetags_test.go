@@ -38,7 +38,7 @@ func TestMergeTags(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			var in, snap []tagpkg.List
 			for _, m := range tt.in {
-				l := tagpkg.FromMap(m)
+				l := tagpkg.AppendMap(nil, m)
 				in = append(in, l)
 				snap = append(snap, slices.Clone(l))
 			}

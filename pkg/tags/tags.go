@@ -4,8 +4,9 @@
 //
 // A failure carries a handful of groups at most, so a slice beats a map:
 // it is built without hashing, can share the allocation of the failure
-// that holds it, and keeps a deterministic order. A List is read-only
-// once built; Merge returns a new one.
+// that holds it, and keeps a deterministic order. A List handed out (a
+// failure's Data) is read-only; Set, Delete and Update change the
+// caller's own list.
 package tags
 
 import "strings"
@@ -46,11 +47,6 @@ func (l List) Map() map[string]string {
 	return m
 }
 
-// FromMap returns m's entries as a list, sorted by name.
-func FromMap(m map[string]string) List {
-	return AppendMap(nil, m)
-}
-
 // AppendMap appends m's entries to dst, those appended sorted by name (a
 // map has no order of its own; sorting keeps lists built from equal maps
 // equal).
@@ -79,35 +75,6 @@ func (l List) Sort() {
 			l[j], l[j-1] = l[j-1], l[j]
 		}
 	}
-}
-
-// HasNames reports whether l has every name of sub.
-func (l List) HasNames(sub List) bool {
-	if len(l) < len(sub) {
-		return false
-	}
-	for _, t := range sub {
-		if !l.Has(t.Name) {
-			return false
-		}
-	}
-	return true
-}
-
-// Merge returns l overlaid with u, as Python's dict.update: u's values
-// win, names new to l are appended in u's order. When u has every name of
-// l, the result is u itself (nothing of l survives); otherwise it is a
-// new list and neither l nor u changes.
-func (l List) Merge(u List) List {
-	switch {
-	case len(u) == 0:
-		return l
-	case u.HasNames(l):
-		return u
-	}
-	out := make(List, len(l), len(l)+len(u))
-	copy(out, l)
-	return out.Update(u)
 }
 
 // Set gives name the value, replacing its tag or appending one; l must be
