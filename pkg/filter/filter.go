@@ -90,6 +90,8 @@ type Filter struct {
 	// to line, instead of a new allocation.
 	recycle bool
 	spare   *oneFailure
+	// fused caches useFused's answer (0: not known yet, 1 yes, -1 no).
+	fused int8
 	// groups is merge's scratch list; loose holds the data of an mlfid
 	// match that neither finds nor starts a session (mergeSession).
 	groups tags.List

@@ -19,6 +19,9 @@ func (f *Filter) find(tl line, noDate bool, res *Result) {
 // pipeline.go) standing in for the prefregex search and the failregex
 // searches up to the first match; nil h searches everything here.
 func (f *Filter) findWith(tl line, noDate bool, res *Result, h *hint) {
+	if h == nil && f.useFused() && f.fusedFind(tl, noDate, res) {
+		return
+	}
 	if h != nil && f.pref != nil {
 		res.PrefChecked, res.PrefMatched = true, h.preOK
 	}

@@ -18,6 +18,7 @@ var ErrBadIndex = errors.New("regex index out of range")
 
 // AddFailRegex compiles and appends one failregex.
 func (f *Filter) AddFailRegex(expr string) error {
+	f.reshaped()
 	r, err := f.compile(expr, f.o.MaxLines > 1)
 	if err != nil {
 		return fmt.Errorf("failregex %q: %w", expr, err)
@@ -33,6 +34,7 @@ func (f *Filter) AddFailRegex(expr string) error {
 // DelFailRegex removes the failregex at index; a negative index removes
 // all of them.
 func (f *Filter) DelFailRegex(index int) error {
+	f.reshaped()
 	var err error
 	f.fail, f.o.FailRegex, err = delAt(f.fail, f.o.FailRegex, index)
 	return err
@@ -40,6 +42,7 @@ func (f *Filter) DelFailRegex(index int) error {
 
 // AddIgnoreRegex compiles and appends one ignoreregex.
 func (f *Filter) AddIgnoreRegex(expr string) error {
+	f.reshaped()
 	r, err := f.compile(expr, false)
 	if err != nil {
 		return fmt.Errorf("ignoreregex %q: %w", expr, err)
@@ -51,6 +54,7 @@ func (f *Filter) AddIgnoreRegex(expr string) error {
 
 // DelIgnoreRegex removes the ignoreregex at index (negative: all).
 func (f *Filter) DelIgnoreRegex(index int) error {
+	f.reshaped()
 	var err error
 	f.ignore, f.o.IgnoreRegex, err = delAt(f.ignore, f.o.IgnoreRegex, index)
 	return err
@@ -68,6 +72,7 @@ func delAt(rs []*Regex, exprs []string, index int) ([]*Regex, []string, error) {
 
 // SetPrefRegex sets the prefregex; "" (or blanks) removes it.
 func (f *Filter) SetPrefRegex(expr string) error {
+	f.reshaped()
 	if strings.TrimSpace(expr) == "" {
 		f.pref, f.o.PrefRegex = nil, ""
 		return nil
@@ -83,6 +88,7 @@ func (f *Filter) SetPrefRegex(expr string) error {
 // SetMaxLines sets the line buffer size (values below 1 mean 1). Only
 // failregexes added afterwards are compiled multi-line.
 func (f *Filter) SetMaxLines(n int) {
+	f.reshaped()
 	f.o.MaxLines = max(n, 1)
 	if len(f.buf) > f.o.MaxLines {
 		f.buf = append([]line(nil), f.buf[len(f.buf)-f.o.MaxLines:]...)
@@ -92,6 +98,7 @@ func (f *Filter) SetMaxLines(n int) {
 // SetUseDNS sets the usedns policy. Like fail2ban, an unknown value
 // becomes "no"; the error says so.
 func (f *Filter) SetUseDNS(v string) error {
+	f.reshaped()
 	v = strings.ToLower(strings.TrimSpace(v))
 	switch v {
 	case UseDNSYes, UseDNSWarn, UseDNSNo, UseDNSRaw:

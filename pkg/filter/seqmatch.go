@@ -2,7 +2,6 @@ package filter
 
 import (
 	"regexp/syntax"
-	"strings"
 )
 
 // Once <ADDR> is a plain byte run, many failregexes (php-api's among
@@ -30,7 +29,8 @@ type seqElem struct {
 	op       seqOp
 	lit      string
 	set      byteSet
-	min, max int // run length bounds; max -1: unbounded
+	in       *[256]bool // set as a table: one load per byte of a run
+	min, max int        // run length bounds; max -1: unbounded
 	capIdx   int
 }
 
@@ -40,6 +40,7 @@ const seqMaxCap = 15
 // seqMatcher walks a deterministic start-anchored sequence.
 type seqMatcher struct {
 	elems []seqElem
+	steps []step // elems as match runs them
 	ncap  int
 }
 
@@ -64,6 +65,7 @@ func newSeqMatcher(src string) *seqMatcher {
 			return nil
 		}
 	}
+	s.compileSteps()
 	return s
 }
 
@@ -136,7 +138,11 @@ func (s *seqMatcher) addRun(re *syntax.Regexp, lo, hi int) bool {
 	default:
 		return false
 	}
-	s.elems = append(s.elems, seqElem{op: seqRun, set: set, min: lo, max: hi})
+	in := new([256]bool)
+	for b := range in {
+		in[b] = set.has(byte(b))
+	}
+	s.elems = append(s.elems, seqElem{op: seqRun, set: set, in: in, min: lo, max: hi})
 	return true
 }
 
@@ -172,30 +178,29 @@ func (s *seqMatcher) deterministic(i int) bool {
 // match walks text (ASCII) and fills loc (2*(ncap+1) entries) on success.
 func (s *seqMatcher) match(text string, loc []int) bool {
 	pos := 0
-	for i := range s.elems {
-		e := &s.elems[i]
+	for i := range s.steps {
+		e := &s.steps[i]
+		for _, k := range e.marks {
+			loc[k] = pos
+		}
 		switch e.op {
-		case seqLit:
-			if !strings.HasPrefix(text[pos:], e.lit) {
-				return false
-			}
-			pos += len(e.lit)
 		case seqRun:
-			end := len(text)
-			if e.max >= 0 && e.max < end-pos {
-				end = pos + e.max
+			t := text
+			if e.max >= 0 && e.max < len(t)-pos {
+				t = t[:pos+e.max]
 			}
-			start := pos
-			for pos < end && e.set.has(text[pos]) {
+			start, in := pos, e.in
+			for pos < len(t) && in[t[pos]] {
 				pos++
 			}
 			if pos-start < e.min {
 				return false
 			}
-		case seqCapStart:
-			loc[2*e.capIdx] = pos
-		case seqCapEnd:
-			loc[2*e.capIdx+1] = pos
+		case seqLit:
+			if len(text)-pos < len(e.lit) || text[pos] != e.lit[0] || text[pos:pos+len(e.lit)] != e.lit {
+				return false
+			}
+			pos += len(e.lit)
 		case seqEndText:
 			if pos != len(text) {
 				return false
@@ -208,4 +213,31 @@ func (s *seqMatcher) match(text string, loc []int) bool {
 	}
 	loc[0], loc[1] = 0, pos
 	return true
+}
+
+// step is one element of the walk as match runs it: the capture
+// boundaries just before it (marks: loc slots that take the position)
+// folded into the element that follows them, or into a final no-op step.
+type step struct {
+	seqElem
+	marks []int
+}
+
+// compileSteps folds the capture elements into marks.
+func (s *seqMatcher) compileSteps() {
+	var marks []int
+	for _, e := range s.elems {
+		switch e.op {
+		case seqCapStart:
+			marks = append(marks, 2*e.capIdx)
+		case seqCapEnd:
+			marks = append(marks, 2*e.capIdx+1)
+		default:
+			s.steps = append(s.steps, step{seqElem: e, marks: marks})
+			marks = nil
+		}
+	}
+	if marks != nil {
+		s.steps = append(s.steps, step{marks: marks})
+	}
 }

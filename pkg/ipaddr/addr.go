@@ -93,6 +93,10 @@ func FromIP(ip netip.Addr) Addr {
 	return Addr{pfx: netip.PrefixFrom(ip, ip.BitLen())}
 }
 
+// From4 is the single IPv4 address b, as Parse returns it for its
+// dotted-quad text.
+func From4(b [4]byte) Addr { return Addr{pfx: netip.PrefixFrom(netip.AddrFrom4(b), 32)} }
+
 // Raw wraps a non-IP id verbatim.
 func Raw(s string) Addr { return Addr{raw: s} }
 
