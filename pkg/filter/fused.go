@@ -176,28 +176,27 @@ func pieceOf(tl line, a, b int) string {
 // numbers (isQuad), ok that it is also an address as ipaddr.Parse reads
 // one (every number at most 255, none with a leading zero), b its bytes.
 func quad(t string) (b [4]byte, shape, ok bool) {
-	parts, digits, n := 0, 0, 0
-	ok = true
+	if len(t) < 7 || len(t) > 15 {
+		return b, false, false
+	}
+	f, n, nd, bad := 0, 0, 0, false
 	for i := 0; i < len(t); i++ {
-		switch c := t[i]; {
-		case c >= '0' && c <= '9':
-			if digits == 3 {
+		if d := t[i] - '0'; d <= 9 {
+			if nd == 3 {
 				return b, false, false
 			}
-			if digits == 1 && n == 0 {
-				ok = false // leading zero
-			}
-			n, digits = n*10+int(c-'0'), digits+1
-		case c == '.' && digits > 0 && parts < 3:
-			ok = ok && n <= 255
-			b[parts], parts, digits, n = byte(n), parts+1, 0, 0
-		default:
+			n, nd = n*10+int(d), nd+1
+			continue
+		}
+		if t[i] != '.' || nd == 0 || f == 3 {
 			return b, false, false
 		}
+		bad = bad || n > 255 || nd > 1 && t[i-nd] == '0' // leading zero
+		b[f&3], f, n, nd = byte(n), f+1, 0, 0
 	}
-	if parts != 3 || digits == 0 {
+	if f != 3 || nd == 0 {
 		return b, false, false
 	}
 	b[3] = byte(n)
-	return b, true, ok && n <= 255
+	return b, true, !(bad || n > 255 || nd > 1 && t[len(t)-nd] == '0')
 }

@@ -9,6 +9,7 @@ import (
 	"sync/atomic"
 	"time"
 	"unicode/utf8"
+	"unsafe"
 
 	"github.com/dlclark/regexp2"
 )
@@ -492,20 +493,22 @@ func innerNewline(s string) bool {
 // (the compiler turns the shifts into one 64-bit load; shortening s lets
 // it drop the bounds checks).
 func isASCII(s string) bool {
-	for len(s) >= 8 {
-		w := uint64(s[0]) | uint64(s[1])<<8 | uint64(s[2])<<16 | uint64(s[3])<<24 |
-			uint64(s[4])<<32 | uint64(s[5])<<40 | uint64(s[6])<<48 | uint64(s[7])<<56
-		if w&0x8080808080808080 != 0 {
-			return false
+	if len(s) < 8 {
+		for i := 0; i < len(s); i++ {
+			if s[i] >= utf8.RuneSelf {
+				return false
+			}
 		}
-		s = s[8:]
+		return true
 	}
-	for i := 0; i < len(s); i++ {
-		if s[i] >= 0x80 {
-			return false
-		}
+	// eight bytes at a time (unaligned loads; byte order does not
+	// matter here), the last eight overlapping
+	p := unsafe.Pointer(unsafe.StringData(s))
+	acc := *(*uint64)(unsafe.Add(p, len(s)-8))
+	for i := 0; i+8 <= len(s); i += 8 {
+		acc |= *(*uint64)(unsafe.Add(p, i))
 	}
-	return true
+	return acc&0x8080808080808080 == 0
 }
 
 func abbreviate(s string) string {
