@@ -76,13 +76,12 @@ func (f *Filter) fusedFind(tl line, noDate bool, res *Result) bool {
 	if !isASCII(text) {
 		return false
 	}
-	var buf [2 * (seqMaxCap + 1)]int
 	for i, r := range f.fail {
 		if r.dollar && r.bt != nil && innerNewline(text) {
 			return false
 		}
 		h := r.host
-		loc := buf[:2*(h.seq.ncap+1)]
+		loc := f.sc.loc[:2*(h.seq.ncap+1)]
 		for k := range loc {
 			loc[k] = -1
 		}

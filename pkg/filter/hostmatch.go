@@ -66,6 +66,8 @@ func newHostMatcher(expr string, names []string, multiline bool) *hostMatcher {
 		ip6: re.SubexpIndex("ip6"), dns: re.SubexpIndex("dns"), hosts: tag == tagHOST, seq: newSeqMatcher(src)}
 	if h.seq == nil {
 		h.walk = newBTProg(re)
+	} else {
+		h.seq.dropMarks(h.ip4, h.ip6, h.dns) // search and the fused path set them
 	}
 	h.idx = make([]int, len(names))
 	for k, n := range names {

@@ -16,7 +16,8 @@ import (
 type scratch struct {
 	text, content []byte
 	pre, fail     Match
-	two           [1]line // backing store of buf after a prefregex content cut
+	two           [1]line                  // backing store of buf after a prefregex content cut
+	loc           [2 * (seqMaxCap + 1)]int // the fused path's walk offsets
 }
 
 // joinScratch is joinText into the reusable text buffer.

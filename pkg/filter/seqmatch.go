@@ -2,6 +2,7 @@ package filter
 
 import (
 	"regexp/syntax"
+	"slices"
 )
 
 // Once <ADDR> is a plain byte run, many failregexes (php-api's among
@@ -221,6 +222,20 @@ func (s *seqMatcher) match(text string, loc []int) bool {
 type step struct {
 	seqElem
 	marks []int
+}
+
+// dropMarks removes the marks of capture groups caps from the walk: for
+// groups whose offsets the caller sets itself (the host matcher's empty
+// ip4/ip6/dns placeholders), leaving them at the -1 the caller filled in.
+func (s *seqMatcher) dropMarks(caps ...int) {
+	for i := range s.steps {
+		s.steps[i].marks = slices.DeleteFunc(slices.Clone(s.steps[i].marks), func(k int) bool {
+			return slices.Contains(caps, k/2)
+		})
+		if len(s.steps[i].marks) == 0 {
+			s.steps[i].marks = nil
+		}
+	}
 }
 
 // compileSteps folds the capture elements into marks.
