@@ -50,6 +50,13 @@
 // literals and runs that cannot be cut short is matched by a single
 // left-to-right walk, without a regex engine (hostmatch.go, hostctx.go,
 // seqmatch.go). A run the tag rejects sends the line to the full regex.
+// For the commonest shape of all (no prefregex nor ignoreregex, one line,
+// every failregex such a walk capturing the address as ip4/ip6, as in
+// php-api and most hand-written filters) the whole line skips that
+// machinery: the fused path (fused.go) walks each failregex in order and
+// builds the failure straight from the walk's offsets, and hands any
+// line it cannot decide exactly (non-ASCII text, a host name, a run the
+// scanners reject) back to the general path untouched.
 // The differential tests (fastpath_test.go) run
 // every stock filter's samples and near-misses through this path and a
 // reference path with all of it off, and require identical results.
