@@ -21,6 +21,10 @@ type clock struct {
 	lz    zoneCache      // periods of local
 	tzz   zoneCache      // periods of tz
 	today civilDay       // local date of now, cached by day
+	// naiveNow's answer for the instant naiveOf
+	naiveOf         time.Time
+	naive, naiveDay int64
+	naiveOK         bool
 }
 
 // civilDay caches the calendar date of one naive day number.
@@ -80,9 +84,13 @@ func minuteOf(line string, loc []int, m *matcher, c *clock, day int64) minuteBas
 // naiveNow returns the current instant as naive local seconds and its day
 // number.
 func (c *clock) naiveNow() (now, day int64) {
+	if c.now == c.naiveOf && c.naiveOK {
+		return c.naive, c.naiveDay // a server reads its clock once per batch of lines
+	}
 	now = c.now.Unix()
 	now += c.lz.offset(now)
-	return now, floorDiv(now, 86400)
+	c.naiveOf, c.naive, c.naiveDay, c.naiveOK = c.now, now, floorDiv(now, 86400), true
+	return now, c.naiveDay
 }
 
 // groupValue returns the text of the named group and whether the group

@@ -71,9 +71,13 @@ func (d *Detector) findRemembered(line string) (Match, bool) {
 		line[k] < '0' || line[k] > '5' || !isDigit(line[k+1]) {
 		return Match{}, false
 	}
-	var st handState
-	q := e.t.m.tail(line, k+2, &st)
-	if !r.sameConv(line, st.caps[handConv[e.t.m.hand]]) || !notInWord(line, q) {
+	q, conv := k+2, span{-1, -1}
+	if e.t.m.hand != handISO || !isoPlain(line, q) {
+		var st handState
+		q = e.t.m.tail(line, q, &st)
+		conv = st.caps[handConv[e.t.m.hand]]
+	}
+	if !r.sameConv(line, conv) || !notInWord(line, q) {
 		return Match{}, false
 	}
 	now, day := d.clk.naiveNow()
@@ -92,6 +96,25 @@ func (d *Detector) findRemembered(line string) (Match, bool) {
 		m.Seconds, m.Time = float64(sec), time.Unix(sec, 0)
 	}
 	return m, true
+}
+
+// isoPlain reports that the ISO tail at q (isoTail) takes nothing: no
+// fraction there, and no zone after the (ASCII) spaces that follow, the
+// common case of a date followed by the message. False means isoTail
+// must decide.
+func isoPlain(s string, q int) bool {
+	if q < len(s) && (s[q] == '.' || s[q] == ',') {
+		return false
+	}
+	j := q
+	for j < len(s) && asciiPySpace(s[j]) {
+		j++
+	}
+	if j == len(s) {
+		return true
+	}
+	c := s[j]
+	return c < utf8.RuneSelf && c != 'Z' && c != 'U' && c != 'G' && c != '+' && c != '-'
 }
 
 // sameConv reports whether the zone or year group c of line agrees with
