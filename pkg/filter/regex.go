@@ -141,6 +141,13 @@ func CompileRegex(expr string, o RegexOptions) (*Regex, error) {
 	if i := strings.IndexRune(r.prefix, utf8.RuneError); i >= 0 {
 		r.prefix = r.prefix[:i]
 	}
+	if r.first == nil && r.prefix != "" {
+		// every match starts with the prefix, so with its first byte:
+		// the filter's dispatch then skips the regex on other lines
+		// (conditionals leave a pattern without a first-byte set)
+		r.first = new(byteSet)
+		r.first.add(r.prefix[0])
+	}
 	if r.prefix != "" {
 		r.literals = slices.DeleteFunc(r.literals, func(l string) bool { return strings.Contains(r.prefix, l) })
 	}
@@ -333,7 +340,7 @@ func (r *Regex) engineOn(text string, ascii bool, dst *Match) (*Match, error) {
 // regexp2 must decide (a dropped lookahead failed on RE2's path).
 func (r *Regex) rewriteSearch(text string, dst *Match) (m *Match, ok bool) {
 	buf := dst.locBuf()
-	loc, done := r.rw.search(text, buf)
+	loc, done := r.rw.search(text, buf, dst.scratch())
 	if !done || loc == nil {
 		return nil, done
 	}
@@ -348,7 +355,7 @@ func (r *Regex) hostSearch(text string, dst *Match) (m *Match, ok bool) {
 		return nil, false
 	}
 	buf := dst.locBuf()
-	loc, done := r.host.search(text, buf)
+	loc, done := r.host.search(text, buf, dst.scratch())
 	if !done || loc == nil {
 		return nil, done
 	}
@@ -365,6 +372,18 @@ func (dst *Match) locBuf() []int {
 		dst.hostLoc = make([]int, 2*(seqMaxCap+1))
 	}
 	return dst.hostLoc
+}
+
+// scratch returns the walks' working memory kept in dst (nil for a nil
+// dst: each walk then takes a fresh one).
+func (dst *Match) scratch() *btScratch {
+	if dst == nil {
+		return nil
+	}
+	if dst.bt == nil {
+		dst.bt = new(btScratch)
+	}
+	return dst.bt
 }
 
 // mayMatch runs the cheap prefilters: false means text cannot match.
@@ -394,7 +413,7 @@ func (r *Regex) walkSearch(text string, dst *Match) (m *Match, ok bool) {
 		return nil, false
 	}
 	buf := dst.locBuf()
-	loc, ok := r.asciiBT.find(text, buf)
+	loc, ok := r.asciiBT.find(text, buf, dst.scratch())
 	if !ok || loc == nil {
 		return nil, ok
 	}
@@ -526,6 +545,9 @@ type Match struct {
 	// hostLoc backs loc for the host matcher's walk when the Match is
 	// a reused per-filter buffer (no allocation per line).
 	hostLoc []int
+	// bt is the walks' working memory (btmatch.go) when the Match is
+	// a reused per-filter buffer.
+	bt *btScratch
 }
 
 // Start and End give the byte span of the whole match.

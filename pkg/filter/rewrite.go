@@ -189,8 +189,8 @@ func treePrefix(re *syntax.Regexp) string {
 // search finds the leftmost match in ASCII text. done false means a
 // dropped lookahead failed on RE2's path and regexp2 must decide;
 // otherwise loc is the match (nil: none) in the compact layout w.idx,
-// in buf when it is large enough.
-func (w *rewrite) search(text string, buf []int) (loc []int, done bool) {
+// in buf when it is large enough; a walk works in sc (nil: a fresh one).
+func (w *rewrite) search(text string, buf []int, sc *btScratch) (loc []int, done bool) {
 	var memo litMemo
 	var tmp [btMaxSlots]int // the walk's result, before finish lays it out
 	for i := range w.alts {
@@ -198,7 +198,7 @@ func (w *rewrite) search(text string, buf []int) (loc []int, done bool) {
 		if !w.mayMatch(a, text, &memo) {
 			continue
 		}
-		if raw := findASCII(a.re, a.walk, text, tmp[:0]); raw != nil {
+		if raw := findASCII(a.re, a.walk, text, tmp[:0], sc); raw != nil {
 			return a.finish(text, raw, buf)
 		}
 	}
