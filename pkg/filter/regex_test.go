@@ -252,17 +252,24 @@ func needPython(t *testing.T) {
 	}
 }
 
-// TestIsASCII covers the word-at-a-time loop and the byte tail.
+// TestIsASCII covers the short-text loop, the sixteen-byte steps, the
+// word left over and the overlapping last word: a high byte anywhere in
+// a text of any length up to 40 is seen.
 func TestIsASCII(t *testing.T) {
-	base := strings.Repeat("abcdefgh", 3) + "xyz"
+	base := strings.Repeat("abcdefgh", 5)
 	if !isASCII(base) || !isASCII("") {
 		t.Fatal("ASCII text reported non-ASCII")
 	}
-	for i := range len(base) {
-		b := []byte(base)
-		b[i] = 0x80
-		if isASCII(string(b)) {
-			t.Errorf("byte 0x80 at %d not seen", i)
+	for n := range len(base) + 1 {
+		if !isASCII(base[:n]) {
+			t.Errorf("ASCII text of %d bytes reported non-ASCII", n)
+		}
+		for i := range n {
+			b := []byte(base[:n])
+			b[i] = 0x80
+			if isASCII(string(b)) {
+				t.Errorf("byte 0x80 at %d of %d not seen", i, n)
+			}
 		}
 	}
 }
