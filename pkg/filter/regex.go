@@ -314,20 +314,25 @@ func (r *Regex) engineInto(text string, dst *Match) (*Match, error) {
 // engineOn is engineInto for a text whose isASCII the caller knows
 // (the failregexes of a line all search the same text).
 func (r *Regex) engineOn(text string, ascii bool, dst *Match) (*Match, error) {
-	if r.dollar && r.bt != nil && innerNewline(text) {
-		return r.btSearch(text, ascii)
+	// oneLine: text is known to hold no "\n" before its last byte
+	oneLine := false
+	if r.dollar && r.bt != nil {
+		if innerNewline(text) {
+			return r.btSearch(text, ascii)
+		}
+		oneLine = true
 	}
 	switch {
 	case ascii && r.ascii != nil:
 		if m, ok := r.hostSearch(text, dst); ok {
 			return m, nil
 		}
-		if m, ok := r.walkSearch(text, dst); ok {
+		if m, ok := r.walkSearch(text, dst, oneLine); ok {
 			return m, nil
 		}
-		return r.goSearch(r.ascii, r.asciiIdx, r.asciiTail, text, dst), nil
+		return r.goSearch(r.ascii, r.asciiIdx, r.asciiTail, text, dst, oneLine), nil
 	case !ascii && r.uni != nil:
-		return r.goSearch(r.uni, r.uniIdx, r.uniTail, text, dst), nil
+		return r.goSearch(r.uni, r.uniIdx, r.uniTail, text, dst, oneLine), nil
 	case ascii && r.rw != nil && !r.noPrefilter:
 		if m, ok := r.rewriteSearch(text, dst); ok {
 			return m, nil
@@ -407,8 +412,8 @@ func (r *Regex) mayMatch(text string) bool {
 
 // walkSearch runs the ASCII form's backtracking walk (btmatch.go); ok
 // false means Go's regexp must answer (no walk, reference path, or the
-// walk gave up).
-func (r *Regex) walkSearch(text string, dst *Match) (m *Match, ok bool) {
+// walk gave up). oneLine is as for extendTail.
+func (r *Regex) walkSearch(text string, dst *Match, oneLine bool) (m *Match, ok bool) {
 	if r.asciiBT == nil || r.noPrefilter {
 		return nil, false
 	}
@@ -418,18 +423,18 @@ func (r *Regex) walkSearch(text string, dst *Match) (m *Match, ok bool) {
 		return nil, ok
 	}
 	if r.asciiTail > 0 {
-		extendTail(text, loc, r.asciiTail)
+		extendTail(text, loc, r.asciiTail, oneLine)
 	}
 	return r.found(dst, text, loc, r.asciiIdx), true
 }
 
-func (r *Regex) goSearch(re *regexp.Regexp, idx []int, tail int, text string, dst *Match) *Match {
+func (r *Regex) goSearch(re *regexp.Regexp, idx []int, tail int, text string, dst *Match, oneLine bool) *Match {
 	loc := re.FindStringSubmatchIndex(text)
 	if loc == nil {
 		return nil
 	}
 	if tail > 0 {
-		extendTail(text, loc, tail)
+		extendTail(text, loc, tail, oneLine)
 	}
 	return r.found(dst, text, loc, idx)
 }
