@@ -399,7 +399,7 @@ func (r *Regex) mayMatch(text string) bool {
 	if r.first != nil && (text == "" || text[0] < utf8.RuneSelf && !r.first.has(text[0])) {
 		return false
 	}
-	if !strings.HasPrefix(text, r.prefix) {
+	if r.prefix != "" && !strings.HasPrefix(text, r.prefix) {
 		return false
 	}
 	for _, l := range r.literals {
