@@ -31,6 +31,12 @@ func newBTProg(re *regexp.Regexp) *btProg {
 		return nil
 	}
 	c.setFollow(start, map[*btNode]bool{})
+	for start.op == btBeginText {
+		// a search starts at offset 0, where \A holds: one step less
+		// (only the first node is sure to be met there alone; a later
+		// \A may be reached at other offsets and stays)
+		start = start.next
+	}
 	return &btProg{start: start, nslot: nslot}
 }
 

@@ -241,16 +241,17 @@ func (m *btMachine) run(n *btNode, i int) bool {
 			}
 			i += len(n.lit)
 		case btRun:
-			if n.det {
-				// the common case inline: one length to take
-				j := n.scan(text, i)
+			j := n.scan(text, i)
+			if n.det || j == i+n.min {
+				// the common cases inline: one length to take
+				// (the longest), or only one length there
 				if j-i < n.min || !n.follows(text, j) {
 					return false
 				}
 				i = j
 				break
 			}
-			k, res := m.runChoices(n, i)
+			k, res := m.runChoices(n, i, j)
 			if res != btGoOn {
 				return res == btMatched
 			}
@@ -295,9 +296,9 @@ func (m *btMachine) run(n *btNode, i int) bool {
 // runChoices tries a run node's lengths, the longest first when greedy
 // (the shortest otherwise), skipping those its continuation cannot
 // start after; all but the last are tried here, the last is returned.
-func (m *btMachine) runChoices(n *btNode, i int) (last int, res btResult) {
+// j is the end of the longest run from i (n.scan).
+func (m *btMachine) runChoices(n *btNode, i, j int) (last int, res btResult) {
 	text := m.text
-	j := n.scan(text, i)
 	lo := i + n.min
 	if j < lo {
 		return 0, btFailed
