@@ -157,3 +157,23 @@ func FuzzSSHDWalk(f *testing.F) {
 		}
 	})
 }
+
+// TestByteSetSingle: single finds the member of a one-byte set in any of
+// the four words, and refuses empty and larger sets.
+func TestByteSetSingle(t *testing.T) {
+	for _, b := range []byte{0, ' ', 63, 64, 'z', 127, 128, 200, 255} {
+		var s byteSet
+		s.add(b)
+		if got, ok := s.single(); !ok || got != b {
+			t.Errorf("{%d}: single = %d, %v", b, got, ok)
+		}
+		s.add(b ^ 1)
+		if _, ok := s.single(); ok {
+			t.Errorf("{%d, %d}: single reported one member", b, b^1)
+		}
+	}
+	var empty byteSet
+	if _, ok := empty.single(); ok {
+		t.Error("empty set: single reported a member")
+	}
+}
