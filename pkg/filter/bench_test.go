@@ -105,7 +105,7 @@ func authLogMix(b *testing.B) []string {
 // sshdDef loads the stock sshd filter as fail2ban reads it.
 func sshdDef(b *testing.B) filter.Options {
 	b.Helper()
-	out, err := exec.Command(f2bPython, "testdata/oracle.py", "--def", f2bConfDir, "sshd").Output()
+	out, err := sshdDefJSON()
 	if err != nil {
 		b.Skipf("stock sshd filter needs fail2ban's config reader (python3 + fail2ban): %v", err)
 	}
@@ -124,6 +124,17 @@ func sshdDef(b *testing.B) filter.Options {
 		MaxLines: d.MaxLines, DatePattern: d.DatePattern,
 		Now: batchClock(time.Date(2026, 11, 25, 13, 1, 12, 0, time.Local)),
 	}
+}
+
+// sshdDefJSON prints the stock sshd definition as testdata/oracle.py
+// --def does, or reads a copy of that output from the file that
+// F2B_SSHD_DEF names: Python cannot run under valgrind, so instruction
+// counts (callgrind) of BenchmarkSSHD need the definition dumped first.
+func sshdDefJSON() ([]byte, error) {
+	if file := os.Getenv("F2B_SSHD_DEF"); file != "" {
+		return os.ReadFile(file)
+	}
+	return exec.Command(f2bPython, "testdata/oracle.py", "--def", f2bConfDir, "sshd").Output()
 }
 
 // batchClock is a filter clock as f2b-server gives its filters: the system

@@ -31,6 +31,12 @@ func newBTProg(re *regexp.Regexp) *btProg {
 		return nil
 	}
 	c.setFollow(start, map[*btNode]bool{})
+	for start.op == btBeginText {
+		// a search starts at offset 0, where \A holds: one step less
+		// (only the first node is sure to be met there alone; a later
+		// \A may be reached at other offsets and stays)
+		start = start.next
+	}
 	return &btProg{start: start, nslot: nslot}
 }
 
@@ -284,6 +290,9 @@ func (c *btCompiler) setFollow(start *btNode, seen map[*btNode]bool) {
 			if f := first(n.next, memo); !f.any {
 				n.filter, n.follow, n.followEnd = true, f.set, f.end
 				n.det = disjoint(&n.set, &f.set)
+				n.followLit = leadingLit(n.next)
+				n.followByte, n.oneFollow = f.set.single()
+				n.oneFollow = n.oneFollow && !f.end
 			}
 			n.det = n.det || n.min == n.max
 		}
@@ -300,6 +309,20 @@ func (c *btCompiler) setFollow(start *btNode, seen map[*btNode]bool) {
 		walk(n.next)
 	}
 	walk(start)
+}
+
+// leadingLit returns the literal every path from n starts with, when it
+// is one case-sensitive literal of two bytes or more after captures
+// ("" otherwise): a run followed by " from " then tries only the lengths
+// " from " follows, not every one a space follows.
+func leadingLit(n *btNode) string {
+	for n.op == btSave {
+		n = n.next
+	}
+	if n.op == btLit && !n.fold && len(n.lit) >= 2 {
+		return n.lit
+	}
+	return ""
 }
 
 // first computes what n's path can begin with; a node met again while

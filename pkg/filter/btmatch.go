@@ -67,13 +67,20 @@ type btNode struct {
 	filter, followEnd bool
 	// det: a btRun has one length to try, the longest (fixed length,
 	// or no byte of it can begin what follows)
-	det      bool
-	lit      string
-	set      byteSet
-	follow   byteSet
-	min, max int // btRun length bounds; max -1: unbounded
-	slot     int // btSave: index into the capture array
-	alts     []*btNode
+	det    bool
+	lit    string
+	set    byteSet
+	follow byteSet
+	// followLit: a filtered btRun's continuation starts with this
+	// literal (two bytes or more), so only lengths it follows are tried
+	followLit string
+	// oneFollow: follow holds the single byte followByte, and followEnd
+	// is false (the candidates are found with IndexByte)
+	oneFollow  bool
+	followByte byte
+	min, max   int // btRun length bounds; max -1: unbounded
+	slot       int // btSave: index into the capture array
+	alts       []*btNode
 	// viable[b]: the alts (bit k: alts[k]) that can begin with byte b,
 	// or at the end of the text (b = btEnd)
 	viable *[utf8.RuneSelf + 1]uint16
@@ -121,13 +128,26 @@ type btMachine struct {
 // little before Go's regexp takes over.
 func btBudget(text string) int { return 256 + 16*len(text) }
 
+// btScratch is the working memory of a search: the capture slots and
+// the trail. A caller that searches line after line keeps one (in its
+// reused Match), so that a search clears only the slots its pattern
+// has instead of zeroing both arrays whole.
+type btScratch struct {
+	slots [btMaxSlots]int
+	trail [btMaxTrail]int
+}
+
 // find is FindStringSubmatchIndex for ASCII text; ok false means the
 // search gave up and Go's regexp must answer. The result lives in buf
-// when it is large enough.
-func (p *btProg) find(text string, buf []int) (loc []int, ok bool) {
-	var slots [btMaxSlots]int
-	var trail [btMaxTrail]int
-	m := btMachine{text: text, cap: slots[:p.nslot], trail: trail[:0], budget: btBudget(text)}
+// when it is large enough; sc is the search's working memory (nil: a
+// fresh one).
+func (p *btProg) find(text string, buf []int, sc *btScratch) (loc []int, ok bool) {
+	if sc == nil {
+		sc = new(btScratch)
+	}
+	slots := sc.slots[:p.nslot]
+	clear(slots)
+	m := btMachine{text: text, cap: slots, trail: sc.trail[:0], budget: btBudget(text)}
 	matched := m.run(p.start, 0)
 	if m.abort {
 		return nil, false
@@ -135,13 +155,13 @@ func (p *btProg) find(text string, buf []int) (loc []int, ok bool) {
 	if !matched {
 		return nil, true
 	}
-	m.cap[0], m.cap[1] = 1, m.end+1
+	slots[0], slots[1] = 1, m.end+1
 	if cap(buf) >= p.nslot {
 		loc = buf[:p.nslot]
 	} else {
 		loc = make([]int, p.nslot)
 	}
-	for k, v := range m.cap {
+	for k, v := range slots {
 		loc[k] = v - 1
 	}
 	return loc, true
@@ -221,16 +241,17 @@ func (m *btMachine) run(n *btNode, i int) bool {
 			}
 			i += len(n.lit)
 		case btRun:
-			if n.det {
-				// the common case inline: one length to take
-				j := n.scan(text, i)
+			j := n.scan(text, i)
+			if n.det || j == i+n.min {
+				// the common cases inline: one length to take
+				// (the longest), or only one length there
 				if j-i < n.min || !n.follows(text, j) {
 					return false
 				}
 				i = j
 				break
 			}
-			k, res := m.runChoices(n, i)
+			k, res := m.runChoices(n, i, j)
 			if res != btGoOn {
 				return res == btMatched
 			}
@@ -275,19 +296,24 @@ func (m *btMachine) run(n *btNode, i int) bool {
 // runChoices tries a run node's lengths, the longest first when greedy
 // (the shortest otherwise), skipping those its continuation cannot
 // start after; all but the last are tried here, the last is returned.
-func (m *btMachine) runChoices(n *btNode, i int) (last int, res btResult) {
+// j is the end of the longest run from i (n.scan).
+func (m *btMachine) runChoices(n *btNode, i, j int) (last int, res btResult) {
 	text := m.text
-	j := n.scan(text, i)
-	if j-i < n.min {
+	lo := i + n.min
+	if j < lo {
 		return 0, btFailed
 	}
-	k, stop, step := j, i+n.min-1, -1
+	k, step := j, -1
 	if !n.greedy {
-		k, stop, step = i+n.min, j+1, 1
+		k, step = lo, 1
 	}
 	last = -1
-	for ; k != stop; k += step {
-		if !n.follows(text, k) {
+	for ; lo <= k && k <= j; k += step {
+		if n.oneFollow {
+			if k = n.seek(text, k, lo, j, step); k < 0 {
+				break
+			}
+		} else if !n.follows(text, k) {
 			continue
 		}
 		if last >= 0 {
@@ -301,6 +327,36 @@ func (m *btMachine) runChoices(n *btNode, i int) (last int, res btResult) {
 		return 0, btFailed
 	}
 	return last, btGoOn
+}
+
+// seek returns the first end offset from k on, moving by step (+1 or -1)
+// within [lo, hi], after which the run's continuation may start; -1 if
+// none. It is for runs whose continuation starts with one byte value
+// (oneFollow), found by IndexByte/LastIndexByte rather than byte by
+// byte, and with followLit checked whole.
+func (n *btNode) seek(text string, k, lo, hi, step int) int {
+	end := min(hi+1, len(text)) // the byte cannot follow at the text end
+	k = min(k, end-1)
+	for lo <= k && k < end {
+		if step > 0 {
+			p := strings.IndexByte(text[k:end], n.followByte)
+			if p < 0 {
+				return -1
+			}
+			k += p
+		} else {
+			p := strings.LastIndexByte(text[lo:k+1], n.followByte)
+			if p < 0 {
+				return -1
+			}
+			k = lo + p
+		}
+		if n.followLit == "" || strings.HasPrefix(text[k:], n.followLit) {
+			return k
+		}
+		k += step
+	}
+	return -1
 }
 
 // altChoices tries an alternation's branches in order (a loop's: one
@@ -390,10 +446,10 @@ func hasLit(s, lit string, fold bool) bool {
 
 // findASCII is re.FindStringSubmatchIndex on ASCII text, by the walk p
 // when there is one and it answers; the walk's result lives in buf when
-// it is large enough.
-func findASCII(re *regexp.Regexp, p *btProg, text string, buf []int) []int {
+// it is large enough, and it works in sc (nil: a fresh one).
+func findASCII(re *regexp.Regexp, p *btProg, text string, buf []int, sc *btScratch) []int {
 	if p != nil {
-		if loc, ok := p.find(text, buf); ok {
+		if loc, ok := p.find(text, buf, sc); ok {
 			return loc
 		}
 	}

@@ -18,6 +18,7 @@ var btSeeds = []string{
 	`^(?i)user (?P<u>.*?) from\b`,
 	`^(?:a|ab)(?:c|bcd)(?P<x>d*)`,
 	`^(a*)*b`, `^(?:a+)+$`, `^(?:x|y?)*z`, `^(a|b)*?c`, `^a{2,4}?b{3}(?:cd){1,2}`,
+	`^(?P<u>[^:]+) from (?P<h>\S+)`, `^(?P<u>.*?) from (?P<h>\S+)$`, `^x*?xxy`, `^(a+)aab`, `^(?:a|b)+?abz`, `^\Aa?b`, `^(?:a:?|b)[ab]?:?b`,
 	`^(?:(\w+) )+\z`, `^\B\w\b`, `^(?m)^a$`, `^[^\n]+\n^b`, `^(?s).+`, `^\x{212A}`, `^(?i)k`, `^é|x`,
 }
 
@@ -54,7 +55,7 @@ func FuzzBTProg(f *testing.F) {
 func checkBT(t *testing.T, re *regexp.Regexp, p *btProg, text string) {
 	t.Helper()
 	want := re.FindStringSubmatchIndex(text)
-	if got, ok := p.find(text, nil); ok && !reflect.DeepEqual(got, want) {
+	if got, ok := p.find(text, nil, nil); ok && !reflect.DeepEqual(got, want) {
 		t.Fatalf("%q on %q: walk %v, regexp %v", re, text, got, want)
 	}
 	if got, ok := p.matchString(text); ok && got != (want != nil) {
@@ -90,7 +91,8 @@ func TestBTProgAgrees(t *testing.T) {
 	texts := []string{"", "web1 sshd[123]: Failed password for root from 192.0.2.7 port 22 ssh2\n",
 		"Failed password for invalid user x from y from 1.2.3.4 port 5 on a ssh2\n",
 		"aabcdd", "abcd", "abcdd", "USER bob from x", "user x from", "aabbbcdcd", "aaaabbbcd",
-		"ab cd ", "ab cd", "xb", "a\nb", "kelvin", "Kelvin", "[] <a.b> host kernel: [ 12.5]: @vserver_x sshd(pam)[1]: [ID 5 x.y] error: PAM: hi\n"}
+		"ab cd ", "ab cd", "xb", "u from v from w", "a from b: c from d\n", " from x", "xxxxy", "xxy", "aaaab", "aab",
+		"ababz", "abaabz", "aaaaab", "u fro", "u from ", "a\nb", "kelvin", "Kelvin", "[] <a.b> host kernel: [ 12.5]: @vserver_x sshd(pam)[1]: [ID 5 x.y] error: PAM: hi\n"}
 	for _, expr := range btSeeds {
 		re := regexp.MustCompile(expr)
 		p := newBTProg(re)
@@ -112,7 +114,7 @@ func TestBTBudget(t *testing.T) {
 		t.Fatal("no walk")
 	}
 	text := "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaab"
-	if _, ok := p.find(text, nil); ok {
+	if _, ok := p.find(text, nil, nil); ok {
 		t.Fatal("the walk did not give up")
 	}
 }
@@ -154,4 +156,24 @@ func FuzzSSHDWalk(f *testing.F) {
 			t.Fatalf("line %q: walk %+v, reference %+v", line, got, want)
 		}
 	})
+}
+
+// TestByteSetSingle: single finds the member of a one-byte set in any of
+// the four words, and refuses empty and larger sets.
+func TestByteSetSingle(t *testing.T) {
+	for _, b := range []byte{0, ' ', 63, 64, 'z', 127, 128, 200, 255} {
+		var s byteSet
+		s.add(b)
+		if got, ok := s.single(); !ok || got != b {
+			t.Errorf("{%d}: single = %d, %v", b, got, ok)
+		}
+		s.add(b ^ 1)
+		if _, ok := s.single(); ok {
+			t.Errorf("{%d, %d}: single reported one member", b, b^1)
+		}
+	}
+	var empty byteSet
+	if _, ok := empty.single(); ok {
+		t.Error("empty set: single reported a member")
+	}
 }

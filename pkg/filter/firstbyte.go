@@ -1,6 +1,7 @@
 package filter
 
 import (
+	"math/bits"
 	"regexp/syntax"
 	"unicode"
 	"unicode/utf8"
@@ -15,6 +16,22 @@ func (s *byteSet) union(o *byteSet) {
 	s[0], s[1], s[2], s[3] = s[0]|o[0], s[1]|o[1], s[2]|o[2], s[3]|o[3]
 }
 func (s *byteSet) addRange(lo, hi int) { addByteRange(s, lo, hi) }
+
+// single returns the set's only member; ok is false unless it has
+// exactly one.
+func (s *byteSet) single() (b byte, ok bool) {
+	n, w := 0, -1
+	for k, x := range s {
+		if x != 0 {
+			n += bits.OnesCount64(x)
+			w = k
+		}
+	}
+	if n != 1 {
+		return 0, false
+	}
+	return byte(64*w + bits.TrailingZeros64(s[w])), true
+}
 
 func addByteRange(s *byteSet, lo, hi int) {
 	for b := lo; b <= hi && b < 256; b++ {

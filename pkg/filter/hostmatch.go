@@ -81,8 +81,8 @@ func newHostMatcher(expr string, names []string, multiline bool) *hostMatcher {
 // search runs the placeholder regex on ASCII text. done false means the
 // full engine must decide; otherwise loc is the real regex's match (nil:
 // none), laid out by h.idx.
-func (h *hostMatcher) search(text string, buf []int) (loc []int, done bool) {
-	loc = h.find(text, buf)
+func (h *hostMatcher) search(text string, buf []int, sc *btScratch) (loc []int, done bool) {
+	loc = h.find(text, buf, sc)
 	if loc == nil {
 		return nil, true
 	}
@@ -127,10 +127,10 @@ func (h *hostMatcher) scan(run string) (g, s, e int) {
 
 // find is the placeholder regex's FindStringSubmatchIndex, by the walk
 // when there is one; the walk's result lives in buf when it is large
-// enough.
-func (h *hostMatcher) find(text string, buf []int) []int {
+// enough, and it works in sc (nil: a fresh one).
+func (h *hostMatcher) find(text string, buf []int, sc *btScratch) []int {
 	if h.seq == nil {
-		return findASCII(h.re, h.walk, text, buf)
+		return findASCII(h.re, h.walk, text, buf, sc)
 	}
 	var tmp [2 * (seqMaxCap + 1)]int
 	loc := tmp[:2*(h.seq.ncap+1)]

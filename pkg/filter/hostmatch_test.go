@@ -126,7 +126,7 @@ func checkHost(t *testing.T, r *Regex, text string) bool {
 		return false
 	}
 	got, ok := r.hostSearch(text, nil)
-	want := r.goSearch(r.ascii, r.asciiIdx, r.asciiTail, text, nil)
+	want := r.goSearch(r.ascii, r.asciiIdx, r.asciiTail, text, nil, false)
 	if !ok {
 		return false
 	}
@@ -262,7 +262,7 @@ func BenchmarkHostMatcher(b *testing.B) {
 	var m Match
 	b.Run("full", func(b *testing.B) {
 		for b.Loop() {
-			r.goSearch(r.ascii, r.asciiIdx, r.asciiTail, text, &m)
+			r.goSearch(r.ascii, r.asciiIdx, r.asciiTail, text, &m, false)
 		}
 	})
 	b.Run("host", func(b *testing.B) {

@@ -230,9 +230,9 @@ func (h *hint) failErr(i int) error {
 
 // into fills dst with m's offsets over text (dst's own buffers kept).
 func (m *Match) into(dst *Match, text string) *Match {
-	hl := dst.hostLoc
+	hl, bt := dst.hostLoc, dst.bt
 	*dst = *m
-	dst.text, dst.hostLoc = text, hl
+	dst.text, dst.hostLoc, dst.bt = text, hl, bt
 	return dst
 }
 

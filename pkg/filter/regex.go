@@ -9,7 +9,6 @@ import (
 	"sync/atomic"
 	"time"
 	"unicode/utf8"
-	"unsafe"
 
 	"github.com/dlclark/regexp2"
 )
@@ -141,6 +140,13 @@ func CompileRegex(expr string, o RegexOptions) (*Regex, error) {
 	r.prefix = requiredPrefix(expr, o.Multiline)
 	if i := strings.IndexRune(r.prefix, utf8.RuneError); i >= 0 {
 		r.prefix = r.prefix[:i]
+	}
+	if r.first == nil && r.prefix != "" {
+		// every match starts with the prefix, so with its first byte:
+		// the filter's dispatch then skips the regex on other lines
+		// (conditionals leave a pattern without a first-byte set)
+		r.first = new(byteSet)
+		r.first.add(r.prefix[0])
 	}
 	if r.prefix != "" {
 		r.literals = slices.DeleteFunc(r.literals, func(l string) bool { return strings.Contains(r.prefix, l) })
@@ -308,20 +314,25 @@ func (r *Regex) engineInto(text string, dst *Match) (*Match, error) {
 // engineOn is engineInto for a text whose isASCII the caller knows
 // (the failregexes of a line all search the same text).
 func (r *Regex) engineOn(text string, ascii bool, dst *Match) (*Match, error) {
-	if r.dollar && r.bt != nil && innerNewline(text) {
-		return r.btSearch(text, ascii)
+	// oneLine: text is known to hold no "\n" before its last byte
+	oneLine := false
+	if r.dollar && r.bt != nil {
+		if innerNewline(text) {
+			return r.btSearch(text, ascii)
+		}
+		oneLine = true
 	}
 	switch {
 	case ascii && r.ascii != nil:
 		if m, ok := r.hostSearch(text, dst); ok {
 			return m, nil
 		}
-		if m, ok := r.walkSearch(text, dst); ok {
+		if m, ok := r.walkSearch(text, dst, oneLine); ok {
 			return m, nil
 		}
-		return r.goSearch(r.ascii, r.asciiIdx, r.asciiTail, text, dst), nil
+		return r.goSearch(r.ascii, r.asciiIdx, r.asciiTail, text, dst, oneLine), nil
 	case !ascii && r.uni != nil:
-		return r.goSearch(r.uni, r.uniIdx, r.uniTail, text, dst), nil
+		return r.goSearch(r.uni, r.uniIdx, r.uniTail, text, dst, oneLine), nil
 	case ascii && r.rw != nil && !r.noPrefilter:
 		if m, ok := r.rewriteSearch(text, dst); ok {
 			return m, nil
@@ -334,7 +345,7 @@ func (r *Regex) engineOn(text string, ascii bool, dst *Match) (*Match, error) {
 // regexp2 must decide (a dropped lookahead failed on RE2's path).
 func (r *Regex) rewriteSearch(text string, dst *Match) (m *Match, ok bool) {
 	buf := dst.locBuf()
-	loc, done := r.rw.search(text, buf)
+	loc, done := r.rw.search(text, buf, dst.scratch())
 	if !done || loc == nil {
 		return nil, done
 	}
@@ -349,7 +360,7 @@ func (r *Regex) hostSearch(text string, dst *Match) (m *Match, ok bool) {
 		return nil, false
 	}
 	buf := dst.locBuf()
-	loc, done := r.host.search(text, buf)
+	loc, done := r.host.search(text, buf, dst.scratch())
 	if !done || loc == nil {
 		return nil, done
 	}
@@ -368,6 +379,18 @@ func (dst *Match) locBuf() []int {
 	return dst.hostLoc
 }
 
+// scratch returns the walks' working memory kept in dst (nil for a nil
+// dst: each walk then takes a fresh one).
+func (dst *Match) scratch() *btScratch {
+	if dst == nil {
+		return nil
+	}
+	if dst.bt == nil {
+		dst.bt = new(btScratch)
+	}
+	return dst.bt
+}
+
 // mayMatch runs the cheap prefilters: false means text cannot match.
 func (r *Regex) mayMatch(text string) bool {
 	if r.noPrefilter {
@@ -376,7 +399,7 @@ func (r *Regex) mayMatch(text string) bool {
 	if r.first != nil && (text == "" || text[0] < utf8.RuneSelf && !r.first.has(text[0])) {
 		return false
 	}
-	if !strings.HasPrefix(text, r.prefix) {
+	if r.prefix != "" && !strings.HasPrefix(text, r.prefix) {
 		return false
 	}
 	for _, l := range r.literals {
@@ -389,29 +412,29 @@ func (r *Regex) mayMatch(text string) bool {
 
 // walkSearch runs the ASCII form's backtracking walk (btmatch.go); ok
 // false means Go's regexp must answer (no walk, reference path, or the
-// walk gave up).
-func (r *Regex) walkSearch(text string, dst *Match) (m *Match, ok bool) {
+// walk gave up). oneLine is as for extendTail.
+func (r *Regex) walkSearch(text string, dst *Match, oneLine bool) (m *Match, ok bool) {
 	if r.asciiBT == nil || r.noPrefilter {
 		return nil, false
 	}
 	buf := dst.locBuf()
-	loc, ok := r.asciiBT.find(text, buf)
+	loc, ok := r.asciiBT.find(text, buf, dst.scratch())
 	if !ok || loc == nil {
 		return nil, ok
 	}
 	if r.asciiTail > 0 {
-		extendTail(text, loc, r.asciiTail)
+		extendTail(text, loc, r.asciiTail, oneLine)
 	}
 	return r.found(dst, text, loc, r.asciiIdx), true
 }
 
-func (r *Regex) goSearch(re *regexp.Regexp, idx []int, tail int, text string, dst *Match) *Match {
+func (r *Regex) goSearch(re *regexp.Regexp, idx []int, tail int, text string, dst *Match, oneLine bool) *Match {
 	loc := re.FindStringSubmatchIndex(text)
 	if loc == nil {
 		return nil
 	}
 	if tail > 0 {
-		extendTail(text, loc, tail)
+		extendTail(text, loc, tail, oneLine)
 	}
 	return r.found(dst, text, loc, idx)
 }
@@ -489,9 +512,12 @@ func innerNewline(s string) bool {
 	return i >= 0 && i < len(s)-1
 }
 
-// isASCII runs on every searched text, so it tests eight bytes per step
-// (the compiler turns the shifts into one 64-bit load; shortening s lets
-// it drop the bounds checks).
+// isASCII runs on every searched text (twice per line behind a
+// prefregex), so it ORs sixteen bytes per step and tests the high bits
+// once at the end: logged lines are short and almost always ASCII, so
+// stopping early at a non-ASCII byte would not pay. A text of eight
+// bytes or more has its last eight read as one word as well, which
+// covers the tail the loop leaves.
 func isASCII(s string) bool {
 	if len(s) < 8 {
 		for i := 0; i < len(s); i++ {
@@ -501,14 +527,23 @@ func isASCII(s string) bool {
 		}
 		return true
 	}
-	// eight bytes at a time (unaligned loads; byte order does not
-	// matter here), the last eight overlapping
-	p := unsafe.Pointer(unsafe.StringData(s))
-	acc := *(*uint64)(unsafe.Add(p, len(s)-8))
-	for i := 0; i+8 <= len(s); i += 8 {
-		acc |= *(*uint64)(unsafe.Add(p, i))
+	acc := word64(s[len(s)-8:])
+	for len(s) >= 16 {
+		acc |= word64(s) | word64(s[8:])
+		s = s[16:]
+	}
+	if len(s) >= 8 {
+		acc |= word64(s)
 	}
 	return acc&0x8080808080808080 == 0
+}
+
+// word64 reads s's first eight bytes as one word (the compiler turns the
+// shifts into one 64-bit load).
+func word64(s string) uint64 {
+	_ = s[7]
+	return uint64(s[0]) | uint64(s[1])<<8 | uint64(s[2])<<16 | uint64(s[3])<<24 |
+		uint64(s[4])<<32 | uint64(s[5])<<40 | uint64(s[6])<<48 | uint64(s[7])<<56
 }
 
 func abbreviate(s string) string {
@@ -529,6 +564,9 @@ type Match struct {
 	// hostLoc backs loc for the host matcher's walk when the Match is
 	// a reused per-filter buffer (no allocation per line).
 	hostLoc []int
+	// bt is the walks' working memory (btmatch.go) when the Match is
+	// a reused per-filter buffer.
+	bt *btScratch
 }
 
 // Start and End give the byte span of the whole match.

@@ -87,10 +87,13 @@ func TestCompileRegexEngine(t *testing.T) {
 	}{
 		{name: "host tag is RE2", in: ExpandTags(`^Failed for <HOST> port \d+`, "warn"), want: EngineRE2, wantLit: " port ", wantPre: "Failed for "},
 		{name: "lookahead needs regexp2", in: `^user (?!root)\S+ from (?P<ip4>\S+)`, want: EngineRegexp2, wantLit: " from ", wantPre: "user "},
-		{name: "backref needs regexp2", in: `^(?P<q>")x(?P=q)`, want: EngineRegexp2, wantLit: ""},
+		{name: "backref needs regexp2", in: `^(?P<q>")x(?P=q)`, want: EngineRegexp2, wantLit: "", wantPre: `"x`},
 		{name: "big repeat falls back", in: `a{2000}`, want: EngineRegexp2},
 		{name: "case-insensitive has no literal", in: `(?i)^error from (?P<ip4>\S+)`, want: EngineRE2},
 		{name: "conditional literal", in: `(?P<a>x)?(?(a)yy|yy)zz`, want: EngineRegexp2, wantLit: "yyzz"},
+		{name: "prefix reads into groups", in: `^(?P<a>(?P<b>Re)ceived (?:dis)connect(?P<c>)) from \d+`, want: EngineRE2, wantLit: "", wantPre: "Received disconnect from "},
+		{name: "prefix stops inside a group", in: `^(?P<a>Accepted \w+) for x`, want: EngineRE2, wantLit: " for x", wantPre: "Accepted "},
+		{name: "prefix stops at a folded group", in: `^(?P<a>(?i:ab))c`, want: EngineRE2},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -252,17 +255,24 @@ func needPython(t *testing.T) {
 	}
 }
 
-// TestIsASCII covers the word-at-a-time loop and the byte tail.
+// TestIsASCII covers the short-text loop, the sixteen-byte steps, the
+// word left over and the overlapping last word: a high byte anywhere in
+// a text of any length up to 40 is seen.
 func TestIsASCII(t *testing.T) {
-	base := strings.Repeat("abcdefgh", 3) + "xyz"
+	base := strings.Repeat("abcdefgh", 5)
 	if !isASCII(base) || !isASCII("") {
 		t.Fatal("ASCII text reported non-ASCII")
 	}
-	for i := range len(base) {
-		b := []byte(base)
-		b[i] = 0x80
-		if isASCII(string(b)) {
-			t.Errorf("byte 0x80 at %d not seen", i)
+	for n := range len(base) + 1 {
+		if !isASCII(base[:n]) {
+			t.Errorf("ASCII text of %d bytes reported non-ASCII", n)
+		}
+		for i := range n {
+			b := []byte(base[:n])
+			b[i] = 0x80
+			if isASCII(string(b)) {
+				t.Errorf("byte 0x80 at %d of %d not seen", i, n)
+			}
 		}
 	}
 }

@@ -171,26 +171,46 @@ func newRwAlt(tree *syntax.Regexp, names []string, m *markTable) (rwAlt, bool) {
 	return a, true
 }
 
-// treePrefix is the literal text a start-anchored tree begins with.
+// treePrefix is the literal text a start-anchored tree begins with. It
+// reads on into captures (fail2ban's <F-NOFAIL>Connection from</F-NOFAIL>
+// wraps a literal in a group), so the prefix rejects such lines on their
+// first bytes rather than the literal by a scan of the whole text.
 func treePrefix(re *syntax.Regexp) string {
 	if re.Op != syntax.OpConcat || len(re.Sub) < 2 || re.Sub[0].Op != syntax.OpBeginText {
 		return ""
 	}
 	var b strings.Builder
-	for _, s := range re.Sub[1:] {
-		if s.Op != syntax.OpLiteral || s.Flags&syntax.FoldCase != 0 {
-			break
-		}
-		b.WriteString(string(s.Rune))
-	}
+	litPrefix(&b, re.Sub[1:])
 	return b.String()
+}
+
+// litPrefix appends to b the literal text the sequence subs begins with
+// and reports whether all of subs is that text.
+func litPrefix(b *strings.Builder, subs []*syntax.Regexp) bool {
+	for _, s := range subs {
+		switch s.Op {
+		case syntax.OpEmptyMatch:
+		case syntax.OpLiteral:
+			if s.Flags&syntax.FoldCase != 0 {
+				return false
+			}
+			b.WriteString(string(s.Rune))
+		case syntax.OpCapture, syntax.OpConcat:
+			if !litPrefix(b, s.Sub) {
+				return false
+			}
+		default:
+			return false
+		}
+	}
+	return true
 }
 
 // search finds the leftmost match in ASCII text. done false means a
 // dropped lookahead failed on RE2's path and regexp2 must decide;
 // otherwise loc is the match (nil: none) in the compact layout w.idx,
-// in buf when it is large enough.
-func (w *rewrite) search(text string, buf []int) (loc []int, done bool) {
+// in buf when it is large enough; a walk works in sc (nil: a fresh one).
+func (w *rewrite) search(text string, buf []int, sc *btScratch) (loc []int, done bool) {
 	var memo litMemo
 	var tmp [btMaxSlots]int // the walk's result, before finish lays it out
 	for i := range w.alts {
@@ -198,7 +218,7 @@ func (w *rewrite) search(text string, buf []int) (loc []int, done bool) {
 		if !w.mayMatch(a, text, &memo) {
 			continue
 		}
-		if raw := findASCII(a.re, a.walk, text, tmp[:0]); raw != nil {
+		if raw := findASCII(a.re, a.walk, text, tmp[:0], sc); raw != nil {
 			return a.finish(text, raw, buf)
 		}
 	}

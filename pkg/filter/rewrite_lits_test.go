@@ -59,8 +59,8 @@ func TestRewriteSharedLits(t *testing.T) {
 					t.Fatalf("%q alternative %d on %q: shared %v, own %v", expr, i, text, got, want)
 				}
 			}
-			got, gotDone := w.search(text, nil)
-			want, wantDone := plain.search(text, nil)
+			got, gotDone := w.search(text, nil, nil)
+			want, wantDone := plain.search(text, nil, nil)
 			if !slices.Equal(got, want) || gotDone != wantDone {
 				t.Fatalf("%q on %q: shared %v %v, own %v %v", expr, text, got, gotDone, want, wantDone)
 			}

@@ -79,12 +79,20 @@ func cutSource(src, name string, star bool, want *syntax.Regexp) (string, bool) 
 }
 
 // extendTail stretches the cut group, and the match, to the line end.
-func extendTail(text string, loc []int, group int) {
+// oneLine says the caller knows text holds no "\n" before its last byte
+// (innerNewline is false): the line end is then found without a scan.
+func extendTail(text string, loc []int, group int, oneLine bool) {
 	e := loc[2*group+1]
 	if e < 0 {
 		return
 	}
-	if i := strings.IndexByte(text[e:], '\n'); i >= 0 {
+	if oneLine {
+		if n := len(text) - 1; n >= e && text[n] == '\n' {
+			e = n
+		} else {
+			e = len(text)
+		}
+	} else if i := strings.IndexByte(text[e:], '\n'); i >= 0 {
 		e += i
 	} else {
 		e = len(text)

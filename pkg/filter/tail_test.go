@@ -28,6 +28,7 @@ func TestCutTail(t *testing.T) {
 		{`^(?P<pre>\S+ )?(?:error: )?(?P<content>.+)$`, true,
 			[]string{"host error: x y\n", "a\n", "\n", "", "host ", "x\ny\n", "héllo wörld\n", "\xff\xfe\n"}},
 		{`^(?P<pre>\S+)(?P<content>.*)$`, true, []string{"abc def\n", "abc\n", "\n", "a\nb"}},
+		{`^(?P<pre>\S+\s*)(?P<content>.*)$`, true, []string{"abc\n", "abc def\n", "abc", "abc \n"}},
 		{`x(?P<content>.+)$`, true, []string{"axb\n", "ax\n", "x\nxb\n", "xx\n"}},
 		{`^(?P<content>.+?)$`, false, []string{"ab\n"}},
 		{`^(?P<content>.+)x$`, false, []string{"abx\n"}},
@@ -44,16 +45,18 @@ func TestCutTail(t *testing.T) {
 		}
 		for _, text := range tt.texts {
 			want := uncutLoc(t, tt.expr, text)
-			m := r.goSearch(r.ascii, r.asciiIdx, r.asciiTail, text, nil)
-			var got []int
-			if m != nil {
-				got = m.loc
-			}
-			if !reflect.DeepEqual(got, want) {
-				t.Errorf("%s on %q: %v, want %v", tt.expr, text, got, want)
-			}
-			if u := r.goSearch(r.uni, r.uniIdx, r.uniTail, text, nil); (u == nil) != (want == nil) || u != nil && !reflect.DeepEqual(u.loc, want) {
-				t.Errorf("%s on %q (uni form): %v, want %v", tt.expr, text, u, want)
+			for _, oneLine := range oneLineModes(text) {
+				m := r.goSearch(r.ascii, r.asciiIdx, r.asciiTail, text, nil, oneLine)
+				var got []int
+				if m != nil {
+					got = m.loc
+				}
+				if !reflect.DeepEqual(got, want) {
+					t.Errorf("%s on %q (oneLine %v): %v, want %v", tt.expr, text, oneLine, got, want)
+				}
+				if u := r.goSearch(r.uni, r.uniIdx, r.uniTail, text, nil, oneLine); (u == nil) != (want == nil) || u != nil && !reflect.DeepEqual(u.loc, want) {
+					t.Errorf("%s on %q (uni form, oneLine %v): %v, want %v", tt.expr, text, oneLine, u, want)
+				}
 			}
 		}
 	}
@@ -75,15 +78,26 @@ func FuzzCutTail(f *testing.F) {
 			return
 		}
 		want := uncutLoc(t, expr, text)
-		m := r.goSearch(r.ascii, r.asciiIdx, r.asciiTail, text, nil)
-		var got []int
-		if m != nil {
-			got = m.loc
-		}
-		if !reflect.DeepEqual(got, want) {
-			t.Fatalf("%q on %q: %v, want %v", expr, text, got, want)
+		for _, oneLine := range oneLineModes(text) {
+			m := r.goSearch(r.ascii, r.asciiIdx, r.asciiTail, text, nil, oneLine)
+			var got []int
+			if m != nil {
+				got = m.loc
+			}
+			if !reflect.DeepEqual(got, want) {
+				t.Fatalf("%q on %q (oneLine %v): %v, want %v", expr, text, oneLine, got, want)
+			}
 		}
 	})
+}
+
+// oneLineModes lists the extendTail modes that apply to text: the scan
+// always, the shortcut too when text has no inner newline.
+func oneLineModes(text string) []bool {
+	if innerNewline(text) {
+		return []bool{false}
+	}
+	return []bool{false, true}
 }
 
 // TestCutSource: the translator's forms of a prefregex are cut in the
