@@ -270,9 +270,12 @@ func groups(m *Match) map[string]string {
 // has alt_/tuple_ groups (the reference path keeps mergeGroups).
 func (f *Filter) merge(idx int, pre, m *Match) tags.List {
 	var g tags.List
-	if src, simple := f.matchGroups(idx, pre, m); simple {
+	switch src, simple := f.matchGroups(idx, pre, m); {
+	case simple:
 		g = src.appendMerged(f.groups[:0])
-	} else {
+	case !f.slow && onlyAlts(pre, m):
+		g = mergeAlts(f.groups[:0], pre, m)
+	default:
 		g = tags.AppendMap(f.groups[:0], mergeGroups(pre, m))
 	}
 	f.groups = g[:0]
@@ -306,6 +309,44 @@ func mergeGroups(pre, m *Match) map[string]string {
 		}
 	}
 	return out
+}
+
+// onlyAlts reports whether mergeAlts applies: the failregex has alt_
+// groups but no tuple_ groups, and the prefregex (if any) neither.
+func onlyAlts(pre, m *Match) bool {
+	return m.complex != nil && len(m.complex.tuples) == 0 && (pre == nil || pre.complex == nil)
+}
+
+// mergeAlts is mergeGroups for onlyAlts matches, as a list appended to
+// dst (unsorted, as merge's simple case): sshd's pam line, with its
+// alt_user, spent thousands of instructions building and filling maps.
+// The failregex's groups, after mergeAlt's rule (an empty or missing X
+// takes the first non-empty alt_X, in alt_ name order), replace the
+// prefregex's groups of the same names.
+func mergeAlts(dst tags.List, pre, m *Match) tags.List {
+	n := len(dst)
+	if pre != nil {
+		dst = pre.appendGroups(dst, true, m.names)
+	}
+	k := len(dst)
+	dst = m.appendGroups(dst, false, nil)
+	for _, p := range m.complex.alts {
+		own := dst[k:]
+		if v, _ := own.Get(p[0]); v != "" {
+			if t, _ := own.Get(p[1]); t == "" {
+				dst = append(dst[:k], own.Set(p[1], v)...)
+			}
+		}
+	}
+	// a target the failregex does not name may shadow a prefregex group
+	w := n
+	for _, t := range dst[n:k] {
+		if !slices.ContainsFunc(dst[k:], func(x tags.Tag) bool { return x.Name == t.Name }) {
+			dst[w] = t
+			w++
+		}
+	}
+	return append(dst[:w], dst[k:]...)
 }
 
 // complexNames holds a regex's alt_X and tuple_X groups (fail2ban's
