@@ -27,6 +27,10 @@ type Conn struct {
 	enc *Encoder
 	out []byte
 
+	// unsent is the tail of a reply that StartResult could not write
+	// without waiting; Flush writes it.
+	unsent []byte
+
 	// reply is the (status, value) tuple of every reply, boxed once:
 	// replyItems is its backing array, filled in for each reply.
 	reply      any
@@ -65,6 +69,50 @@ func (c *Conn) WriteResult(v any) error {
 	return c.writeTuple(int64(0), v)
 }
 
+// TryWriter is a writer that can write without waiting: TryWrite writes
+// what the kernel takes at once (possibly nothing) and returns how much.
+// A Conn over a TryWriter can start a reply without blocking, see
+// StartResult.
+type TryWriter interface {
+	TryWrite(p []byte) (int, error)
+}
+
+// StartResult encodes the success reply (0, v) and writes as much of it as
+// goes out without waiting. It never blocks, so it may be called while
+// holding a lock that a client which does not read its replies must not
+// keep held. Flush must follow before the next write: it writes the rest,
+// if any. Over a writer that is not a TryWriter, nothing is written until
+// Flush.
+func (c *Conn) StartResult(v any) error {
+	c.replyItems = [2]any{int64(0), v}
+	out, err := c.encode(c.reply)
+	c.replyItems = [2]any{}
+	if err != nil {
+		return err
+	}
+	c.unsent = out
+	if tw, ok := c.w.(TryWriter); ok {
+		n, err := tw.TryWrite(out)
+		c.unsent = out[n:]
+		if err != nil {
+			c.unsent = nil
+			return err
+		}
+	}
+	return nil
+}
+
+// Flush writes what StartResult left unsent, waiting as Write does.
+func (c *Conn) Flush() error {
+	if len(c.unsent) == 0 {
+		c.unsent = nil
+		return nil
+	}
+	_, err := c.w.Write(c.unsent)
+	c.unsent = nil
+	return err
+}
+
 // WriteException writes the failure reply (1, exc).
 func (c *Conn) WriteException(exc *pyval.Exception) error {
 	return c.writeTuple(int64(1), exc)
@@ -92,18 +140,29 @@ func (c *Conn) WriteLoadError(err error) error {
 // pickled it writes "ERROR: <reason>" instead, as fail2ban does, and
 // returns nil; it returns only write errors.
 func (c *Conn) WriteReply(v any) error {
+	out, err := c.encode(v)
+	if err != nil {
+		return err
+	}
+	_, err = c.w.Write(out)
+	return err
+}
+
+// encode pickles v followed by End into the Conn's buffer, or
+// "ERROR: <reason>" when v cannot be pickled. The result is valid until
+// the next encode.
+func (c *Conn) encode(v any) ([]byte, error) {
 	out, err := c.enc.Append(c.out[:0], v)
 	if ee, ok := errors.AsType[*EncodeError](err); ok {
 		out, err = c.enc.Append(c.out[:0], "ERROR: "+ee.Msg)
 	}
 	if err != nil {
-		return err
+		return nil, err
 	}
 	out = append(out, End...)
-	_, err = c.w.Write(out)
 	c.out = out[:0]
 	if cap(c.out) > keepBuffer {
 		c.out = nil // do not pin one huge reply's buffer for the connection's life
 	}
-	return err
+	return out, nil
 }

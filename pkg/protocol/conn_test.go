@@ -96,3 +96,90 @@ func TestConn_ReplyTuple(t *testing.T) {
 		t.Errorf("WriteResult allocates %v times, want 0", n)
 	}
 }
+
+// tryRW is a TryWriter that takes at most room bytes without waiting.
+type tryRW struct {
+	rw
+	room  int
+	tries int
+	err   error
+}
+
+func (c *tryRW) TryWrite(p []byte) (int, error) {
+	c.tries++
+	n := min(len(p), c.room)
+	c.room -= n
+	c.out.Write(p[:n])
+	return n, c.err
+}
+
+// TestConn_StartResult: StartResult writes what goes out without waiting
+// (all of it over a plain writer only at Flush), and Flush the rest, so
+// that the bytes are those of WriteResult.
+func TestConn_StartResult(t *testing.T) {
+	want, err := Encode(pyval.Tuple{int64(0), int64(1)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	full := string(want) + End
+	tests := []struct {
+		name      string
+		room      int  // bytes TryWrite takes; -1: not a TryWriter
+		wantStart int  // bytes written by StartResult
+		wantTries bool // whether TryWrite was called
+	}{
+		{name: "plain writer", room: -1, wantStart: 0},
+		{name: "all fits", room: 1 << 10, wantStart: len(full), wantTries: true},
+		{name: "part fits", room: 5, wantStart: 5, wantTries: true},
+		{name: "buffer full", room: 0, wantStart: 0, wantTries: true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var conn *Conn
+			var out *bytes.Buffer
+			tw := &tryRW{room: tt.room}
+			if tt.room < 0 {
+				c := &rw{in: strings.NewReader("")}
+				conn, out = NewConn(c, ConnOptions{}), &c.out
+			} else {
+				conn, out = NewConn(tw, ConnOptions{}), &tw.out
+			}
+			for range 3 { // the buffers are reused
+				out.Reset()
+				tw.room = tt.room
+				if err := conn.StartResult(int64(1)); err != nil {
+					t.Fatal(err)
+				}
+				if out.Len() != tt.wantStart {
+					t.Fatalf("StartResult wrote %d bytes, want %d", out.Len(), tt.wantStart)
+				}
+				if err := conn.Flush(); err != nil {
+					t.Fatal(err)
+				}
+				if out.String() != full {
+					t.Fatalf("wrote %x, want %x", out.String(), full)
+				}
+				if err := conn.Flush(); err != nil || out.String() != full {
+					t.Fatalf("a second Flush wrote %x, %v", out.String()[len(full):], err)
+				}
+			}
+			if (tw.tries > 0) != tt.wantTries {
+				t.Errorf("TryWrite called %d times", tw.tries)
+			}
+		})
+	}
+}
+
+// TestConn_StartResultError: a failed TryWrite leaves nothing to Flush.
+func TestConn_StartResultError(t *testing.T) {
+	boom := errors.New("boom")
+	tw := &tryRW{room: 3, err: boom}
+	conn := NewConn(tw, ConnOptions{})
+	if err := conn.StartResult(int64(1)); err != boom {
+		t.Fatalf("StartResult = %v, want %v", err, boom)
+	}
+	tw.out.Reset()
+	if err := conn.Flush(); err != nil || tw.out.Len() != 0 {
+		t.Fatalf("Flush after an error wrote %d bytes, %v", tw.out.Len(), err)
+	}
+}

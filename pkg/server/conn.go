@@ -49,6 +49,13 @@ func (s *Server) serveConn(ctx context.Context, c net.Conn) {
 			}
 			continue
 		}
+		if handled, werr := s.serveAttempt(ctx, pc, req); handled {
+			if werr != nil {
+				return
+			}
+			continue
+		}
+		s.barrier()
 		if werr := s.reply(ctx, pc, req); werr != nil {
 			return
 		}
