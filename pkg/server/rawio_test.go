@@ -161,7 +161,7 @@ func TestRawIO_Spin(t *testing.T) {
 	for i := range 10 {
 		r.score = 1
 		go func() {
-			time.Sleep(2 * time.Millisecond) // far beyond spinFor
+			time.Sleep(20 * time.Millisecond) // far beyond spinFor and hotWithin, even on a busy machine
 			cc.Write([]byte{'a' + byte(i)})
 		}()
 		n, err := r.Read(buf)
