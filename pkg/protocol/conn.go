@@ -3,6 +3,7 @@ package protocol
 import (
 	"errors"
 	"io"
+	"sync"
 
 	"github.com/f2b/f2b/pkg/pyval"
 )
@@ -26,6 +27,8 @@ type Conn struct {
 	dec *Decoder
 	enc *Encoder
 	out []byte
+	// ints are the encoded replies (0, n) for small n, see smallResults.
+	ints *[smallResultLimit][]byte
 
 	// unsent is the tail of a reply that StartResult could not write
 	// without waiting; Flush writes it.
@@ -47,7 +50,42 @@ func NewConn(rw io.ReadWriter, opts ConnOptions) *Conn {
 		enc: NewEncoder(opts.Encode),
 	}
 	c.reply = pyval.Tuple(c.replyItems[:])
+	c.ints = &smallResults()[c.enc.proto-4]
 	return c
+}
+
+// smallResultLimit bounds the cached replies: (0, n) for 0 ≤ n < it.
+const smallResultLimit = 256
+
+// smallResults are the encoded success replies (0, n), End included, for
+// the small ints that most commands return (`set <jail> attempt` answers
+// 1 or 0, banip and unbanip a count), in protocols 4 and 5: byte for byte
+// what the encoder writes, made once.
+var smallResults = sync.OnceValue(func() *[2][smallResultLimit][]byte {
+	var t [2][smallResultLimit][]byte
+	for p := range t {
+		enc := NewEncoder(EncodeOptions{Protocol: 4 + p})
+		for n := range smallResultLimit {
+			b, err := enc.Append(nil, pyval.Tuple{int64(0), int64(n)})
+			if err != nil {
+				panic(err) // a tuple of two ints always pickles
+			}
+			t[p][n] = append(b, End...)
+		}
+	}
+	return &t
+})
+
+// result returns the encoded success reply (0, v): cached for a small
+// int, else in the Conn's buffer (valid until the next encode).
+func (c *Conn) result(v any) ([]byte, error) {
+	if n, ok := v.(int64); ok && n >= 0 && n < smallResultLimit {
+		return c.ints[n], nil
+	}
+	c.replyItems = [2]any{int64(0), v}
+	out, err := c.encode(c.reply)
+	c.replyItems = [2]any{} // do not keep v alive until the next reply
+	return out, err
 }
 
 // ReadRequest reads and decodes the next request. What to do with errors:
@@ -66,7 +104,12 @@ func (c *Conn) ReadRequest() (any, error) {
 
 // WriteResult writes the success reply (0, v).
 func (c *Conn) WriteResult(v any) error {
-	return c.writeTuple(int64(0), v)
+	out, err := c.result(v)
+	if err != nil {
+		return err
+	}
+	_, err = c.w.Write(out)
+	return err
 }
 
 // TryWriter is a writer that can write without waiting: TryWrite writes
@@ -84,9 +127,7 @@ type TryWriter interface {
 // if any. Over a writer that is not a TryWriter, nothing is written until
 // Flush.
 func (c *Conn) StartResult(v any) error {
-	c.replyItems = [2]any{int64(0), v}
-	out, err := c.encode(c.reply)
-	c.replyItems = [2]any{}
+	out, err := c.result(v)
 	if err != nil {
 		return err
 	}

@@ -183,3 +183,38 @@ func TestConn_StartResultError(t *testing.T) {
 		t.Fatalf("Flush after an error wrote %d bytes, %v", tw.out.Len(), err)
 	}
 }
+
+// TestConn_SmallResults: the cached replies of small ints are byte for
+// byte what the encoder writes, in both protocols, and stay intact when
+// other replies reuse the Conn's buffer.
+func TestConn_SmallResults(t *testing.T) {
+	for _, proto := range []int{4, 5} {
+		enc := NewEncoder(EncodeOptions{Protocol: proto})
+		c := &rw{in: strings.NewReader("")}
+		conn := NewConn(c, ConnOptions{Encode: EncodeOptions{Protocol: proto}})
+		for _, n := range []int64{0, 1, 2, 127, 128, 255, 256, 65536, -1, -256} {
+			want, err := enc.Append(nil, pyval.Tuple{int64(0), n})
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, write := range []func() error{
+				func() error { return conn.WriteResult(n) },
+				func() error {
+					if err := conn.StartResult(n); err != nil {
+						return err
+					}
+					return conn.Flush()
+				},
+			} {
+				c.out.Reset()
+				if err := write(); err != nil {
+					t.Fatal(err)
+				}
+				if got := c.out.String(); got != string(want)+End {
+					t.Errorf("protocol %d, (0, %d): wrote %x, want %x", proto, n, got, string(want)+End)
+				}
+				conn.WriteResult(strings.Repeat("x", 300)) // reuses the buffer
+			}
+		}
+	}
+}

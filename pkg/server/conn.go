@@ -42,24 +42,23 @@ func (s *Server) serveConn(ctx context.Context, c net.Conn) {
 		if ctxDone(ctx) {
 			return
 		}
-		if budget := maxExpanded; exceeds(req, &budget) {
-			s.log.Error("PROTO-error: load message failed: " + errExpanded)
-			if pc.WriteReply("ERROR: "+errExpanded) != nil {
-				return
-			}
-			continue
-		}
-		if handled, werr := s.serveAttempt(ctx, pc, req); handled {
-			if werr != nil {
-				return
-			}
-			continue
-		}
-		s.barrier()
-		if werr := s.reply(ctx, pc, req); werr != nil {
+		if s.handle(ctx, pc, req) != nil {
 			return
 		}
 	}
+}
+
+// handle answers one decoded request; it returns only write errors.
+func (s *Server) handle(ctx context.Context, pc *protocol.Conn, req any) error {
+	if budget := maxExpanded; exceeds(req, &budget) {
+		s.log.Error("PROTO-error: load message failed: " + errExpanded)
+		return pc.WriteReply("ERROR: " + errExpanded)
+	}
+	if handled, err := s.serveAttempt(ctx, pc, req); handled {
+		return err
+	}
+	s.barrier()
+	return s.reply(ctx, pc, req)
 }
 
 func (s *Server) reply(ctx context.Context, pc *protocol.Conn, req any) error {
