@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
+	"net/netip"
 	"time"
 
 	"github.com/f2b/f2b/pkg/ipaddr"
@@ -123,7 +124,7 @@ func (j *Jail) check(ctx context.Context, f *Failure, r ignoreRules, checkIgnore
 // the ban it completes.
 func (j *Jail) record(ctx context.Context, f *Failure, k key, t Ticket, verb string, count int, c *banCalc, observe bool) {
 	if j.flog.Enabled(ctx, slog.LevelInfo) {
-		logging.Log(ctx, j.flog, slog.LevelInfo, failureLine(j.opts.Name, verb, t.String(), f.Time))
+		logging.Log(ctx, j.flog, slog.LevelInfo, failureLine(j.opts.Name, verb, t.IP, t.ID, f.Time))
 	}
 	banCount := 0
 	if observe && c.Increment && j.opts.Store != nil {
@@ -136,17 +137,23 @@ func (j *Jail) record(ctx context.Context, f *Failure, k key, t Ticket, verb str
 	}
 }
 
-// failureLine is "[<jail>] <verb> <id> - <time>", built in one buffer:
-// it is logged once per failure and per socket attempt, where
-// fmt.Sprintf's boxing and reflection were a visible share of the CPU.
-func failureLine(jail, verb, id string, at time.Time) string {
-	b := make([]byte, 0, len(jail)+len(verb)+len(id)+len(timeLayout)+8)
-	b = append(b, '[')
+// failureLine is "[<jail>] <verb> <id> - <time>", the id being ip's
+// text when ip is valid (as Ticket.String), built in one buffer on the
+// stack: it is logged once per failure and per socket attempt, where
+// fmt.Sprintf's boxing and reflection were a visible share of the CPU,
+// and the allocations of the buffer and the address's text after them.
+func failureLine(jail, verb string, ip netip.Addr, id string, at time.Time) string {
+	var buf [128]byte
+	b := append(buf[:0], '[')
 	b = append(b, jail...)
 	b = append(b, "] "...)
 	b = append(b, verb...)
 	b = append(b, ' ')
-	b = append(b, id...)
+	if ip.IsValid() {
+		b = ip.Unmap().WithZone("").AppendTo(b) // idString's text, without its allocation
+	} else {
+		b = append(b, id...)
+	}
 	b = append(b, " - "...)
 	b = logging.AppendDateTime(b, at) // at.AppendFormat(b, timeLayout), faster
 	return string(b)
