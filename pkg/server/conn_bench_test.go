@@ -81,3 +81,12 @@ func BenchmarkServeAttempt(b *testing.B) {
 		b.Fatalf("reply %q", out.Bytes())
 	}
 }
+
+// BenchmarkBarrier is what the attempt gate adds to every other socket
+// command when no attempt is in flight: an uncontended Lock and Unlock.
+func BenchmarkBarrier(b *testing.B) {
+	s := New(Options{})
+	for b.Loop() {
+		s.barrier()
+	}
+}
