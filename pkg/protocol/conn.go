@@ -102,6 +102,22 @@ func (c *Conn) ReadRequest() (any, error) {
 	return c.dec.Decode(msg)
 }
 
+// Recycle hands back the list of a request from ReadRequest once nothing
+// refers to it any more (its strings may still be kept), so that the next
+// request of strings, the usual kind, reuses it instead of allocating.
+// The caller must not touch the list afterwards.
+func (c *Conn) Recycle(req []any) {
+	if cap(req) > maxRecycled {
+		return // not worth pinning
+	}
+	clear(req[:cap(req)])
+	c.dec.spare = req[:0]
+}
+
+// maxRecycled bounds the capacity of a list that Recycle keeps: an
+// attempt has five items.
+const maxRecycled = 16
+
 // WriteResult writes the success reply (0, v).
 func (c *Conn) WriteResult(v any) error {
 	out, err := c.result(v)

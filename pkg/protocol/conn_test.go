@@ -218,3 +218,57 @@ func TestConn_SmallResults(t *testing.T) {
 		}
 	}
 }
+
+// TestConn_Recycle: a recycled request list is reused, cleared, by the
+// next request of strings, and only by one; without Recycle each request
+// has its own list.
+func TestConn_Recycle(t *testing.T) {
+	enc := NewEncoder(EncodeOptions{})
+	var in []byte
+	reqs := [][]any{
+		{"set", "web", "attempt", "192.0.2.1", "msg one"},
+		{"set", "web", "attempt", "192.0.2.2"},
+		{"ping"},
+		{"set", "web", "attempt", "192.0.2.3", "a", "b", "c"}, // longer than the recycled ["ping"]
+		{"status", "web"},
+		{"echo", int64(1)}, // not a list of strings: decoded the general way
+	}
+	for _, r := range reqs {
+		b, err := enc.Append(nil, r)
+		if err != nil {
+			t.Fatal(err)
+		}
+		in = append(append(in, b...), End...)
+	}
+	conn := NewConn(&rw{in: bytes.NewReader(in)}, ConnOptions{})
+	var prev []any
+	for i, want := range reqs {
+		v, err := conn.ReadRequest()
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !pyval.Equal(v, want) {
+			t.Fatalf("request %d = %s, want %s", i, pyval.Repr(v), pyval.Repr(want))
+		}
+		got := v.([]any)
+		reused := prev != nil && len(want) <= cap(prev) && i != 5
+		if same := prev != nil && cap(got) > 0 && &got[:1][0] == &prev[:1][0]; same != reused {
+			t.Errorf("request %d: list reused = %v, want %v", i, same, reused)
+		}
+		if i%2 == 0 {
+			conn.Recycle(got)
+			if got[0] != nil {
+				t.Errorf("request %d: recycled list not cleared", i)
+			}
+			prev = got
+		} else {
+			prev = nil
+		}
+	}
+	// a huge list is not kept
+	conn.dec.spare = nil
+	conn.Recycle(make([]any, 1, maxRecycled+1))
+	if conn.dec.spare != nil {
+		t.Error("Recycle kept a list beyond maxRecycled")
+	}
+}

@@ -25,7 +25,7 @@ import (
 // It reports false, having done nothing, for any request that is not a
 // well-formed attempt on an existing jail; the general path answers those
 // (errors included) as before.
-func (s *Server) serveAttempt(ctx context.Context, pc *protocol.Conn, req any) (handled bool, err error) {
+func (s *Server) serveAttempt(ctx context.Context, cs *connState, req any) (handled bool, err error) {
 	cmd, ok := req.([]any)
 	if !ok || len(cmd) < 4 || cmd[0] != "set" || cmd[2] != "attempt" {
 		return false, nil
@@ -40,7 +40,12 @@ func (s *Server) serveAttempt(ctx context.Context, pc *protocol.Conn, req any) (
 	if j == nil {
 		return false, nil
 	}
-	p := j.core.BeginAttempt(ctx, pyval.Str(cmd[3]), strArgs(cmd, 4)...)
+	msgs := cs.msgs[:0]
+	for _, v := range cmd[4:] {
+		msgs = append(msgs, pyval.Str(v))
+	}
+	p := j.core.BeginAttempt(ctx, pyval.Str(cmd[3]), msgs...)
+	pc := cs.pc
 	s.gate.RLock()
 	err = pc.StartResult(int64(p.Result()))
 	if testHookAttemptReplied != nil {
@@ -48,10 +53,21 @@ func (s *Server) serveAttempt(ctx context.Context, pc *protocol.Conn, req any) (
 	}
 	p.Record(ctx)
 	s.gate.RUnlock()
+	// The jail copied what it keeps: the request's list and the messages
+	// serve the connection's next attempt.
+	clear(msgs)
+	cs.msgs = msgs[:0]
+	pc.Recycle(cmd)
 	if err != nil {
 		return true, err
 	}
 	return true, pc.Flush()
+}
+
+// connState is what one connection reuses from request to request.
+type connState struct {
+	pc   *protocol.Conn
+	msgs []string // an attempt's messages
 }
 
 // testHookAttemptReplied, when set by a test, runs between an attempt's

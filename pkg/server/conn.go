@@ -21,6 +21,7 @@ func (s *Server) serveConn(ctx context.Context, c net.Conn) {
 		rw = r
 	}
 	pc := protocol.NewConn(rw, protocol.ConnOptions{})
+	cs := &connState{pc: pc}
 	for {
 		req, err := pc.ReadRequest()
 		if err != nil {
@@ -42,19 +43,20 @@ func (s *Server) serveConn(ctx context.Context, c net.Conn) {
 		if ctxDone(ctx) {
 			return
 		}
-		if s.handle(ctx, pc, req) != nil {
+		if s.handle(ctx, cs, req) != nil {
 			return
 		}
 	}
 }
 
 // handle answers one decoded request; it returns only write errors.
-func (s *Server) handle(ctx context.Context, pc *protocol.Conn, req any) error {
+func (s *Server) handle(ctx context.Context, cs *connState, req any) error {
+	pc := cs.pc
 	if budget := maxExpanded; exceeds(req, &budget) {
 		s.log.Error("PROTO-error: load message failed: " + errExpanded)
 		return pc.WriteReply("ERROR: " + errExpanded)
 	}
-	if handled, err := s.serveAttempt(ctx, pc, req); handled {
+	if handled, err := s.serveAttempt(ctx, cs, req); handled {
 		return err
 	}
 	s.barrier()

@@ -66,6 +66,7 @@ func BenchmarkServeAttempt(b *testing.B) {
 		io.Reader
 		io.Writer
 	}{&replay{msg: append(msg, protocol.End...)}, &out}, protocol.ConnOptions{})
+	cs := &connState{pc: pc}
 	b.ReportAllocs()
 	for b.Loop() {
 		req, err := pc.ReadRequest()
@@ -73,7 +74,7 @@ func BenchmarkServeAttempt(b *testing.B) {
 			b.Fatal(err)
 		}
 		out.Reset()
-		if err := s.handle(ctx, pc, req); err != nil {
+		if err := s.handle(ctx, cs, req); err != nil {
 			b.Fatal(err)
 		}
 	}
