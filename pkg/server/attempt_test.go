@@ -1,12 +1,15 @@
 package server
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"net"
 	"path/filepath"
 	"slices"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -288,4 +291,77 @@ func TestAttempt_NonReadingClient(t *testing.T) {
 	} else if !errors.Is(err, net.ErrClosed) {
 		t.Logf("burst write: %v", err)
 	}
+}
+
+// TestAttempt_SameReplies: whatever the request, the reply-first path
+// answers with the same bytes as the general dispatcher (well-formed
+// attempts, and everything it leaves to the dispatcher).
+func TestAttempt_SameReplies(t *testing.T) {
+	fast, _ := newTestServer(t)
+	slow, _ := newTestServer(t)
+	reqs := []any{
+		[]any{"set", "web", "attempt", "192.0.2.1"},
+		[]any{"set", "web", "attempt", "192.0.2.2", "msg", "another"},
+		[]any{"set", "web", "attempt", "user@example.org", pyval.Bytes("b"), int64(3)},
+		[]any{"set", "web", "attempt", int64(7)},
+		[]any{"set", "web", "attempt", "::ffff:192.0.2.3"},
+		[]any{"set", "web", "attempt", "192.0.2.0/24"},
+		[]any{"set", "web", "attempt", "127.0.0.1"},
+		[]any{"set", "web", "attempt"},
+		[]any{"set", "nojail", "attempt", "192.0.2.1"},
+		[]any{"set", int64(1), "attempt", "192.0.2.1"},
+		[]any{"set", "loglevel", "attempt", "192.0.2.1"},
+		[]any{"multi-set", "web", "attempt", "192.0.2.4"},
+		[]any{"set", "web", "Attempt", "192.0.2.1"},
+		pyval.Tuple{"set", "web", "attempt", "192.0.2.5"},
+		[]any{"get", "web", "maxretry"},
+		"set",
+	}
+	write := func(s *Server, req any, viaHandle bool) string {
+		var out bytes.Buffer
+		pc := protocol.NewConn(struct {
+			io.Reader
+			io.Writer
+		}{strings.NewReader(""), &out}, protocol.ConnOptions{})
+		var err error
+		if viaHandle {
+			err = s.handle(t.Context(), &connState{pc: pc}, req)
+		} else {
+			err = s.reply(t.Context(), pc, req)
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+		return out.String()
+	}
+	for _, req := range reqs {
+		// each path gets its own copy: the server owns a request's list
+		// (the reply-first path recycles it)
+		want := write(slow, clone(req), false)
+		got := write(fast, clone(req), true)
+		if got != want {
+			t.Errorf("%s: reply-first path wrote %q, the dispatcher %q", pyval.Repr(req), got, want)
+		}
+	}
+	a := totalFailed(t, plain(mustDispatch(t, fast, "status", "web", "stats")))
+	b := totalFailed(t, plain(mustDispatch(t, slow, "status", "web", "stats")))
+	if a != b {
+		t.Errorf("Total failed %d after the reply-first path, %d after the dispatcher", a, b)
+	}
+}
+
+func clone(req any) any {
+	if l, ok := req.([]any); ok {
+		return slices.Clone(l)
+	}
+	return req
+}
+
+func mustDispatch(t *testing.T, s *Server, cmd ...any) any {
+	t.Helper()
+	v, err := s.Dispatch(t.Context(), cmd)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return v
 }
