@@ -89,9 +89,14 @@ func (p *PendingAttempt) Result() int {
 
 // Record does the attempt's bookkeeping; nothing for an ignored id.
 func (p *PendingAttempt) Record(ctx context.Context) {
-	if !p.ignored {
-		p.j.record(ctx, &p.f, p.k, p.t, "Attempt", p.count, p.c, p.observe)
+	if p.ignored {
+		return
 	}
+	var logAt time.Time // now, read by the logger
+	if p.j.realClock {
+		logAt = p.f.Time // read from the same clock just before the reply
+	}
+	p.j.record(ctx, &p.f, p.k, p.t, "Attempt", p.count, p.c, p.observe, logAt)
 }
 
 // add is the common path; it returns false only when the id was ignored.
@@ -102,7 +107,7 @@ func (j *Jail) add(ctx context.Context, f Failure, verb string, count int, r ign
 	if ignored {
 		return false
 	}
-	j.record(ctx, &f, k, t, verb, count, c, observe)
+	j.record(ctx, &f, k, t, verb, count, c, observe, time.Time{})
 	return true
 }
 
@@ -121,10 +126,10 @@ func (j *Jail) check(ctx context.Context, f *Failure, r ignoreRules, checkIgnore
 }
 
 // record logs a counted failure, adds it to the fail manager and queues
-// the ban it completes.
-func (j *Jail) record(ctx context.Context, f *Failure, k key, t Ticket, verb string, count int, c *banCalc, observe bool) {
+// the ban it completes. logAt is the log line's time; zero means now.
+func (j *Jail) record(ctx context.Context, f *Failure, k key, t Ticket, verb string, count int, c *banCalc, observe bool, logAt time.Time) {
 	if j.flog.Enabled(ctx, slog.LevelInfo) {
-		logging.Log(ctx, j.flog, slog.LevelInfo, failureLine(j.opts.Name, verb, t.IP, t.ID, f.Time))
+		logging.LogAt(ctx, j.flog, slog.LevelInfo, logAt, failureLine(j.opts.Name, verb, t.IP, t.ID, f.Time))
 	}
 	banCount := 0
 	if observe && c.Increment && j.opts.Store != nil {

@@ -1,9 +1,12 @@
 package jail
 
 import (
+	"context"
 	"fmt"
+	"log/slog"
 	"net/netip"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 )
@@ -60,5 +63,67 @@ func BenchmarkFailureLine(b *testing.B) {
 	b.ReportAllocs()
 	for b.Loop() {
 		_ = failureLine("sshd", "Attempt", ip, "", at)
+	}
+}
+
+// timeLog records the times of the records one logger received.
+type timeLog struct {
+	mu    sync.Mutex
+	times []time.Time
+}
+
+func (l *timeLog) Enabled(context.Context, slog.Level) bool { return true }
+func (l *timeLog) WithAttrs([]slog.Attr) slog.Handler       { return l }
+func (l *timeLog) WithGroup(string) slog.Handler            { return l }
+func (l *timeLog) Handle(_ context.Context, r slog.Record) error {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	l.times = append(l.times, r.Time)
+	return nil
+}
+
+// TestAttempt_LogTime: with the real clock an attempt's log line carries
+// its failure time (one clock read for both); with a fake clock (tests)
+// the log line still has the real time, and so does a failure found in a
+// log, whose time is the log line's.
+func TestAttempt_LogTime(t *testing.T) {
+	old := time.Date(2001, 2, 3, 4, 5, 6, 0, time.UTC)
+	tests := []struct {
+		name  string
+		now   func() time.Time
+		found bool // AddFailure of a line at old instead of Attempt
+		same  bool // the record's time is the failure's
+	}{
+		{name: "attempt, real clock", same: true},
+		{name: "attempt, fake clock", now: func() time.Time { return old }},
+		{name: "found, real clock", found: true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			l := &timeLog{}
+			j := newTestJail(t, Options{Now: tt.now, FilterLogger: slog.New(l)})
+			j.SetIgnoreSelf(false)
+			j.SetMaxRetry(1) // the failure's time comes back in its ban ticket
+			before := time.Now()
+			if tt.found {
+				j.AddFailure(t.Context(), fail("192.0.2.1", old))
+			} else if j.Attempt(t.Context(), "192.0.2.1") != 1 {
+				t.Fatal("attempt ignored")
+			}
+			after := time.Now()
+			if len(l.times) != 1 {
+				t.Fatalf("%d records, want 1", len(l.times))
+			}
+			if got := l.times[0]; got.Before(before) || got.After(after) {
+				t.Errorf("record time %v, want between %v and %v", got, before, after)
+			}
+			q := j.dequeue()
+			if len(q) != 1 {
+				t.Fatalf("%d bans queued, want 1", len(q))
+			}
+			if same := l.times[0].Equal(q[0].Time); same != tt.same {
+				t.Errorf("record time %v, failure time %v: same = %v, want %v", l.times[0], q[0].Time, same, tt.same)
+			}
+		})
 	}
 }

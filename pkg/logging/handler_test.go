@@ -246,6 +246,26 @@ func (h *recordHandler) Handle(_ context.Context, r slog.Record) error {
 func (h *recordHandler) WithAttrs([]slog.Attr) slog.Handler { return h }
 func (h *recordHandler) WithGroup(string) slog.Handler      { return h }
 
+// TestLogAt: LogAt records the given time, or now for the zero time.
+func TestLogAt(t *testing.T) {
+	h := &recordHandler{level: slog.LevelInfo}
+	l := slog.New(h)
+	at := time.Date(2026, 11, 26, 6, 40, 0, 123, time.UTC)
+	LogAt(context.Background(), l, slog.LevelInfo, at, "given")
+	before := time.Now()
+	LogAt(context.Background(), l, slog.LevelInfo, time.Time{}, "now")
+	LogAt(context.Background(), l, slog.LevelDebug, at, "filtered out")
+	if len(h.records) != 2 {
+		t.Fatalf("got %d records, want 2", len(h.records))
+	}
+	if r := h.records[0]; !r.Time.Equal(at) || r.Message != "given" {
+		t.Errorf("record 0 = %q at %v, want %q at %v", r.Message, r.Time, "given", at)
+	}
+	if r := h.records[1]; r.Time.Before(before) || r.Message != "now" {
+		t.Errorf("record 1 = %q at %v, want %q at or after %v", r.Message, r.Time, "now", before)
+	}
+}
+
 func TestLog(t *testing.T) {
 	h := &recordHandler{level: slog.LevelInfo}
 	l := slog.New(h)
