@@ -93,7 +93,7 @@ func (p *PendingAttempt) Record(ctx context.Context) {
 		return
 	}
 	var logAt time.Time // now, read by the logger
-	if p.j.realClock {
+	if p.j.sysNow {
 		logAt = p.f.Time // read from the same clock just before the reply
 	}
 	p.j.record(ctx, &p.f, p.k, p.t, "Attempt", p.count, p.c, p.observe, logAt)

@@ -21,13 +21,14 @@ var (
 // methods are safe for concurrent use.
 type Jail struct {
 	opts Options
-	// realClock: opts.Now is time.Now, so an attempt's failure time is
-	// also the time of its log line (one clock read instead of two).
-	realClock bool
-	log       *slog.Logger // actions messages and errors
-	flog      *slog.Logger // Found and Ignore
-	olog      *slog.Logger // bantime.increment observer
-	fm        *failManager
+	log  *slog.Logger // actions messages and errors
+	flog *slog.Logger // Found and Ignore
+	olog *slog.Logger // bantime.increment observer
+	fm   *failManager
+
+	// sysNow: opts.Now is time.Now, so an attempt's failure time is also
+	// the time of its log line (one clock read instead of two).
+	sysNow bool
 
 	banMu     sync.RWMutex // guards bm
 	bm        *banManager
@@ -57,20 +58,20 @@ func New(opts Options) (*Jail, error) {
 	if opts.Name == "" {
 		return nil, fmt.Errorf("jail: name: %w", ErrBadOption)
 	}
-	realClock := opts.Now == nil
+	sysNow := opts.Now == nil
 	opts = opts.withDefaults()
 	extra, _ := compileBanTimeExtra(BanTimeExtra{})
 	return &Jail{
-		opts:      opts,
-		realClock: realClock,
-		log:       opts.Logger.With(logKeyJail, opts.Name),
-		flog:      opts.FilterLogger.With(logKeyJail, opts.Name),
-		olog:      opts.ObserverLogger.With(logKeyJail, opts.Name),
-		fm:        newFailManager(),
-		bm:        newBanManager(),
-		ignore:    ignoreRules{self: true},
-		extra:     extra,
-		wake:      make(chan struct{}, 1),
+		opts:   opts,
+		log:    opts.Logger.With(logKeyJail, opts.Name),
+		flog:   opts.FilterLogger.With(logKeyJail, opts.Name),
+		olog:   opts.ObserverLogger.With(logKeyJail, opts.Name),
+		fm:     newFailManager(),
+		bm:     newBanManager(),
+		ignore: ignoreRules{self: true},
+		extra:  extra,
+		sysNow: sysNow,
+		wake:   make(chan struct{}, 1),
 	}, nil
 }
 
