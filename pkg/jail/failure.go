@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
+	"net/netip"
 	"time"
 
 	"github.com/f2b/f2b/pkg/ipaddr"
@@ -41,6 +42,30 @@ func (j *Jail) AddFailure(ctx context.Context, f Failure) bool {
 // retries. It returns 1 when counted and 0 when the id is ignored (the
 // ignore rules apply unless Options.AttemptSkipsIgnore, as in 1.0.2).
 func (j *Jail) Attempt(ctx context.Context, id string, msgs ...string) int {
+	p := j.BeginAttempt(ctx, id, msgs...)
+	p.Record(ctx)
+	return p.Result()
+}
+
+// PendingAttempt is an attempt whose result is decided (the ignore rules
+// have run) but whose bookkeeping is not done: the log line, the count in
+// the fail manager, a ban queued on the maxretry-th failure. The socket
+// writes the reply in between, so that the bookkeeping overlaps the
+// client's turn. Record must be called exactly once.
+type PendingAttempt struct {
+	j       *Jail
+	f       Failure
+	k       key
+	t       Ticket
+	c       *banCalc
+	count   int
+	observe bool
+	ignored bool
+}
+
+// BeginAttempt is the first half of Attempt: it checks the ignore rules
+// (logging an ignored id at once) and returns the attempt for Record.
+func (j *Jail) BeginAttempt(ctx context.Context, id string, msgs ...string) PendingAttempt {
 	_, r, c := j.snapshot()
 	f := Failure{Time: j.now(), Matches: msgs}
 	if a := ipaddr.ParseID(id); a.IsSingle() {
@@ -49,26 +74,62 @@ func (j *Jail) Attempt(ctx context.Context, id string, msgs ...string) int {
 		f.ID = id
 	}
 	v11 := !j.opts.AttemptSkipsIgnore
-	if !j.add(ctx, f, "Attempt", max(len(msgs), 1), r, c, v11, v11) {
+	p := PendingAttempt{j: j, f: f, c: c, count: max(len(msgs), 1), observe: v11}
+	p.k, p.t, p.ignored = j.check(ctx, &p.f, r, v11)
+	return p
+}
+
+// Result is the attempt's reply: 1 when counted, 0 when ignored.
+func (p *PendingAttempt) Result() int {
+	if p.ignored {
 		return 0
 	}
 	return 1
+}
+
+// Record does the attempt's bookkeeping; nothing for an ignored id.
+func (p *PendingAttempt) Record(ctx context.Context) {
+	if p.ignored {
+		return
+	}
+	var logAt time.Time // now, read by the logger
+	if p.j.sysNow {
+		logAt = p.f.Time // read from the same clock just before the reply
+	}
+	p.j.record(ctx, &p.f, p.k, p.t, "Attempt", p.count, p.c, p.observe, logAt)
 }
 
 // add is the common path; it returns false only when the id was ignored.
 // verb is how the failure is logged: "Found" for log lines, "Attempt"
 // for `set <jail> attempt`, as fail2ban words them.
 func (j *Jail) add(ctx context.Context, f Failure, verb string, count int, r ignoreRules, c *banCalc, checkIgnore, observe bool) bool {
-	k := makeKey(f.IP, f.ID)
-	t := Ticket{IP: k.ip, ID: k.id, Time: f.Time, Tags: f.Tags}
+	k, t, ignored := j.check(ctx, &f, r, checkIgnore)
+	if ignored {
+		return false
+	}
+	j.record(ctx, &f, k, t, verb, count, c, observe, time.Time{})
+	return true
+}
+
+// check builds f's key and ticket and, when checkIgnore is set, applies
+// the ignore rules, logging an ignored id.
+func (j *Jail) check(ctx context.Context, f *Failure, r ignoreRules, checkIgnore bool) (k key, t Ticket, ignored bool) {
+	k = makeKey(f.IP, f.ID)
+	t = Ticket{IP: k.ip, ID: k.id, Time: f.Time, Tags: f.Tags}
 	if checkIgnore {
 		if rule := j.isIgnored(ctx, r, &t); rule != "" {
 			logTo(ctx, j.flog, slog.LevelInfo, "[%s] Ignore %s by %s", j.opts.Name, t.String(), rule)
-			return false
+			return k, t, true
 		}
 	}
+	return k, t, false
+}
+
+// record logs a counted failure, adds it to the fail manager and queues
+// the ban it completes. logAt is the log line's time; zero means now.
+func (j *Jail) record(ctx context.Context, f *Failure, k key, t Ticket, verb string, count int, c *banCalc, observe bool, logAt time.Time) {
 	if j.flog.Enabled(ctx, slog.LevelInfo) {
-		logging.Log(ctx, j.flog, slog.LevelInfo, failureLine(j.opts.Name, verb, t.String(), f.Time))
+		logging.LogAt(ctx, j.flog, slog.LevelInfo, logAt, failureLine(j.opts.Name, verb, t.IP, t.ID, f.Time))
 	}
 	banCount := 0
 	if observe && c.Increment && j.opts.Store != nil {
@@ -76,23 +137,28 @@ func (j *Jail) add(ctx context.Context, f Failure, verb string, count int, r ign
 	}
 	// The failure time drives the expiry sweep: the filter clips log times
 	// to within a minute of now, and time.Now would dominate this path.
-	if bt, ok := j.fm.add(k, &f, count, banCount, f.Time); ok {
+	if bt, ok := j.fm.add(k, f, count, banCount, f.Time); ok {
 		j.enqueue(bt)
 	}
-	return true
 }
 
-// failureLine is "[<jail>] <verb> <id> - <time>", built in one buffer:
-// it is logged once per failure and per socket attempt, where
-// fmt.Sprintf's boxing and reflection were a visible share of the CPU.
-func failureLine(jail, verb, id string, at time.Time) string {
-	b := make([]byte, 0, len(jail)+len(verb)+len(id)+len(timeLayout)+8)
-	b = append(b, '[')
+// failureLine is "[<jail>] <verb> <id> - <time>", the id being ip's
+// text when ip is valid (as Ticket.String), built in one buffer on the
+// stack: it is logged once per failure and per socket attempt, where
+// fmt.Sprintf's boxing and reflection were a visible share of the CPU,
+// and the allocations of the buffer and the address's text after them.
+func failureLine(jail, verb string, ip netip.Addr, id string, at time.Time) string {
+	var buf [128]byte
+	b := append(buf[:0], '[')
 	b = append(b, jail...)
 	b = append(b, "] "...)
 	b = append(b, verb...)
 	b = append(b, ' ')
-	b = append(b, id...)
+	if ip.IsValid() {
+		b = ip.Unmap().WithZone("").AppendTo(b) // idString's text, without its allocation
+	} else {
+		b = append(b, id...)
+	}
 	b = append(b, " - "...)
 	b = logging.AppendDateTime(b, at) // at.AppendFormat(b, timeLayout), faster
 	return string(b)

@@ -5,6 +5,7 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"sync/atomic"
 	"time"
 	"unicode/utf8"
 )
@@ -187,10 +188,46 @@ func appendAsctime(b []byte, t time.Time) []byte {
 // ("[sshd] Found 192.0.2.1 - 2006-01-02 15:04:05").
 const DateTimeLayout = "2006-01-02 15:04:05"
 
-// AppendDateTime appends t.Format(DateTimeLayout) to b, by hand: every
-// failure found and every socket attempt prints its time this way, and the
-// generic layout interpreter cost more than the rest of the message.
+// AppendDateTime appends t.Format(DateTimeLayout) to b. Every failure
+// found and every socket attempt prints its time this way, twice (in the
+// message and in the line's asctime), nearly always the same second as
+// the line before: the text of the latest second is kept and copied.
 func AppendDateTime(b []byte, t time.Time) []byte {
+	sec, loc := t.Unix(), t.Location()
+	last := lastDate.Load()
+	if last != nil && last.sec == sec && last.loc == loc {
+		return append(b, last.text[:]...)
+	}
+	start := len(b)
+	b = appendDateTime(b, t)
+	// Only a later second replaces the kept one: a log read from its
+	// start (old times, each once) does not evict the current second
+	// that every live line uses, nor allocate for each of its lines.
+	if len(b)-start == dateTimeLen && (last == nil || sec > last.sec) {
+		d := &dateText{sec: sec, loc: loc}
+		copy(d.text[:], b[start:])
+		lastDate.Store(d)
+	}
+	return b
+}
+
+// dateTimeLen is the length of DateTimeLayout's text for years 0–9999.
+const dateTimeLen = len(DateTimeLayout)
+
+// dateText is the DateTimeLayout text of one second in one zone.
+type dateText struct {
+	sec  int64 // Unix time
+	loc  *time.Location
+	text [dateTimeLen]byte
+}
+
+// lastDate is the latest second AppendDateTime formatted; shared by every
+// goroutine, replaced (never modified) when the second changes.
+var lastDate atomic.Pointer[dateText]
+
+// appendDateTime is AppendDateTime by hand, without the kept second: the
+// generic layout interpreter cost more than the rest of the message.
+func appendDateTime(b []byte, t time.Time) []byte {
 	year, month, day := t.Date()
 	if year < 0 || year > 9999 {
 		return t.AppendFormat(b, DateTimeLayout)

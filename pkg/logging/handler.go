@@ -175,6 +175,13 @@ func (e *entry) fields() fields {
 // fail2ban's formats never print it. It is for lines logged once per
 // failure or per socket attempt.
 func Log(ctx context.Context, l *slog.Logger, level slog.Level, msg string) {
+	LogAt(ctx, l, level, time.Time{}, msg)
+}
+
+// LogAt is Log for a record of time at (now when at is zero), for a caller
+// that has just read the clock: a socket attempt's failure time is its log
+// line's time, and reading the clock costs about 100 ns on some VMs.
+func LogAt(ctx context.Context, l *slog.Logger, level slog.Level, at time.Time, msg string) {
 	if ctx == nil {
 		ctx = context.Background()
 	}
@@ -182,5 +189,8 @@ func Log(ctx context.Context, l *slog.Logger, level slog.Level, msg string) {
 	if !h.Enabled(ctx, level) {
 		return
 	}
-	_ = h.Handle(ctx, slog.NewRecord(time.Now(), level, msg, 0))
+	if at.IsZero() {
+		at = time.Now()
+	}
+	_ = h.Handle(ctx, slog.NewRecord(at, level, msg, 0))
 }

@@ -5,11 +5,13 @@ import (
 	"context"
 	"encoding/json"
 	"flag"
+	"fmt"
 	"log/slog"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 )
@@ -244,6 +246,26 @@ func (h *recordHandler) Handle(_ context.Context, r slog.Record) error {
 func (h *recordHandler) WithAttrs([]slog.Attr) slog.Handler { return h }
 func (h *recordHandler) WithGroup(string) slog.Handler      { return h }
 
+// TestLogAt: LogAt records the given time, or now for the zero time.
+func TestLogAt(t *testing.T) {
+	h := &recordHandler{level: slog.LevelInfo}
+	l := slog.New(h)
+	at := time.Date(2026, 11, 26, 6, 40, 0, 123, time.UTC)
+	LogAt(context.Background(), l, slog.LevelInfo, at, "given")
+	before := time.Now()
+	LogAt(context.Background(), l, slog.LevelInfo, time.Time{}, "now")
+	LogAt(context.Background(), l, slog.LevelDebug, at, "filtered out")
+	if len(h.records) != 2 {
+		t.Fatalf("got %d records, want 2", len(h.records))
+	}
+	if r := h.records[0]; !r.Time.Equal(at) || r.Message != "given" {
+		t.Errorf("record 0 = %q at %v, want %q at %v", r.Message, r.Time, "given", at)
+	}
+	if r := h.records[1]; r.Time.Before(before) || r.Message != "now" {
+		t.Errorf("record 1 = %q at %v, want %q at or after %v", r.Message, r.Time, "now", before)
+	}
+}
+
 func TestLog(t *testing.T) {
 	h := &recordHandler{level: slog.LevelInfo}
 	l := slog.New(h)
@@ -313,6 +335,53 @@ func TestAppendDateTime(t *testing.T) {
 		if got := string(AppendDateTime([]byte("x"), at)); got != "x"+want {
 			t.Fatalf("AppendDateTime(%v) = %q, want %q", at, got, "x"+want)
 		}
+	}
+}
+
+// TestAppendDateTime_KeptSecond: the kept text of the latest second is
+// only used for the same second in the same zone; older seconds, other
+// zones and other instants are formatted afresh, also concurrently.
+func TestAppendDateTime_KeptSecond(t *testing.T) {
+	base := time.Date(2026, 11, 26, 6, 30, 0, 0, time.UTC)
+	utc3 := time.FixedZone("UTC", 3*3600) // same name, other offset
+	var times []time.Time
+	for i := range 50 {
+		at := base.Add(time.Duration(i/5) * time.Second).Add(time.Duration(i) * 100 * time.Millisecond)
+		times = append(times,
+			at, at.In(east), at.In(utc3), at, // same instant, three zones
+			at.Add(-time.Hour),           // an older second: not kept
+			at.Add(999*time.Millisecond), // maybe the next second
+			at.Add(-time.Nanosecond),     // maybe the previous one
+		)
+	}
+	check := func(at time.Time) error {
+		want := at.Format(DateTimeLayout)
+		if got := string(AppendDateTime([]byte("x"), at)); got != "x"+want {
+			return fmt.Errorf("AppendDateTime(%v) = %q, want %q", at, got, "x"+want)
+		}
+		return nil
+	}
+	for _, at := range times {
+		if err := check(at); err != nil {
+			t.Fatal(err)
+		}
+	}
+	var wg sync.WaitGroup
+	errs := make(chan error, 4)
+	for g := range 4 {
+		wg.Go(func() {
+			for i := range 2000 {
+				if err := check(times[(i*7+g)%len(times)].Add(time.Duration(g) * time.Minute)); err != nil {
+					errs <- err
+					return
+				}
+			}
+		})
+	}
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		t.Error(err)
 	}
 }
 

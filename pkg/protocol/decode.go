@@ -43,6 +43,7 @@ type Decoder struct {
 	text   string // that copy, made when the first string needs it
 
 	interned map[string]any // short strings seen before, see pushStr
+	spare    []any          // a list handed back by Conn.Recycle, for the next list of strings
 }
 
 // shareLimit is the largest message whose strings share one copy of it:

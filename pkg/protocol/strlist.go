@@ -109,7 +109,12 @@ func (d *Decoder) strListEnd(data []byte, p, memos int) (any, bool) {
 	if p != len(data)-1 || data[p] != opStop || k == 0 || 1+k+memos > d.opts.MaxItems {
 		return nil, false
 	}
-	items := make([]any, k)
+	items := d.spare
+	d.spare = nil
+	if cap(items) < k {
+		items = make([]any, k)
+	}
+	items = items[:k]
 	copy(items, d.stack)
 	return items, true
 }

@@ -21,6 +21,7 @@ func (s *Server) serveConn(ctx context.Context, c net.Conn) {
 		rw = r
 	}
 	pc := protocol.NewConn(rw, protocol.ConnOptions{})
+	cs := &connState{pc: pc}
 	for {
 		req, err := pc.ReadRequest()
 		if err != nil {
@@ -42,17 +43,24 @@ func (s *Server) serveConn(ctx context.Context, c net.Conn) {
 		if ctxDone(ctx) {
 			return
 		}
-		if budget := maxExpanded; exceeds(req, &budget) {
-			s.log.Error("PROTO-error: load message failed: " + errExpanded)
-			if pc.WriteReply("ERROR: "+errExpanded) != nil {
-				return
-			}
-			continue
-		}
-		if werr := s.reply(ctx, pc, req); werr != nil {
+		if s.handle(ctx, cs, req) != nil {
 			return
 		}
 	}
+}
+
+// handle answers one decoded request; it returns only write errors.
+func (s *Server) handle(ctx context.Context, cs *connState, req any) error {
+	pc := cs.pc
+	if budget := maxExpanded; exceeds(req, &budget) {
+		s.log.Error("PROTO-error: load message failed: " + errExpanded)
+		return pc.WriteReply("ERROR: " + errExpanded)
+	}
+	if handled, err := s.serveAttempt(ctx, cs, req); handled {
+		return err
+	}
+	s.barrier()
+	return s.reply(ctx, pc, req)
 }
 
 func (s *Server) reply(ctx context.Context, pc *protocol.Conn, req any) error {

@@ -66,21 +66,28 @@ func BenchmarkServeAttempt(b *testing.B) {
 		io.Reader
 		io.Writer
 	}{&replay{msg: append(msg, protocol.End...)}, &out}, protocol.ConnOptions{})
+	cs := &connState{pc: pc}
 	b.ReportAllocs()
 	for b.Loop() {
 		req, err := pc.ReadRequest()
 		if err != nil {
 			b.Fatal(err)
 		}
-		if budget := maxExpanded; exceeds(req, &budget) {
-			b.Fatal("budget")
-		}
 		out.Reset()
-		if err := s.reply(ctx, pc, req); err != nil {
+		if err := s.handle(ctx, cs, req); err != nil {
 			b.Fatal(err)
 		}
 	}
 	if !bytes.HasSuffix(out.Bytes(), []byte(protocol.End)) {
 		b.Fatalf("reply %q", out.Bytes())
+	}
+}
+
+// BenchmarkBarrier is what the attempt gate adds to every other socket
+// command when no attempt is in flight: an uncontended Lock and Unlock.
+func BenchmarkBarrier(b *testing.B) {
+	s := New(Options{})
+	for b.Loop() {
+		s.barrier()
 	}
 }

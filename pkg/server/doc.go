@@ -12,4 +12,9 @@
 // One Dispatch serves both the socket and the configuration stream that
 // f2b-server applies at start, so a configuration read by f2b-server and
 // one pushed by the real `fail2ban-client start` behave identically.
+//
+// On the socket, `set <jail> attempt` is answered before its bookkeeping,
+// behind a gate that every other command waits for (see serveAttempt):
+// the one request a web application sends per failure costs it one
+// kernel round trip and little more.
 package server

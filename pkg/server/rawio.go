@@ -163,6 +163,35 @@ func (r *rawIO) Write(p []byte) (int, error) {
 	return written, nil
 }
 
+// TryWrite writes what the socket buffer takes at once, without waiting
+// for room (protocol.TryWriter): a reply written while holding the attempt
+// gate must not wait on a client that does not read.
+func (r *rawIO) TryWrite(p []byte) (int, error) {
+	written := 0
+	var errno syscall.Errno
+	err := r.rc.Write(func(fd uintptr) bool {
+		for written < len(p) {
+			var n int
+			n, errno = rawCall(syscall.SYS_WRITE, fd, p[written:])
+			if errno != 0 {
+				if errno == syscall.EAGAIN {
+					errno = 0
+				}
+				break
+			}
+			written += n
+		}
+		return true
+	})
+	switch {
+	case err != nil:
+		return written, err
+	case errno != 0:
+		return written, &net.OpError{Op: "write", Net: "unix", Err: errno}
+	}
+	return written, nil
+}
+
 // rawCall is read(2) or write(2) on fd, retried on EINTR. It must only be
 // used on non-blocking descriptors: it does not tell the scheduler.
 func rawCall(trap, fd uintptr, p []byte) (int, syscall.Errno) {

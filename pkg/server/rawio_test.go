@@ -161,7 +161,7 @@ func TestRawIO_Spin(t *testing.T) {
 	for i := range 10 {
 		r.score = 1
 		go func() {
-			time.Sleep(2 * time.Millisecond) // far beyond spinFor
+			time.Sleep(20 * time.Millisecond) // far beyond spinFor and hotWithin, even on a busy machine
 			cc.Write([]byte{'a' + byte(i)})
 		}()
 		n, err := r.Read(buf)
@@ -192,5 +192,47 @@ func TestRawIO_Spin(t *testing.T) {
 	}
 	if r.score < 0 || r.score > 1 {
 		t.Fatalf("score %d after a request following a park", r.score)
+	}
+}
+
+// TestRawIO_TryWrite: TryWrite takes what fits in the socket buffer and
+// returns at once when it is full, instead of waiting for the reader.
+func TestRawIO_TryWrite(t *testing.T) {
+	sc, cc := unixPair(t)
+	r := newRawIO(sc)
+	if n, err := r.TryWrite([]byte("hello")); n != 5 || err != nil {
+		t.Fatalf("TryWrite = %d, %v", n, err)
+	}
+	big := bytes.Repeat([]byte("x"), 16<<20) // beyond any socket buffer
+	done := make(chan struct{})
+	var n int
+	var err error
+	go func() {
+		n, err = r.TryWrite(big)
+		close(done)
+	}()
+	select {
+	case <-done:
+	case <-time.After(5 * time.Second):
+		t.Fatal("TryWrite waits for the reader")
+	}
+	if err != nil || n <= 0 || n >= len(big) {
+		t.Fatalf("TryWrite into a filling buffer = %d, %v; want part of %d", n, err, len(big))
+	}
+	if m, err := r.TryWrite(big[n:]); m != 0 || err != nil {
+		t.Fatalf("TryWrite into a full buffer = %d, %v", m, err)
+	}
+	// the reader gets everything written, in order
+	got := make([]byte, 5+n)
+	cc.SetReadDeadline(time.Now().Add(5 * time.Second))
+	if _, err := io.ReadFull(cc, got); err != nil {
+		t.Fatal(err)
+	}
+	if string(got[:5]) != "hello" || !bytes.Equal(got[5:], big[:n]) {
+		t.Fatal("the reader got other bytes")
+	}
+	cc.Close()
+	if _, err := r.TryWrite([]byte("late")); err == nil {
+		t.Error("TryWrite to a closed peer: no error")
 	}
 }

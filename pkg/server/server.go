@@ -56,6 +56,12 @@ type Server struct {
 	settings globalSettings
 	reload   *reloadState
 
+	// gate makes a reply-first attempt look atomic: the attempt holds it
+	// for reading from before its reply is written until its bookkeeping
+	// is done, and every other socket command takes and drops it for
+	// writing before it runs (see serveAttempt).
+	gate sync.RWMutex
+
 	stopOnce sync.Once
 
 	db        *store.Store  // nil while no dbfile is set
