@@ -59,8 +59,7 @@ func (s *Server) handle(ctx context.Context, cs *connState, req any) error {
 	if handled, err := s.serveAttempt(ctx, cs, req); handled {
 		return err
 	}
-	s.barrier()
-	return s.reply(ctx, pc, req)
+	return s.reply(ctx, pc, req) // Dispatch passes the barrier
 }
 
 func (s *Server) reply(ctx context.Context, pc *protocol.Conn, req any) error {

@@ -15,7 +15,10 @@ import (
 // returns the reply value, or a *pyval.Exception as the error. It is the
 // single entry point for socket requests and for the configuration stream
 // that f2b-server applies at start, so both paths behave identically.
+// Every caller, not only the socket, first passes the barrier: a command
+// must see every attempt whose reply is out (see serveAttempt).
 func (s *Server) Dispatch(ctx context.Context, cmd []any) (any, error) {
+	s.barrier()
 	return s.dispatch(ctx, cmd, false)
 }
 
