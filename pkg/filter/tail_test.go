@@ -46,12 +46,7 @@ func TestCutTail(t *testing.T) {
 		for _, text := range tt.texts {
 			want := uncutLoc(t, tt.expr, text)
 			for _, oneLine := range oneLineModes(text) {
-				m := r.goSearch(r.ascii, r.asciiIdx, r.asciiTail, text, nil, oneLine)
-				var got []int
-				if m != nil {
-					got = m.loc
-				}
-				if !reflect.DeepEqual(got, want) {
+				if got := cutLoc(r, text, oneLine); !reflect.DeepEqual(got, want) {
 					t.Errorf("%s on %q (oneLine %v): %v, want %v", tt.expr, text, oneLine, got, want)
 				}
 				if u := r.goSearch(r.uni, r.uniIdx, r.uniTail, text, nil, oneLine); (u == nil) != (want == nil) || u != nil && !reflect.DeepEqual(u.loc, want) {
@@ -79,12 +74,7 @@ func FuzzCutTail(f *testing.F) {
 		}
 		want := uncutLoc(t, expr, text)
 		for _, oneLine := range oneLineModes(text) {
-			m := r.goSearch(r.ascii, r.asciiIdx, r.asciiTail, text, nil, oneLine)
-			var got []int
-			if m != nil {
-				got = m.loc
-			}
-			if !reflect.DeepEqual(got, want) {
+			if got := cutLoc(r, text, oneLine); !reflect.DeepEqual(got, want) {
 				t.Fatalf("%q on %q (oneLine %v): %v, want %v", expr, text, oneLine, got, want)
 			}
 		}
@@ -128,4 +118,13 @@ func TestCutSource(t *testing.T) {
 	if _, ok := cutSource(`a|(?P<content>.+)(?m:$)`, "content", false, &syntax.Regexp{Op: syntax.OpEmptyMatch}); ok {
 		t.Error("a source that does not parse to the wanted tree was cut")
 	}
+}
+
+// cutLoc is the ASCII form's search with the content tail cut: the
+// match's offsets, nil for no match.
+func cutLoc(r *Regex, text string, oneLine bool) []int {
+	if m := r.goSearch(r.ascii, r.asciiIdx, r.asciiTail, text, nil, oneLine); m != nil {
+		return m.loc
+	}
+	return nil
 }

@@ -136,7 +136,16 @@ func multiP() bool { return runtime.GOMAXPROCS(0) > 1 }
 
 // Write is net.Conn's Write: all of p, or an error. A reply larger than
 // the socket buffer waits for room through the network poller.
-func (r *rawIO) Write(p []byte) (int, error) {
+func (r *rawIO) Write(p []byte) (int, error) { return r.write(p, true) }
+
+// TryWrite writes what the socket buffer takes at once, without waiting
+// for room (protocol.TryWriter): a reply written while holding the attempt
+// gate must not wait on a client that does not read.
+func (r *rawIO) TryWrite(p []byte) (int, error) { return r.write(p, false) }
+
+// write writes p; when the socket buffer is full it waits for room (wait)
+// or returns what went out so far.
+func (r *rawIO) write(p []byte, wait bool) (int, error) {
 	written := 0
 	var errno syscall.Errno
 	err := r.rc.Write(func(fd uintptr) bool {
@@ -145,39 +154,10 @@ func (r *rawIO) Write(p []byte) (int, error) {
 			n, errno = rawCall(syscall.SYS_WRITE, fd, p[written:])
 			if errno == syscall.EAGAIN {
 				errno = 0
-				return false
+				return !wait
 			}
 			if errno != 0 {
 				return true
-			}
-			written += n
-		}
-		return true
-	})
-	switch {
-	case err != nil:
-		return written, err
-	case errno != 0:
-		return written, &net.OpError{Op: "write", Net: "unix", Err: errno}
-	}
-	return written, nil
-}
-
-// TryWrite writes what the socket buffer takes at once, without waiting
-// for room (protocol.TryWriter): a reply written while holding the attempt
-// gate must not wait on a client that does not read.
-func (r *rawIO) TryWrite(p []byte) (int, error) {
-	written := 0
-	var errno syscall.Errno
-	err := r.rc.Write(func(fd uintptr) bool {
-		for written < len(p) {
-			var n int
-			n, errno = rawCall(syscall.SYS_WRITE, fd, p[written:])
-			if errno != 0 {
-				if errno == syscall.EAGAIN {
-					errno = 0
-				}
-				break
 			}
 			written += n
 		}
