@@ -3,7 +3,6 @@ package filter
 import (
 	"slices"
 	"strings"
-	"unsafe"
 
 	"github.com/f2b/f2b/pkg/ipaddr"
 	"github.com/f2b/f2b/pkg/tags"
@@ -23,9 +22,9 @@ import (
 // It answers exactly what the general path answers, or nothing: whenever
 // the general path would leave the host matcher (non-ASCII text, a run
 // the address scanner rejects, a host name, a line with an inner
-// newline), fusedFind returns false before touching any state and the
-// general path handles the line. TestFusedEquivalent and FuzzFused hold
-// the two to the same results.
+// newline), fusedFind returns false having touched only what the general
+// path sets anew, and the general path handles the line.
+// TestFusedEquivalent and FuzzFused hold the two to the same results.
 
 // useFused reports whether the fused path applies to f's shape; the
 // answer is kept until a mutator (mutate.go) calls reshaped.
@@ -65,14 +64,14 @@ func (f *Filter) fusedOK() bool {
 }
 
 // fusedFind is find for a filter whose fusedOK holds; false means the
-// line needs the general path (nothing has been changed then).
+// line needs the general path (which sets the line buffer and the scratch
+// text anew: nothing else has been changed then).
 func (f *Filter) fusedFind(tl line, noDate bool, res *Result) bool {
 	if noDate && res.Time.IsZero() {
 		return false
 	}
-	b := append(append(append(f.sc.text[:0], tl.pre...), tl.post...), '\n')
-	f.sc.text = b
-	text := unsafe.String(unsafe.SliceData(b), len(b)) // joinScratch's text
+	f.one[0] = tl
+	text := f.joinScratch(f.one[:])
 	if !isASCII(text) {
 		return false
 	}
@@ -102,16 +101,12 @@ func (f *Filter) fusedFind(tl line, noDate bool, res *Result) bool {
 		if g < 0 || g == h.dns {
 			return false
 		}
-		// hostMatcher.search's placement of the scanned group
-		loc[2*h.ip4], loc[2*h.ip4+1], loc[2*h.ip6], loc[2*h.ip6+1] = -1, -1, -1, -1
-		if h.dns > 0 {
-			loc[2*h.dns], loc[2*h.dns+1] = -1, -1
-		}
+		// the walk leaves the ip4/ip6/dns placeholders unset (dropMarks);
+		// the scanned group takes its span, as in hostMatcher.search
 		loc[2*g], loc[2*g+1] = a+s, a+e
 		f.fusedReport(i, r, tl, loc, id, res)
 		return true
 	}
-	f.one[0] = tl
 	f.buf = f.one[:]
 	return true
 }
@@ -120,7 +115,6 @@ func (f *Filter) fusedFind(tl line, noDate bool, res *Result) bool {
 // tl's text, pre + post + "\n") as reportMatch and emit would; id is the
 // address already parsed, if it was.
 func (f *Filter) fusedReport(i int, r *Regex, tl line, loc []int, id ipaddr.Addr, res *Result) {
-	f.one[0] = tl
 	f.buf = f.one[:0]
 	res.Hits = f.addHit(res.Hits, i)
 	one := f.spare
