@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"path/filepath"
 	"strings"
+	"sync/atomic"
 
 	"github.com/f2b/f2b/pkg/ini"
 	"github.com/f2b/f2b/pkg/pyval"
@@ -43,7 +44,8 @@ type jail struct {
 	filter  *defReader
 	actions []any // *defReader or a ready python-action command
 	cfgErr  string
-	prep    *prepared // set by prepare once the jail is read
+	prep    *prepared   // set by prepare once the jail is read
+	claimed atomic.Bool // a goroutine has taken the jail to prepare it
 	// logFiles is shared by the jails of one load (nil: none).
 	logFiles *logFiles
 }

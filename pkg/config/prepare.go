@@ -83,8 +83,8 @@ func newPreparer(jails int) *preparer {
 
 // add queues a read jail; it must not be changed afterwards.
 func (p *preparer) add(j *jail) {
+	p.all = append(p.all, j)
 	if p.work == nil {
-		p.all = append(p.all, j)
 		return
 	}
 	p.batch = append(p.batch, j)
@@ -95,25 +95,32 @@ func (p *preparer) add(j *jail) {
 }
 
 // wait prepares what is left, helping the other goroutine with the
-// queued batches, and returns once every added jail is prepared.
+// queued batches, and returns once every added jail is prepared. The
+// jails of the last, partial batch are never queued: wait takes them.
 func (p *preparer) wait() {
 	if p.work == nil {
 		prepareJails(p.all)
 		return
 	}
-	if len(p.batch) > 0 {
-		p.work <- p.batch
-		p.batch = nil
-	}
 	close(p.work)
-	for b := range p.work {
-		prepareJails(b)
+	// The other goroutine works through its batches from the front; this
+	// one takes the jails from the back, so the two finish within a
+	// jail of each other instead of a batch.
+	for i := len(p.all) - 1; i >= 0; i-- {
+		if j := p.all[i]; j.claim() {
+			j.prepare()
+		}
 	}
 	p.wg.Wait()
 }
 
+// claim reports whether the caller is the one to prepare j.
+func (j *jail) claim() bool { return j.claimed.CompareAndSwap(false, true) }
+
 func prepareJails(jails []*jail) {
 	for _, j := range jails {
-		j.prepare()
+		if j.claim() {
+			j.prepare()
+		}
 	}
 }
