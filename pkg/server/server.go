@@ -58,8 +58,8 @@ type Server struct {
 
 	// gate makes a reply-first attempt look atomic: the attempt holds it
 	// for reading from before its reply is written until its bookkeeping
-	// is done, and every other socket command takes and drops it for
-	// writing before it runs (see serveAttempt).
+	// is done, and every Dispatch takes and drops it for writing before
+	// it runs (see serveAttempt and barrier).
 	gate sync.RWMutex
 
 	stopOnce sync.Once
