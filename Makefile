@@ -15,8 +15,13 @@ RUNDIR   ?= $(CURDIR)/run
 help: ## show this help
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-10s %s\n", $$1, $$2}'
 
+# The client links no C (it reads the journal directly or through
+# journalctl): without cgo it is a static binary, which starts ~1 ms
+# sooner, a twentieth of a whole -d run. The server follows the journal
+# through libsystemd and needs cgo.
 build: ## build bin/f2b-server and bin/f2b-client
-	$(GO) build -ldflags '$(LDFLAGS)' -o bin/ ./cmd/f2b-server ./cmd/f2b-client
+	$(GO) build -ldflags '$(LDFLAGS)' -o bin/ ./cmd/f2b-server
+	CGO_ENABLED=0 $(GO) build -ldflags '$(LDFLAGS)' -o bin/ ./cmd/f2b-client
 
 test: ## install test packages (apt-get), then vet, unit/integration tests and short fuzzing
 	scripts/install-test-deps.sh
@@ -25,8 +30,9 @@ test: ## install test packages (apt-get), then vet, unit/integration tests and s
 	$(MAKE) unit
 	$(MAKE) fuzz
 
-unit: build ## run every Go test (race detector on)
+unit: build ## run every Go test (race detector on), and the client's as it ships (no cgo)
 	$(GO) test -race -count=1 -timeout 30m ./...
+	CGO_ENABLED=0 $(GO) test -count=1 ./cmd/f2b-client ./pkg/backend
 
 fuzz: ## run every go-test fuzz target for FUZZTIME each
 	scripts/fuzz.sh $(FUZZTIME)

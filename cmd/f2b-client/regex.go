@@ -44,7 +44,7 @@ func runRegex(cmd *cobra.Command, args []string) error {
 		Stdout:  cmd.OutOrStdout(),
 		Stderr:  cmd.ErrOrStderr(),
 		Prog:    regexProg(),
-		Journal: journalOpener,
+		Journal: readJournal,
 	}
 	if code := regextest.Main(cmd.Context(), args, env); code != 0 {
 		return &exitError{code: code}
@@ -59,6 +59,3 @@ func regexProg() string {
 	}
 	return "f2b-client regex"
 }
-
-// journalOpener is set by regex_journal.go in builds with the journal.
-var journalOpener regextest.JournalOpener

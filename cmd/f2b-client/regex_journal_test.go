@@ -1,5 +1,3 @@
-//go:build cgo
-
 package main
 
 import (
@@ -64,6 +62,20 @@ func TestRegexJournal(t *testing.T) {
 	need(t, "/usr/bin/fail2ban-regex", "/etc/fail2ban/filter.d/sshd.conf")
 	file := writeTestJournal(t)
 	log := "systemd-journal[journalfiles=" + file + "]"
+	// A machine directory under journalpath, as /var/log/journal holds
+	// them: read through journalctl, not directly.
+	machines := t.TempDir()
+	machine := filepath.Join(machines, "0123456789abcdef0123456789abcdef")
+	data, err := os.ReadFile(file)
+	if err == nil {
+		err = os.Mkdir(machine, 0o700)
+	}
+	if err == nil {
+		err = os.WriteFile(filepath.Join(machine, "system.journal"), data, 0o600)
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
 	tests := []struct {
 		name string
 		in   []string
@@ -75,6 +87,7 @@ func TestRegexJournal(t *testing.T) {
 		{name: "out row", in: []string{"-o", "row", log, "hello <HOST>"}},
 		{name: "journal match", in: []string{"-m", "_COMM=cron", "--print-all-missed", log, "hello <HOST>"}},
 		{name: "journalpath", in: []string{"systemd-journal[journalpath=" + filepath.Dir(file) + "]", "sshd"}},
+		{name: "journalpath through journalctl", in: []string{"-m", "_COMM=sshd", "systemd-journal[journalpath=" + machines + "]", "sshd"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -89,26 +102,6 @@ func TestRegexJournal(t *testing.T) {
 			w := processedRE.ReplaceAllString(string(want), "[processed in X sec]")
 			if code != 0 || got != w {
 				t.Errorf("regex %q = %d\n%s\nwant (fail2ban-regex)\n%s", tt.in, code, got, w)
-			}
-		})
-	}
-}
-
-func TestJournalGroups(t *testing.T) {
-	tests := []struct {
-		name string
-		in   []string
-		want [][]string
-	}{
-		{name: "one", in: []string{"_COMM=sshd"}, want: [][]string{{"_COMM=sshd"}}},
-		{name: "two groups", in: []string{"_SYSTEMD_UNIT=sshd.service", "+", "_COMM=sshd", "PRIORITY=3"}, want: [][]string{{"_SYSTEMD_UNIT=sshd.service"}, {"_COMM=sshd", "PRIORITY=3"}}},
-		{name: "stray plus", in: []string{"+", "a=1", "+"}, want: [][]string{{"a=1"}}},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			got := journalGroups(tt.in)
-			if !slices.EqualFunc(got, tt.want, slices.Equal) {
-				t.Errorf("journalGroups(%q) = %q, want %q", tt.in, got, tt.want)
 			}
 		})
 	}
@@ -170,7 +163,7 @@ func TestNativeJournalFiles(t *testing.T) {
 	tests := []struct {
 		name string
 		opts backend.JournalOptions
-		want []string // nil: libsystemd
+		want []string // nil: journalctl
 	}{
 		{name: "files", opts: backend.JournalOptions{Files: []string{filepath.Join(dir, "*.journal*"), filepath.Join(dir, "system.journal")}},
 			want: []string{filepath.Join(dir, "system.journal"), filepath.Join(dir, "user-1000.journal~")}},

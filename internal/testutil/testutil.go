@@ -31,12 +31,18 @@ func Binaries(t testing.TB) string {
 			return
 		}
 		os.Chmod(dir, 0o755)
-		cmd := exec.Command("go", "build", "-o", dir+"/", "./cmd/f2b-server", "./cmd/f2b-client")
-		cmd.Dir = Root()
-		if out, err := cmd.CombinedOutput(); err != nil {
-			os.RemoveAll(dir)
-			binErr = fmt.Errorf("go build: %v\n%s", err, out)
-			return
+		// Built as the Makefile builds them: the client without cgo.
+		for _, pkg := range []string{"./cmd/f2b-server", "./cmd/f2b-client"} {
+			cmd := exec.Command("go", "build", "-o", dir+"/", pkg)
+			cmd.Dir = Root()
+			if pkg == "./cmd/f2b-client" {
+				cmd.Env = append(os.Environ(), "CGO_ENABLED=0")
+			}
+			if out, err := cmd.CombinedOutput(); err != nil {
+				os.RemoveAll(dir)
+				binErr = fmt.Errorf("go build %s: %v\n%s", pkg, err, out)
+				return
+			}
 		}
 		binDir = dir
 	})

@@ -31,12 +31,16 @@
 // CURRENT_USER and namespace are refused; a field with several values shows
 // its last one.
 //
-// A full pass over given journal files (the regex tester's) need not go
-// through libsystemd: ReadJournalFiles reads the mapped files directly
+// A full pass over the journal (the regex tester's) needs no libsystemd in
+// the process: ReadJournalFiles reads the mapped files directly
 // (JournalFileReader, journal_file.go, after systemd's documented file
 // format) in libsystemd's order and with its match rules, and hands to
-// libsystemd only entries with compressed data or files it does not
-// understand. Following a live journal (Run) stays on libsystemd.
+// journalctl (libsystemd's own reader, through its export format,
+// journalctl.go) only entries with compressed data or files it does not
+// understand; ReadJournalctl reads what is not a set of files (the system
+// journal, a directory of machine directories). None of this needs cgo, so
+// f2b-client is built without it. Following a live journal (Run) stays on
+// libsystemd.
 //
 // It is a leaf package (standard library, fsnotify and go-systemd only) so
 // that pkg/jail can drive it and pkg/server can configure it without either

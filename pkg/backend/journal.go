@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"fmt"
 	"log/slog"
+	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -306,4 +308,23 @@ func pyStrRepr(s string) string {
 	}
 	r := strings.NewReplacer(`\`, `\\`, "\n", `\n`, "\r", `\r`, "\t", `\t`, quote, `\`+quote)
 	return quote + r.Replace(s) + quote
+}
+
+// ExpandJournalGlobs expands journalfiles patterns, sorted, without
+// duplicates; no file at all is an error.
+func ExpandJournalGlobs(patterns []string) ([]string, error) {
+	var files []string
+	for _, p := range patterns {
+		m, err := filepath.Glob(p)
+		if err != nil {
+			return nil, fmt.Errorf("journalfiles %q: %w", p, err)
+		}
+		files = append(files, m...)
+	}
+	slices.Sort(files)
+	files = slices.Compact(files)
+	if len(files) == 0 {
+		return nil, fmt.Errorf("journalfiles %q: no file found", patterns)
+	}
+	return files, nil
 }

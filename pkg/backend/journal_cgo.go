@@ -6,8 +6,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"path/filepath"
-	"slices"
 	"time"
 
 	"github.com/coreos/go-systemd/v22/sdjournal"
@@ -48,25 +46,6 @@ func (j *Journal) open() (*sdjournal.Journal, error) {
 		return sdjournal.NewJournalFromDir("/run/log/journal")
 	}
 	return sdjournal.NewJournal()
-}
-
-// ExpandJournalGlobs expands journalfiles patterns, sorted, without
-// duplicates; no file at all is an error.
-func ExpandJournalGlobs(patterns []string) ([]string, error) {
-	var files []string
-	for _, p := range patterns {
-		m, err := filepath.Glob(p)
-		if err != nil {
-			return nil, fmt.Errorf("journalfiles %q: %w", p, err)
-		}
-		files = append(files, m...)
-	}
-	slices.Sort(files)
-	files = slices.Compact(files)
-	if len(files) == 0 {
-		return nil, fmt.Errorf("journalfiles %q: no file found", patterns)
-	}
-	return files, nil
 }
 
 // Run reads entries from the start position (or after the last entry a

@@ -16,7 +16,7 @@ import (
 // objects. Only what reading entries in order needs is decoded: the global
 // entry array chain, ENTRY objects and the DATA objects they point to.
 // Compressed DATA objects are not decoded (errJournalCompressed); the
-// caller reads such entries through libsystemd instead.
+// caller reads such entries through journalctl instead.
 //
 // The header is read once, at open: entries appended later are not seen,
 // which suits a reader that reads a journal to its current end.

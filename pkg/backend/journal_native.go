@@ -18,12 +18,12 @@ import (
 // costs a walk over the entry's items in mapped memory.
 //
 // What it does not decode it hands back as a *JournalFallbackError, for the
-// caller to read through libsystemd: a compressed DATA object in an entry
+// caller to read through journalctl: a compressed DATA object in an entry
 // (that entry only), or a file structure it does not understand (the rest
 // of the journal). A JournalFileReader belongs to one goroutine.
 type JournalFileReader struct {
 	// ReadCompressed, if set, reads an entry with compressed data through
-	// libsystemd while its file's candidate is chosen: ok is false when the
+	// journalctl while its file's candidate is chosen: ok is false when the
 	// entry fails the matches. Unset, Next hands such an entry back as a
 	// *JournalFallbackError instead, judged only when it is its turn, which
 	// can disturb the order of several files (see scan).
@@ -39,7 +39,7 @@ type JournalFileReader struct {
 	state  matchState // reused by scan
 }
 
-// JournalFallbackError asks the caller to read through libsystemd: the one
+// JournalFallbackError asks the caller to read through journalctl: the one
 // entry at Cursor, or (Rest) every entry after Cursor ("" means from the
 // head), matches applied.
 type JournalFallbackError struct {
@@ -49,7 +49,7 @@ type JournalFallbackError struct {
 }
 
 func (e *JournalFallbackError) Error() string {
-	return fmt.Sprintf("journal entry %s needs libsystemd: %v", e.Cursor, e.Err)
+	return fmt.Sprintf("journal entry %s needs journalctl: %v", e.Cursor, e.Err)
 }
 
 func (e *JournalFallbackError) Unwrap() error { return e.Err }
@@ -61,7 +61,7 @@ type fileHead struct {
 	it       entryIter
 	have     bool // e and vals hold the candidate
 	eof      bool
-	fallback bool // the candidate has compressed data: libsystemd reads it
+	fallback bool // the candidate has compressed data: journalctl reads it
 	e        jEntry
 	vals     entryValues
 	items    *itemCache // created on the file's first entry
@@ -74,8 +74,8 @@ type fileHead struct {
 // OpenJournalFileReader maps the journal files at paths. match holds
 // FIELD=value terms with "+" between OR groups, as sd_journal_add_match
 // and sd_journal_add_disjunction take them. Any error means the files
-// should be read through libsystemd instead, which also reports errors
-// the way fail2ban does.
+// should be read through journalctl instead, which also reports errors
+// the way libsystemd does.
 func OpenJournalFileReader(paths []string, match []string, dec Decoder) (*JournalFileReader, error) {
 	m, err := newJournalMatch(match)
 	if err != nil {
@@ -150,7 +150,7 @@ func (r *JournalFileReader) Next() (text string, t time.Time, realtime uint64, e
 }
 
 // restFallback hands the rest of the journal, after the last entry
-// returned, to libsystemd.
+// returned, to journalctl.
 func (r *JournalFileReader) restFallback(err error) error {
 	c := ""
 	if r.hasLoc {
@@ -205,7 +205,7 @@ func (r *JournalFileReader) advance(h *fileHead) error {
 // first of a repeated field, as libsystemd's enumeration order gives it)
 // and whether the matches hold. An entry with compressed data is judged and
 // read through ReadCompressed. Without it, the entry is kept as a candidate
-// for the caller to judge and read through libsystemd; one that then fails
+// for the caller to judge and read through journalctl; one that then fails
 // the matches still counted as the current location, which matters when
 // several files disagree on the order of their entries.
 func (r *JournalFileReader) scan(h *fileHead) (bool, error) {

@@ -124,7 +124,7 @@ func TestJournalFileReader_OneFile(t *testing.T) {
 	}
 	r.Close()
 	if fallbacks != 2 { // the two long messages are stored compressed
-		t.Errorf("%d entries handed to libsystemd, want 2", fallbacks)
+		t.Errorf("%d entries handed to journalctl, want 2", fallbacks)
 	}
 	for _, match := range [][]string{
 		nil,
@@ -188,7 +188,7 @@ func TestJournalFileReader_Merge(t *testing.T) {
 	}
 }
 
-// A file the reader does not understand is left to libsystemd before
+// A file the reader does not understand is left to journalctl before
 // anything is read; a bad match term too.
 func TestJournalFileReader_Refuses(t *testing.T) {
 	dir := t.TempDir()
@@ -211,7 +211,7 @@ func TestJournalFileReader_Refuses(t *testing.T) {
 	}
 }
 
-// A structure error half-way hands the rest to libsystemd, after the last
+// A structure error half-way hands the rest to journalctl, after the last
 // entry read natively.
 func TestJournalFileReader_RestFallback(t *testing.T) {
 	base := time.Now().Add(-time.Hour).Truncate(time.Microsecond)
@@ -399,6 +399,55 @@ func TestJournalFileReader_ItemCacheEviction(t *testing.T) {
 				t.Fatalf("libsystemd read %d entries, want %d", len(want), n)
 			}
 			sameEntries(t, readNatively(t, []string{p}, match, dec), want)
+		})
+	}
+}
+
+// ReadJournalctl, which the regex tester uses for what is not a set of
+// files (here a directory of machine directories, as /var/log/journal),
+// gives what libsystemd gives: entries, order, texts and times, with
+// compressed and binary fields, with and without matches.
+func TestReadJournalctl_SameAsLibsystemd(t *testing.T) {
+	if _, err := exec.LookPath(JournalctlPath); err != nil {
+		t.Skip("journalctl not installed")
+	}
+	base := time.Now().Add(-time.Hour).Truncate(time.Microsecond)
+	var entries []entry
+	for i := range 30 {
+		at := base.Add(time.Duration(i) * time.Second)
+		switch i % 3 {
+		case 0:
+			entries = append(entries, sshdEntry(at, i))
+		case 1:
+			entries = append(entries, postfixEntry(at))
+		default:
+			entries = append(entries, entry{rt: at, fields: [][2]string{{"_HOSTNAME", "h\xff"}, {"_COMM", "c"},
+				{"SYSLOG_IDENTIFIER", "kernel"}, {"MESSAGE", strings.Repeat("x\n", 3000+i)}}})
+		}
+	}
+	dir := t.TempDir()
+	machine := filepath.Join(dir, "0123456789abcdef0123456789abcdef")
+	if err := os.Mkdir(machine, 0o700); err != nil {
+		t.Fatal(err)
+	}
+	file := filepath.Join(machine, "system.journal")
+	writeJournal(t, file, entries)
+	dec, err := NewDecoder("latin-1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, match := range [][]string{nil, {"_COMM=sshd"}, {"_COMM=c", "+", "SYSLOG_IDENTIFIER=postfix/smtpd"}, {"_COMM=none"}} {
+		t.Run(strings.Join(match, " "), func(t *testing.T) {
+			want := readThroughLibsystemd(t, []string{file}, match, dec)
+			var got []readEntry
+			err := ReadJournalctl(t.Context(), JournalOptions{Path: dir}, match, dec, func(s string, tm time.Time) { got = append(got, readEntry{s, tm}) })
+			if err != nil {
+				t.Fatal(err)
+			}
+			sameEntries(t, got, want)
+			if match == nil && len(want) != len(entries) {
+				t.Errorf("libsystemd read %d entries, want %d", len(want), len(entries))
+			}
 		})
 	}
 }

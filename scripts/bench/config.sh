@@ -13,7 +13,7 @@ if [ ! -x /usr/bin/fail2ban-client ] || [ ! -f /etc/fail2ban/jail.conf ]; then
 fi
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
-go build -o "$tmp/f2b-client" ./cmd/f2b-client
+CGO_ENABLED=0 go build -o "$tmp/f2b-client" ./cmd/f2b-client # as make build does
 cp -R /etc/fail2ban "$tmp/conf"
 sed -n 's/^\[\([^]]*\)\].*/\1/p' "$tmp/conf/jail.conf" | grep -vx -e INCLUDES -e DEFAULT |
   while read -r j; do printf '[%s]\nenabled = true\n\n' "$j"; done > "$tmp/conf/jail.local"

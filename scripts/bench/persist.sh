@@ -15,7 +15,8 @@ cleanup() {
   rm -rf "$dir"
 }
 trap cleanup EXIT
-go build -o "$dir/" ./cmd/f2b-server ./cmd/f2b-client ./test/persist/cmd/fill
+go build -o "$dir/" ./cmd/f2b-server ./test/persist/cmd/fill
+CGO_ENABLED=0 go build -o "$dir/" ./cmd/f2b-client # as make build does
 mkdir -p "$dir/conf/filter.d" "$dir/conf/action.d" "$dir/conf/jail.d"
 cat > "$dir/conf/fail2ban.conf" <<CONF
 [Definition]

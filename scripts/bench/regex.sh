@@ -8,7 +8,7 @@ cd "$(dirname "$0")/../.."
 LINES=${LINES:-200000}
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
-go build -o "$tmp/f2b-client" ./cmd/f2b-client
+CGO_ENABLED=0 go build -o "$tmp/f2b-client" ./cmd/f2b-client # as make build does
 /usr/bin/python3 - "$LINES" >"$tmp/auth.log" <<'PY'
 import sys
 n = int(sys.argv[1])

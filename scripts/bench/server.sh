@@ -29,7 +29,8 @@ if [ ! -r /etc/fail2ban/jail.conf ]; then
 fi
 bin=$(mktemp -d)
 trap 'rm -rf "$bin"' EXIT
-go build -o "$bin/" ./cmd/f2b-server ./cmd/f2b-client ./test/e2e/benchserver
+go build -o "$bin/" ./cmd/f2b-server ./test/e2e/benchserver
+CGO_ENABLED=0 go build -o "$bin/" ./cmd/f2b-client # as make build does
 # Write the binaries out as an installed binary would be: the kernel
 # cannot drop dirty page cache, which f2b-server's idle trim relies on.
 sync "$bin"/*
