@@ -174,6 +174,9 @@ func (st *store) sectionRef(cur, sec, opt string) (string, bool) {
 			return v, true
 		}
 	default:
+		if sec != cur {
+			st.foreignRef.Store(true)
+		}
 		s := st.secs[sec]
 		if s == nil {
 			return "", false

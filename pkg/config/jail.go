@@ -48,6 +48,9 @@ type jail struct {
 	claimed atomic.Bool // a goroutine has taken the jail to prepare it
 	// logFiles is shared by the jails of one load (nil: none).
 	logFiles *logFiles
+	// first is the first pass of the options when firstPasses computed
+	// it for this reading (nil: readJail computes it).
+	first *odict
 }
 
 func (j *jail) enabled() bool {
@@ -77,9 +80,11 @@ func (l *loader) readJail(j *jail) error {
 }
 
 func (l *loader) jailOptions(j *jail) error {
-	opts, err := l.jails.getOptions(j.name, jailOpts1st, nil, true, true)
-	if err != nil {
-		return err
+	opts, err := j.first, error(nil)
+	if opts == nil {
+		if opts, err = l.jails.getOptions(j.name, jailOpts1st, nil, true, true); err != nil {
+			return err
+		}
 	}
 	j.opts = opts
 	if !j.enabled() {

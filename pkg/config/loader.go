@@ -122,17 +122,22 @@ func (l *loader) load(c *Config, opts Options) error {
 	if opts.Jail != "" {
 		names = []string{opts.Jail}
 	}
-	l.prefetch = startPrefetch(l, l.filterHints(names))
+	first, reuse := l.firstPasses(names)
+	l.prefetch = startPrefetch(l, l.filterHints(names, first))
 	defer l.prefetch.wait()
 	prep := newPreparer(len(names))
 	logs := newLogFiles()
-	for _, n := range names {
+	for i, n := range names {
 		if n == "INCLUDES" {
 			continue
 		}
 		j := &jail{name: n, logFiles: logs}
 		if s := l.jails.section(n); s != nil {
 			j.pos = s.pos
+		}
+		if reuse && first[i] != nil {
+			// a copy: the prefetch worker reads the hint's dict
+			j.first = first[i].Copy()
 		}
 		if err := l.readJail(j); err != nil {
 			prep.wait()

@@ -262,19 +262,35 @@ func (l *loader) adopt(name string, f *fetch) (*store, error) {
 	return f.st, nil
 }
 
-// filterHints guesses the filters the enabled jails of names will read,
-// from a first pass over each jail's options. Reading a jail changes only
-// its own section, so this guess is right unless a jail refers to another
-// jail's section; a wrong guess costs work on the worker, never a
-// different result (see filterOf).
-func (l *loader) filterHints(names []string) []filterHint {
-	var out []filterHint
-	for _, n := range names {
+// firstPasses computes the first pass of each jail's options (readJail's
+// first getOptions), in order; a nil entry failed or has no section, and
+// readJail computes it again. Reading a jail changes only its own
+// section, so a first pass computed before any jail is read stands for
+// readJail's own unless it referred to another section; reuse tells that
+// none did.
+func (l *loader) firstPasses(names []string) (first []*odict, reuse bool) {
+	first = make([]*odict, len(names))
+	for i, n := range names {
 		if n == "INCLUDES" || l.jails.section(n) == nil {
 			continue
 		}
-		opts, err := l.jails.getOptions(n, jailOpts1st, nil, true, true)
-		if err != nil || !(&jail{opts: opts}).enabled() {
+		if opts, err := l.jails.getOptions(n, jailOpts1st, nil, true, true); err == nil {
+			first[i] = opts
+		}
+	}
+	return first, !l.jails.foreignRef.Load()
+}
+
+// filterHints guesses the filters the enabled jails of names will read
+// from their first passes (first, by position). Reading a jail changes
+// only its own section, so this guess is right unless a jail refers to
+// another jail's section; a wrong guess costs work on the worker, never a
+// different result (see filterOf).
+func (l *loader) filterHints(names []string, first []*odict) []filterHint {
+	var out []filterHint
+	for i, n := range names {
+		opts := first[i]
+		if opts == nil || !(&jail{opts: opts}).enabled() {
 			continue
 		}
 		spec := optString(opts, "filter")

@@ -89,3 +89,21 @@ func TestLoad_SameWithOneCore(t *testing.T) {
 		})
 	}
 }
+
+// A jail whose first-pass options read another jail's section (here a
+// known/ copy that reading jail4 adds) gets them as they are when it is
+// read, not as firstPasses saw them before any jail was read.
+func TestLoad_FirstPassReadsAnotherJail(t *testing.T) {
+	dir := writeTree(t, manyJails(10, map[string]string{
+		"jail.local":       "[DEFAULT]\nknown/mode = f1\n[jail7]\nfilter = %(jail4/known/mode)s\n",
+		"filter.d/m4.conf": "[Definition]\nfailregex = m4 <HOST>\n",
+	}))
+	for _, procs := range []int{1, 2} {
+		prev := runtime.GOMAXPROCS(procs)
+		out := fullOutcome(t, dir)
+		runtime.GOMAXPROCS(prev)
+		if !strings.Contains(out, "['set', 'jail7', 'addfailregex', 'm4 <HOST>']") {
+			t.Errorf("GOMAXPROCS %d: jail7 did not read filter m4:\n%s", procs, out)
+		}
+	}
+}

@@ -3,6 +3,7 @@ package config
 import (
 	"strings"
 	"sync"
+	"sync/atomic"
 
 	"github.com/f2b/f2b/pkg/ini"
 )
@@ -131,6 +132,10 @@ type store struct {
 	// made once for all the readers of this store (initKnownNames).
 	initKnown     []string
 	initKnownOnce sync.Once
+	// foreignRef is set once an interpolation read another section's
+	// option (%(sec/opt)s naming neither its own section, DEFAULT nor
+	// known): see firstPasses.
+	foreignRef atomic.Bool
 }
 
 // initKnownNames returns "known/"+k for each key of the [Init] section,
