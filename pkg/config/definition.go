@@ -1,7 +1,6 @@
 package config
 
 import (
-	"errors"
 	"strings"
 )
 
@@ -205,7 +204,7 @@ func (r *defReader) combOption(name string) (string, bool, error) {
 		r.defCache = make([]defValue, 0, 16)
 	}
 	v, err := r.st.getEx("Definition", name, r.vars)
-	if errors.Is(err, errNoSection) || errors.Is(err, errNoOption) {
+	if err == errNoSection || err == errNoOption { // returned bare, see getOptionsVars
 		r.defCache = append(r.defCache, defValue{name: name})
 		return "", false, nil
 	}
@@ -269,7 +268,7 @@ func (st *store) getEx(sec, opt string, vars map[string]string) (string, error) 
 				st.exMu.Unlock()
 				return v, nil
 			}
-			if !errors.Is(err, errNoSection) && !errors.Is(err, errNoOption) {
+			if err != errNoSection && err != errNoOption {
 				return "", err
 			}
 		}

@@ -64,7 +64,7 @@ func (m *lookup) setLocal(k, v string) {
 // get reads an option of a section interpolated with vars (configparser's
 // get(section, option, vars=vars)).
 func (st *store) get(sec, opt string, vars map[string]string) (string, error) {
-	return st.getLower(sec, strings.ToLower(opt), vars)
+	return st.getLower(sec, lower(opt), vars)
 }
 
 // getLower is get for an option name already in lower case (the names of
@@ -130,7 +130,7 @@ func (st *store) interpolate(sec, opt string, b *interpBuf, rest string, m *look
 			if close <= 2 || end != close {
 				return &InterpolationError{sec, opt, fmt.Sprintf("bad interpolation variable reference %q", rest)}
 			}
-			name := strings.ToLower(rest[2:close])
+			name := lower(rest[2:close])
 			rest = rest[close+2:]
 			v, ok := m.get(name)
 			if !ok {

@@ -3,6 +3,7 @@ package config
 import (
 	"fmt"
 	"reflect"
+	"strings"
 	"testing"
 )
 
@@ -89,5 +90,28 @@ func TestVarsOfMerged_MatchesVarsOf(t *testing.T) {
 				t.Fatalf("varsOfMerged = %v, want %v", got, want)
 			}
 		})
+	}
+}
+
+func FuzzLower(f *testing.F) {
+	for _, s := range []string{"", "failregex", "known/FailRegex", "ABCDEFGHIJKLMNOPQRSTUVWXYZ@[`{", "bantime.increment", "ünï_ß", "abcdefgZ"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		if got, want := lower(s), strings.ToLower(s); got != want {
+			t.Fatalf("lower(%q) = %q, want %q", s, got, want)
+		}
+	})
+}
+
+func TestLower_EveryByte(t *testing.T) {
+	for c := range 256 {
+		for pos := range 9 {
+			s := []byte("abcdefghi")
+			s[pos] = byte(c)
+			if got, want := lower(string(s)), strings.ToLower(string(s)); got != want {
+				t.Fatalf("lower(%q) = %q, want %q", s, got, want)
+			}
+		}
 	}
 }

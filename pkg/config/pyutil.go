@@ -311,3 +311,31 @@ func charClass(body []rune, neg bool) string {
 	b.WriteByte(']')
 	return b.String()
 }
+
+// lower is strings.ToLower for option names, which are nearly always
+// lower-case ASCII already: it checks eight bytes at a time for a byte
+// that is upper-case or not ASCII, and only then lowers (strings.ToLower
+// checks byte by byte; option names are lowered thousands of times a
+// load).
+func lower(s string) string {
+	const ones, highs = 0x0101010101010101, 0x8080808080808080
+	i := 0
+	for ; i+8 <= len(s); i += 8 {
+		w := uint64(s[i]) | uint64(s[i+1])<<8 | uint64(s[i+2])<<16 | uint64(s[i+3])<<24 |
+			uint64(s[i+4])<<32 | uint64(s[i+5])<<40 | uint64(s[i+6])<<48 | uint64(s[i+7])<<56
+		if w&highs != 0 {
+			return strings.ToLower(s)
+		}
+		// With every byte below 0x80: the high bit of a byte is set in
+		// both terms exactly when it is above '@' and below '['.
+		if (w+ones*(0x80-'A'))&(ones*(0x80+'Z')-w)&highs != 0 {
+			return strings.ToLower(s)
+		}
+	}
+	for ; i < len(s); i++ {
+		if c := s[i]; c >= 0x80 || 'A' <= c && c <= 'Z' {
+			return strings.ToLower(s)
+		}
+	}
+	return s
+}
