@@ -172,9 +172,16 @@ func (r *defReader) combined(ignore []string) (*odict, error) {
 			ign[base] = true
 		}
 	}
-	opts, err := substituteTags(comb, ign, r.combOption)
-	if err != nil {
-		return nil, err
+	var opts *odict
+	ok := false
+	if r.st != nil {
+		opts, ok = r.st.memo.substitute(comb, ignore, ign, r.combOption)
+	}
+	if !ok {
+		var err error
+		if opts, err = substituteTags(comb, ign, r.combOption); err != nil {
+			return nil, err
+		}
 	}
 	for _, o := range r.specs {
 		if v, ok := opts.Get(o.name); ok && v != nil {

@@ -27,5 +27,8 @@
 // so far and builds their part of the stream, in batches (prepare.go).
 // Results are adopted and the stream is assembled in jail order, so the
 // output and the reported errors do not depend on the goroutines; Dump
-// renders a long stream's halves concurrently.
+// renders a long stream's halves concurrently. Jails whose action (or
+// filter) options differ only in a few plain words share one tag
+// substitution with placeholders for those words (combmemo.go), held to
+// substituting directly by FuzzCombMemo.
 package config

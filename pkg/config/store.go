@@ -136,6 +136,8 @@ type store struct {
 	// option (%(sec/opt)s naming neither its own section, DEFAULT nor
 	// known): see firstPasses.
 	foreignRef atomic.Bool
+	// memo spares readers of this store most of their tag substitution.
+	memo combMemo
 }
 
 // initKnownNames returns "known/"+k for each key of the [Init] section,

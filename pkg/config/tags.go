@@ -62,6 +62,13 @@ func tagEnd[T string | []byte](s T, i int) int {
 // neither substituted nor used as replacements. addrepl resolves tags that
 // are not keys of the dict. It rewrites tags in place and returns it.
 func substituteTags(tags *odict, ignore map[string]bool, addrepl func(string) (string, bool, error)) (*odict, error) {
+	return substituteTagsWatch(tags, ignore, addrepl, nil)
+}
+
+// substituteTagsWatch is substituteTags that also sets *marked when a tag
+// name it checks holds a NUL (a combMemo placeholder); nil watches
+// nothing.
+func substituteTagsWatch(tags *odict, ignore map[string]bool, addrepl func(string) (string, bool, error), marked *bool) (*odict, error) {
 	// Keys never change during substitution, so per-key state is indexed
 	// by position instead of kept in maps.
 	done := make([]bool, len(tags.keys))
@@ -73,6 +80,8 @@ func substituteTags(tags *odict, ignore map[string]bool, addrepl func(string) (s
 	vb := valueBufs.Get().(*valueBuf)
 	defer valueBufs.Put(vb)
 	defer vb.resetCounts()
+	vb.marked = marked
+	defer func() { vb.marked = nil }()
 	for {
 		again := false
 		for i, tag := range tags.keys {
@@ -184,6 +193,9 @@ func substituteOne(tag, value string, tags *odict, ignore tagSet, rplc *replCoun
 	start, end, ok := findTagBytes(b, 0)
 	for ok {
 		name := b[start+1 : end-1]
+		if vb.marked != nil && markedName(name) {
+			*vb.marked = true
+		}
 		if ignore.has(name) {
 			start, end, ok = findTagBytes(b, end)
 			continue
@@ -230,6 +242,8 @@ type valueBuf struct {
 	// them.
 	counts []replCount
 	heads  []replCounts
+	// marked, when set, is set to true by a tag name holding a NUL.
+	marked *bool
 }
 
 // countsCap is the room newCounts gives a value's counts: most values
