@@ -328,3 +328,29 @@ func ExpandJournalGlobs(patterns []string) ([]string, error) {
 	}
 	return files, nil
 }
+
+// journalSource is the journal a JournalOptions selects: files, a
+// directory, or (neither) the local journal.
+type journalSource struct {
+	files []string
+	dir   string
+}
+
+// source checks the options and picks the journal they name: namespaces
+// and CURRENT_USER are refused, RUNTIME_ONLY is /run/log/journal.
+func (o JournalOptions) source() (journalSource, error) {
+	switch {
+	case o.Namespace != "":
+		return journalSource{}, fmt.Errorf("namespace %q: journal namespaces are not supported", o.Namespace)
+	case len(o.Files) > 0:
+		files, err := ExpandJournalGlobs(o.Files)
+		return journalSource{files: files}, err
+	case o.Path != "":
+		return journalSource{dir: o.Path}, nil
+	case o.Flags&JournalCurrentUser != 0:
+		return journalSource{}, fmt.Errorf("journalflags %d: CURRENT_USER is not supported", o.Flags)
+	case o.Flags&JournalRuntimeOnly != 0:
+		return journalSource{dir: "/run/log/journal"}, nil
+	}
+	return journalSource{}, nil
+}

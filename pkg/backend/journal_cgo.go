@@ -28,22 +28,14 @@ func NewJournal(opts JournalOptions) (*Journal, error) {
 
 // open picks the reader the options ask for.
 func (j *Journal) open() (*sdjournal.Journal, error) {
-	o := j.opts
+	src, err := j.opts.source()
 	switch {
-	case o.Namespace != "":
-		return nil, fmt.Errorf("namespace %q: journal namespaces are not supported", o.Namespace)
-	case len(o.Files) > 0:
-		files, err := ExpandJournalGlobs(o.Files)
-		if err != nil {
-			return nil, err
-		}
-		return sdjournal.NewJournalFromFiles(files...)
-	case o.Path != "":
-		return sdjournal.NewJournalFromDir(o.Path)
-	case o.Flags&JournalCurrentUser != 0:
-		return nil, fmt.Errorf("journalflags %d: CURRENT_USER is not supported", o.Flags)
-	case o.Flags&JournalRuntimeOnly != 0:
-		return sdjournal.NewJournalFromDir("/run/log/journal")
+	case err != nil:
+		return nil, err
+	case src.files != nil:
+		return sdjournal.NewJournalFromFiles(src.files...)
+	case src.dir != "":
+		return sdjournal.NewJournalFromDir(src.dir)
 	}
 	return sdjournal.NewJournal()
 }

@@ -53,11 +53,7 @@ func ReadJournalFiles(ctx context.Context, paths, match []string, dec Decoder, e
 		case errors.Is(err, io.EOF):
 			return nil
 		case errors.As(err, &fe) && fe.Rest:
-			args := make([]string, len(paths))
-			for i, p := range paths {
-				args[i] = "--file=" + p
-			}
-			return readJournalctl(ctx, args, fe.Cursor, match, dec, emit)
+			return readJournalctl(ctx, fileArgs(paths), fe.Cursor, match, dec, emit)
 		default: // with ReadCompressed set, no single entry is handed back
 			return err
 		}

@@ -29,27 +29,26 @@ var JournalctlPath = "journalctl"
 // the options name, as the libsystemd reader opens it: the files, the
 // directory, the runtime journal, or the local journal by default.
 func JournalctlArgs(o JournalOptions) ([]string, error) {
+	src, err := o.source()
 	switch {
-	case o.Namespace != "":
-		return nil, fmt.Errorf("namespace %q: journal namespaces are not supported", o.Namespace)
-	case len(o.Files) > 0:
-		files, err := ExpandJournalGlobs(o.Files)
-		if err != nil {
-			return nil, err
-		}
-		args := make([]string, len(files))
-		for i, f := range files {
-			args[i] = "--file=" + f
-		}
-		return args, nil
-	case o.Path != "":
-		return []string{"--directory=" + o.Path}, nil
-	case o.Flags&JournalCurrentUser != 0:
-		return nil, fmt.Errorf("journalflags %d: CURRENT_USER is not supported", o.Flags)
-	case o.Flags&JournalRuntimeOnly != 0:
-		return []string{"--directory=/run/log/journal"}, nil
+	case err != nil:
+		return nil, err
+	case src.files != nil:
+		return fileArgs(src.files), nil
+	case src.dir != "":
+		return []string{"--directory=" + src.dir}, nil
 	}
 	return nil, nil
+}
+
+// fileArgs are the journalctl arguments that read the journal files at
+// paths.
+func fileArgs(paths []string) []string {
+	args := make([]string, len(paths))
+	for i, p := range paths {
+		args[i] = "--file=" + p
+	}
+	return args
 }
 
 // ReadJournalctl reads every entry of the journal o names that satisfies

@@ -90,23 +90,11 @@ func (m *combMemo) substitute(comb *odict, ignore []string, ign map[string]bool,
 
 func (m *combMemo) find(ignore, keys []string) *combEntry {
 	for _, e := range m.entries {
-		if sameStrings(e.ignore, ignore) && sameStrings(e.keys, keys) {
+		if slices.Equal(e.ignore, ignore) && slices.Equal(e.keys, keys) {
 			return e
 		}
 	}
 	return nil
-}
-
-func sameStrings(a, b []string) bool {
-	if len(a) != len(b) {
-		return false
-	}
-	for i := range a {
-		if a[i] != b[i] {
-			return false
-		}
-	}
-	return true
 }
 
 // diff lists the positions where comb's values differ from base; ok is
