@@ -77,9 +77,13 @@ func readJournalctl(ctx context.Context, args []string, after string, match []st
 	for {
 		if err := x.next(&e); err != nil {
 			if errors.Is(err, io.EOF) {
-				return x.close()
+				err = x.close()
+			} else {
+				x.close()
 			}
-			x.close()
+			if ctx.Err() != nil {
+				return ctx.Err() // journalctl was stopped, not failing
+			}
 			return err
 		}
 		buf = e.vals.appendText(buf[:0], time.Duration(e.mono)*time.Microsecond, dec)
@@ -170,6 +174,7 @@ type exportReader struct {
 	r    *bufio.Reader
 	name []byte
 	bin  []byte
+	long []byte
 }
 
 func newExportReader(r io.Reader) *exportReader {
@@ -187,13 +192,10 @@ func (x *exportReader) next(e *exportEntry) error {
 	var seen [numEntryFields]bool
 	fields := 0
 	for {
-		line, err := x.r.ReadSlice('\n')
+		line, err := x.line()
 		if err != nil {
 			if errors.Is(err, io.EOF) && len(line) == 0 && fields == 0 {
 				return io.EOF
-			}
-			if errors.Is(err, bufio.ErrBufferFull) {
-				return fmt.Errorf("%w: field name or value over %d bytes", errExport, x.r.Size())
 			}
 			return fmt.Errorf("%w: %v", errExport, io.ErrUnexpectedEOF)
 		}
@@ -219,6 +221,22 @@ func (x *exportReader) next(e *exportEntry) error {
 			return err
 		}
 	}
+}
+
+// line returns the next line with its newline, valid until the next
+// read; a line longer than the buffer (a long text field) is put
+// together in x.long.
+func (x *exportReader) line() ([]byte, error) {
+	line, err := x.r.ReadSlice('\n')
+	if !errors.Is(err, bufio.ErrBufferFull) {
+		return line, err
+	}
+	x.long = append(x.long[:0], line...)
+	for errors.Is(err, bufio.ErrBufferFull) {
+		line, err = x.r.ReadSlice('\n')
+		x.long = append(x.long, line...)
+	}
+	return x.long, err
 }
 
 // binary reads a binary field's length, value and closing newline.
