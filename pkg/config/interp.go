@@ -71,7 +71,13 @@ func (st *store) get(sec, opt string, vars map[string]string) (string, error) {
 // the option templates, see optSpec): lower-casing a name costs a pass
 // over it, for each of the thousands of options a tree's readers get.
 func (st *store) getLower(sec, opt string, vars map[string]string) (string, error) {
-	s := st.secs[sec]
+	return st.getIn(sec, st.secs[sec], opt, vars)
+}
+
+// getIn is getLower with the section already looked up (s is
+// st.secs[sec]): a template's options are read from one section, and
+// looking it up again for each cost a string hash per option.
+func (st *store) getIn(sec string, s *section, opt string, vars map[string]string) (string, error) {
 	if s == nil && sec != "DEFAULT" {
 		return "", errNoSection
 	}

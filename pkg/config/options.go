@@ -69,11 +69,12 @@ func (st *store) getOptions(sec string, specs []optSpec, pOpts *odict, shouldExi
 // test of their names and as vars.
 func (st *store) getOptionsVars(sec string, specs []optSpec, given func(string) bool, vars map[string]string, shouldExist, convert bool) (*odict, error) {
 	out := &odict{keys: make([]string, 0, len(specs)), vals: make([]any, 0, len(specs))}
+	s := st.secs[sec]
 	for _, o := range specs {
 		if given(o.name) {
 			continue
 		}
-		v, err := st.getLower(sec, o.name, vars)
+		v, err := st.getIn(sec, s, o.name, vars)
 		switch {
 		// getLower returns these two bare: == spares errors.Is's walk,
 		// ~100 instructions for each option a template leaves unset.
