@@ -130,6 +130,17 @@ func (p *parser) line(n int, line string) {
 	p.option(pos, value, line)
 }
 
+// delimiter is strings.IndexAny(value, "=:"): the name before it is
+// short, and IndexAny builds its byte set on every call.
+func delimiter(value string) int {
+	for i := 0; i < len(value); i++ {
+		if c := value[i]; c == '=' || c == ':' {
+			return i
+		}
+	}
+	return -1
+}
+
 // commentStart returns the index where the comment of line begins, or
 // len(line) when it has none.
 func commentStart(line string) int {
@@ -137,9 +148,11 @@ func commentStart(line string) int {
 		return 0
 	}
 	for i := 0; i < len(line); i++ {
-		if line[i] != ';' {
-			continue
+		k := strings.IndexByte(line[i:], ';')
+		if k < 0 {
+			break
 		}
+		i += k
 		if i == 0 {
 			return 0
 		}
@@ -180,7 +193,7 @@ func (p *parser) section(pos Pos, name string) {
 }
 
 func (p *parser) option(pos Pos, value, line string) {
-	i := strings.IndexAny(value, "=:")
+	i := delimiter(value)
 	if i < 0 || trim(value[:i]) == "" {
 		p.flush()
 		p.key = nil

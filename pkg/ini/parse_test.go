@@ -9,6 +9,7 @@ import (
 	"reflect"
 	"strings"
 	"testing"
+	"unicode/utf8"
 )
 
 var parseCases = []struct {
@@ -203,4 +204,38 @@ func TestParseDuplicateErrors(t *testing.T) {
 	if !reflect.DeepEqual(got, want) {
 		t.Errorf("errors:\n got %q\nwant %q", got, want)
 	}
+}
+
+// commentStartRef is commentStart's rule byte by byte: a whole-line
+// comment, or the first ';' at the start or after whitespace.
+func commentStartRef(line string) int {
+	if t := trim(line); strings.HasPrefix(t, "#") || strings.HasPrefix(t, ";") {
+		return 0
+	}
+	for i := 0; i < len(line); i++ {
+		if line[i] != ';' {
+			continue
+		}
+		if i == 0 {
+			return 0
+		}
+		if r, _ := utf8.DecodeLastRuneInString(line[:i]); isSpace(r) {
+			return i
+		}
+	}
+	return len(line)
+}
+
+func FuzzCommentStart(f *testing.F) {
+	for _, s := range []string{"a = b ; c", "a=b;c ;d", "  ; x", "# y", "v = x\u00a0;c", ";", "a;;b ;"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, line string) {
+		if got, want := commentStart(line), commentStartRef(line); got != want {
+			t.Fatalf("commentStart(%q) = %d, want %d", line, got, want)
+		}
+		if got, want := delimiter(line), strings.IndexAny(line, "=:"); got != want {
+			t.Fatalf("delimiter(%q) = %d, want %d", line, got, want)
+		}
+	})
 }
