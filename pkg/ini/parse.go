@@ -101,18 +101,25 @@ type parser struct {
 	key    *Key
 	parts  []string // value lines of key
 	indent int
+	byName map[string]*Section // see sectionNamed
 }
 
 func (p *parser) line(n int, line string) {
-	start := commentStart(line)
-	value := trim(line[:start])
+	// Leading whitespace is trimmed once: the comment test, the value and
+	// the indent all start from it.
+	rest := trimLeft(line)
+	indent := len(line) - len(rest)
+	start := commentStartRest(line, rest)
+	value := ""
+	if start > indent {
+		value = trimRight(line[indent:start]) // trim(line[:start])
+	}
 	if value == "" {
 		if start == len(line) && p.key != nil {
 			p.parts = append(p.parts, "")
 		}
 		return
 	}
-	indent := len(line) - len(trimLeft(line))
 	if p.cur != nil && p.key != nil && indent > p.indent {
 		p.parts = append(p.parts, value)
 		return
@@ -143,8 +150,13 @@ func delimiter(value string) int {
 
 // commentStart returns the index where the comment of line begins, or
 // len(line) when it has none.
-func commentStart(line string) int {
-	if t := trim(line); strings.HasPrefix(t, "#") || strings.HasPrefix(t, ";") {
+func commentStart(line string) int { return commentStartRest(line, trimLeft(line)) }
+
+// commentStartRest is commentStart with rest = trimLeft(line): a line is
+// a whole comment when its stripped text starts with '#' or ';', and
+// stripping the right end cannot change how it starts.
+func commentStartRest(line, rest string) int {
+	if strings.HasPrefix(rest, "#") || strings.HasPrefix(rest, ";") {
 		return 0
 	}
 	for i := 0; i < len(line); i++ {
@@ -180,7 +192,7 @@ func sectionHeader(v string) (string, bool) {
 func (p *parser) section(pos Pos, name string) {
 	p.flush()
 	p.key = nil
-	if s := p.file.Section(name); s != nil {
+	if s := p.sectionNamed(name); s != nil {
 		// A repeated header reopens its section; only [DEFAULT] may.
 		if name != DefaultSection {
 			p.errs.Add(pos, "section %q already exists in this file", name)
@@ -190,7 +202,32 @@ func (p *parser) section(pos Pos, name string) {
 	}
 	p.cur = &Section{Name: name, Pos: pos}
 	p.file.Sections = append(p.file.Sections, p.cur)
+	if p.byName != nil {
+		p.byName[name] = p.cur
+	}
 }
+
+// sectionNamed is p.file.Section(name) through an index once the file has
+// more than a few sections: jail.conf has a hundred, and each header
+// scanned all before it.
+func (p *parser) sectionNamed(name string) *Section {
+	if p.byName == nil && len(p.file.Sections) >= sectionIndexMin {
+		p.byName = make(map[string]*Section, 2*len(p.file.Sections))
+		for _, s := range p.file.Sections {
+			if _, dup := p.byName[s.Name]; !dup {
+				p.byName[s.Name] = s // the first, as Section finds it
+			}
+		}
+	}
+	if p.byName != nil {
+		return p.byName[name]
+	}
+	return p.file.Section(name)
+}
+
+// sectionIndexMin is the number of sections from which sectionNamed
+// indexes them.
+const sectionIndexMin = 16
 
 func (p *parser) option(pos Pos, value, line string) {
 	i := delimiter(value)

@@ -3,6 +3,7 @@ package ini
 import (
 	"encoding/json"
 	"errors"
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -238,4 +239,27 @@ func FuzzCommentStart(f *testing.F) {
 			t.Fatalf("delimiter(%q) = %d, want %d", line, got, want)
 		}
 	})
+}
+
+// A file with many sections finds a reopened one through its index: the
+// error and the merged keys are those of a short file.
+func TestParseManySectionsReopened(t *testing.T) {
+	var in strings.Builder
+	for i := range 2 * sectionIndexMin {
+		fmt.Fprintf(&in, "[s%d]\nk = %d\n", i, i)
+	}
+	in.WriteString("[s3]\nj = 3\n[s30]\nj = 30\n")
+	f, err := Parse("<stdin>", strings.NewReader(in.String()))
+	var el ErrorList
+	if !errors.As(err, &el) || len(el) != 2 {
+		t.Fatalf("err = %v, want two reopened sections", err)
+	}
+	if len(f.Sections) != 2*sectionIndexMin {
+		t.Fatalf("%d sections, want %d", len(f.Sections), 2*sectionIndexMin)
+	}
+	for _, name := range []string{"s3", "s30"} {
+		if s := f.Section(name); s == nil || s.Key("k") == nil || s.Key("j") == nil {
+			t.Errorf("section %s lacks k or j: %+v", name, s)
+		}
+	}
 }
