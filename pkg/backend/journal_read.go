@@ -84,7 +84,7 @@ func (f *fileExport) read(cursor string) (text string, t time.Time, ok bool, err
 		return "", time.Time{}, false, fmt.Errorf("systemd journal: cursor %q has no sequence number", cursor)
 	}
 	if f.x == nil && !f.done {
-		if f.x, err = startExport(f.ctx, []string{"--file=" + f.path}, f.match); err != nil {
+		if f.x, err = startExport(f.ctx, fileArgs([]string{f.path}), f.match); err != nil {
 			f.done = true
 			return "", time.Time{}, false, err
 		}
@@ -107,8 +107,8 @@ func (f *fileExport) read(cursor string) (text string, t time.Time, ok bool, err
 		}
 		if f.e.cursor == cursor {
 			f.have = false
-			f.buf = f.e.vals.appendText(f.buf[:0], time.Duration(f.e.mono)*time.Microsecond, f.dec)
-			return string(f.buf), f.e.vals.time(f.e.realtime), true, nil
+			text, t, f.buf = f.e.line(f.buf, f.dec)
+			return text, t, true, nil
 		}
 		n, valid := cursorSeqnum(f.e.cursor)
 		if !valid {

@@ -86,8 +86,10 @@ func readJournalctl(ctx context.Context, args []string, after string, match []st
 			}
 			return err
 		}
-		buf = e.vals.appendText(buf[:0], time.Duration(e.mono)*time.Microsecond, dec)
-		emit(string(buf), e.vals.time(e.realtime))
+		var text string
+		var t time.Time
+		text, t, buf = e.line(buf, dec)
+		emit(text, t)
 	}
 }
 
@@ -96,6 +98,13 @@ type exportEntry struct {
 	cursor         string
 	realtime, mono uint64
 	vals           entryValues
+}
+
+// line is the entry's text and failure time, as EntryReader gives them;
+// buf is scratch space for the text, returned for reuse.
+func (e *exportEntry) line(buf []byte, dec Decoder) (string, time.Time, []byte) {
+	buf = e.vals.appendText(buf[:0], time.Duration(e.mono)*time.Microsecond, dec)
+	return string(buf), e.vals.time(e.realtime), buf
 }
 
 // exportStream is a running journalctl and the entries it writes.
