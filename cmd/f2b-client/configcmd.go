@@ -8,6 +8,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/f2b/f2b/internal/sysmon"
 	"github.com/f2b/f2b/pkg/config"
 )
 
@@ -25,6 +26,10 @@ func (f *flags) configCommand(cmd *cobra.Command, args []string) (done bool, err
 	// reach.
 	debug.SetGCPercent(-1)
 	debug.SetMemoryLimit(configMemoryLimit)
+	// The load keeps both cores busy for ~10ms; the runtime's monitor,
+	// waking every 20µs meanwhile, would preempt the threads doing it.
+	// Where it cannot be demoted the load is only slower.
+	_ = sysmon.Demote()
 	// The warnings of a load (one per jail without log files on a host
 	// that runs few services) go out in one write, not one each.
 	logs := bufio.NewWriter(cmd.ErrOrStderr())
