@@ -119,19 +119,24 @@ func (l *loader) jailFilter(j *jail) error {
 	if err != nil {
 		return &jailDefError{fmt.Sprintf("Invalid filter definition %s: %s", pyval.Repr(flt), err)}
 	}
-	fr, err := newDefReader(l, "filter.d", name, j.name, args, filterOpts)
+	file := joinLogical("filter.d", name)
+	st, err := l.read(file)
 	if err != nil {
 		if isReadError(err) {
 			return &jailDefError{fmt.Sprintf("Unable to read the filter %s", pyval.Repr(name))}
 		}
 		return err
 	}
-	j.filter = fr
+	// The reader of the filter is only made here when the prefetch did
+	// not read it already from the same store.
 	var comb *odict
-	if s, ok := l.prefetch.filterOf(j.name, fr, flt, j.opts); ok {
+	if s, ok := l.prefetch.filterOf(j.name, st, flt, j.opts); ok {
 		j.filter, comb = s.fr, s.comb
-	} else if comb, err = filterOptions(fr, j.opts); err != nil {
-		return err
+	} else {
+		j.filter = defReaderOf(st, file, name, j.name, args, filterOpts)
+		if comb, err = filterOptions(j.filter, j.opts); err != nil {
+			return err
+		}
 	}
 	sec := l.jails.section(j.name)
 	if sec.shared {

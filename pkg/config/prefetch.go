@@ -131,10 +131,10 @@ func (p *prefetch) readFilter(f *fetchedFilter, fe *fetch) {
 }
 
 // filterOf returns the filter the worker read for jail when it was read
-// from the same store (fr's, which the reader just got) with the same
+// from the same store (st, which the reader just got) with the same
 // filter option and first-pass options; ok is false otherwise, and the
 // reader reads it itself.
-func (p *prefetch) filterOf(jail string, fr *defReader, spec string, opts *odict) (f *fetchedFilter, ok bool) {
+func (p *prefetch) filterOf(jail string, st *store, spec string, opts *odict) (f *fetchedFilter, ok bool) {
 	if p == nil {
 		return nil, false
 	}
@@ -152,7 +152,7 @@ func (p *prefetch) filterOf(jail string, fr *defReader, spec string, opts *odict
 		return nil, false
 	}
 	<-f.done
-	if f.fr == nil || f.fr.st != fr.st || f.hint.spec != spec || !sameOptions(f.hint.opts, opts) {
+	if f.fr == nil || f.fr.st != st || f.hint.spec != spec || !sameOptions(f.hint.opts, opts) {
 		return nil, false
 	}
 	return f, true
