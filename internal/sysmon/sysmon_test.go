@@ -4,8 +4,10 @@ package sysmon
 
 import (
 	"os"
+	"runtime"
 	"strconv"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -25,7 +27,15 @@ func TestDemote(t *testing.T) {
 	}
 	// The monitor sleeps 20µs at a time (up to 10ms once idle): sampled a
 	// few hundred times, it is caught in nanosleep (syscall 35 on amd64,
-	// 101 on arm64) or clock_nanosleep.
+	// 101 on arm64) or clock_nanosleep. A goroutine keeps a P busy
+	// meanwhile: with every P idle the monitor waits on a futex instead.
+	var done atomic.Bool
+	defer done.Store(true)
+	go func() {
+		for !done.Load() {
+			runtime.Gosched()
+		}
+	}()
 	sleeping := 0
 	for range 300 {
 		b, err := os.ReadFile("/proc/self/task/" + strconv.Itoa(tid) + "/syscall")
