@@ -50,8 +50,8 @@ type defReader struct {
 	name     string // filter/action name as written in the jail
 	jail     string
 	specs    []optSpec
-	init     *odict            // arguments, then [Init] values and known/ copies
-	vars     map[string]string // pOpts as configparser vars
+	init     *odict // arguments, then [Init] values and known/ copies
+	vars     *vars  // pOpts as configparser vars
 	opts     *odict
 	defCache []defValue // combOption's answers
 }
@@ -99,7 +99,7 @@ func (r *defReader) getOptions(pOpts *odict, all bool) error {
 	// The precedence is pOpts updated by the init options; it is only
 	// looked up, so it is not built as a dict of its own.
 	given := func(k string) bool { return r.init.Has(k) || pOpts.Has(k) }
-	vars := varsOfMerged(pOpts, r.init)
+	vars := newVars(pOpts, r.init)
 	opts, err := r.st.getOptionsVars("Definition", r.specs, given, vars, false, false)
 	if err != nil {
 		return err
@@ -242,7 +242,7 @@ func splitSectionOpt(s string) (sec, opt string, ok bool) {
 }
 
 // getEx is get with section-qualified option names ("known/x", "sec/x").
-func (st *store) getEx(sec, opt string, vars map[string]string) (string, error) {
+func (st *store) getEx(sec, opt string, vars *vars) (string, error) {
 	if !strings.Contains(opt, "/") {
 		return st.get(sec, opt, vars)
 	}

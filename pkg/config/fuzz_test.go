@@ -20,7 +20,9 @@ func FuzzInterpolate(f *testing.F) {
 		sec.set("b", "%(a)s", posZero)
 		known := st.ensure(knownPrefix+"sec", posZero)
 		known.set("a", value, posZero)
-		_, _ = st.get("sec", "opt", map[string]string{"c": value})
+		c := newODict()
+		c.Set("c", value)
+		_, _ = st.get("sec", "opt", newVars(c, nil))
 		_, _ = st.getEx("sec", "known/opt", nil)
 	})
 }

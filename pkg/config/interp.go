@@ -30,7 +30,7 @@ func (e *InterpolationError) Error() string {
 type lookup struct {
 	name  string            // __name__: the section being read
 	local map[string]string // sec/opt references resolved for this level (copy-on-write)
-	vars  map[string]string
+	vars  *vars
 	sec   *section
 	def   *section
 }
@@ -42,7 +42,7 @@ func (m *lookup) get(k string) (string, bool) {
 	if v, ok := m.local[k]; ok {
 		return v, true
 	}
-	if v, ok := m.vars[k]; ok {
+	if v, ok := m.vars.get(k); ok {
 		return v, true
 	}
 	if v, ok := m.sec.get(k); ok {
@@ -63,21 +63,21 @@ func (m *lookup) setLocal(k, v string) {
 
 // get reads an option of a section interpolated with vars (configparser's
 // get(section, option, vars=vars)).
-func (st *store) get(sec, opt string, vars map[string]string) (string, error) {
+func (st *store) get(sec, opt string, vars *vars) (string, error) {
 	return st.getLower(sec, lower(opt), vars)
 }
 
 // getLower is get for an option name already in lower case (the names of
 // the option templates, see optSpec): lower-casing a name costs a pass
 // over it, for each of the thousands of options a tree's readers get.
-func (st *store) getLower(sec, opt string, vars map[string]string) (string, error) {
+func (st *store) getLower(sec, opt string, vars *vars) (string, error) {
 	return st.getIn(sec, st.secs[sec], opt, vars)
 }
 
 // getIn is getLower with the section already looked up (s is
 // st.secs[sec]): a template's options are read from one section, and
 // looking it up again for each cost a string hash per option.
-func (st *store) getIn(sec string, s *section, opt string, vars map[string]string) (string, error) {
+func (st *store) getIn(sec string, s *section, opt string, vars *vars) (string, error) {
 	if s == nil && sec != "DEFAULT" {
 		return "", errNoSection
 	}

@@ -3,8 +3,6 @@ package config
 import (
 	"strconv"
 	"strings"
-
-	"github.com/f2b/f2b/pkg/pyval"
 )
 
 // optSpec is one entry of a reader's option template: its type ("string",
@@ -15,59 +13,16 @@ type optSpec struct {
 	def  any
 }
 
-// varsOf turns a dict into configparser "vars": lower-cased keys, values
-// as Python's str(); None values are left out.
-func varsOf(d *odict) map[string]string {
-	if d.Len() == 0 {
-		return nil
-	}
-	m := make(map[string]string, d.Len())
-	for i, k := range d.keys {
-		if v := d.vals[i]; v != nil {
-			m[lower(k)] = pyval.Str(v)
-		}
-	}
-	return m
-}
-
-// varsOfMerged is varsOf(d.merged(o)) without building the merged dict:
-// d's keys in order, with o's value where o has the same key, then o's
-// other keys in order (later keys win when two lower-case alike).
-func varsOfMerged(d, o *odict) map[string]string {
-	if o.Len() == 0 {
-		return varsOf(d)
-	}
-	m := make(map[string]string, d.Len()+o.Len())
-	put := func(k string, v any) {
-		if v != nil {
-			m[lower(k)] = pyval.Str(v)
-		}
-	}
-	for i := 0; i < d.Len(); i++ {
-		k, v := d.keys[i], d.vals[i]
-		if j := o.find(k); j >= 0 {
-			v = o.vals[j]
-		}
-		put(k, v)
-	}
-	for i, k := range o.keys {
-		if d.Len() == 0 || d.find(k) < 0 {
-			put(k, o.vals[i])
-		}
-	}
-	return m
-}
-
 // getOptions reads the template's options of sec (fail2ban's
 // ConfigReaderUnshared.getOptions): options given in pOpts are skipped,
 // missing ones take their default, conversion errors fall back to it.
 func (st *store) getOptions(sec string, specs []optSpec, pOpts *odict, shouldExist, convert bool) (*odict, error) {
-	return st.getOptionsVars(sec, specs, pOpts.Has, varsOf(pOpts), shouldExist, convert)
+	return st.getOptionsVars(sec, specs, pOpts.Has, newVars(pOpts, nil), shouldExist, convert)
 }
 
 // getOptionsVars is getOptions with the precedence options given as a
 // test of their names and as vars.
-func (st *store) getOptionsVars(sec string, specs []optSpec, given func(string) bool, vars map[string]string, shouldExist, convert bool) (*odict, error) {
+func (st *store) getOptionsVars(sec string, specs []optSpec, given func(string) bool, vars *vars, shouldExist, convert bool) (*odict, error) {
 	out := &odict{keys: make([]string, 0, len(specs)), vals: make([]any, 0, len(specs))}
 	s := st.secs[sec]
 	for _, o := range specs {
