@@ -146,7 +146,7 @@ func (r *defReader) readInit(init *section) error {
 			r.init.Set(known[i], bv)
 		}
 		if !has {
-			r.init.Set(k, bv)
+			r.init.add(k, bv)
 		}
 	}
 	return nil

@@ -86,6 +86,12 @@ func (d *odict) Set(k string, v any) {
 	d.vals = append(d.vals, v)
 }
 
+// add is Set for a key the dict does not hold: no look-up first.
+func (d *odict) add(k string, v any) {
+	d.keys, d.idx = addKey(d.keys, d.idx, k, odictScan)
+	d.vals = append(d.vals, v)
+}
+
 // index builds the index once the dict is past odictScan keys.
 func (d *odict) index() { d.idx = indexPast(d.keys, d.idx, odictScan) }
 

@@ -21,7 +21,8 @@ func (st *store) getOptions(sec string, specs []optSpec, pOpts *odict, shouldExi
 }
 
 // getOptionsVars is getOptions with the precedence options given as a
-// test of their names and as vars.
+// test of their names and as vars. A template names each option once
+// (TestOptSpecs_Unique), so the result is built by appending.
 func (st *store) getOptionsVars(sec string, specs []optSpec, given func(string) bool, vars *vars, shouldExist, convert bool) (*odict, error) {
 	out := &odict{keys: make([]string, 0, len(specs)), vals: make([]any, 0, len(specs))}
 	s := st.secs[sec]
@@ -37,20 +38,20 @@ func (st *store) getOptionsVars(sec string, specs []optSpec, given func(string) 
 			if shouldExist {
 				return nil, err
 			}
-			out.Set(o.name, o.def)
+			out.add(o.name, o.def)
 		case err == errNoOption:
 			if o.def != nil {
-				out.Set(o.name, o.def)
+				out.add(o.name, o.def)
 			}
 		case err != nil:
 			return nil, err
 		case !convert:
-			out.Set(o.name, v)
+			out.add(o.name, v)
 		default:
 			if cv, ok := convertValue(o.typ, v); ok {
-				out.Set(o.name, cv)
+				out.add(o.name, cv)
 			} else {
-				out.Set(o.name, o.def)
+				out.add(o.name, o.def)
 			}
 		}
 	}

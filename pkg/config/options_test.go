@@ -28,3 +28,21 @@ func TestOptSpecs_LowerCase(t *testing.T) {
 		})
 	}
 }
+
+// TestOptSpecs_Unique: getOptionsVars appends each option of a template
+// without looking for it first, which is right only if no template names
+// an option twice.
+func TestOptSpecs_Unique(t *testing.T) {
+	for name, specs := range map[string][]optSpec{
+		"jailOpts1st": jailOpts1st, "jailOpts": jailOpts, "filterOpts": filterOpts,
+		"actionOpts": actionOpts, "earlyOpts": earlyOpts, "generalOpts": generalOpts,
+	} {
+		seen := map[string]bool{}
+		for _, o := range specs {
+			if seen[o.name] {
+				t.Errorf("%s names %q twice", name, o.name)
+			}
+			seen[o.name] = true
+		}
+	}
+}
