@@ -21,6 +21,9 @@ type vars struct {
 	d, o   *odict
 	nd, no int
 	bloom  [2]uint64 // bloomBit of each lower-cased name in the view
+	// plain: every name in the view is its own lower case (the usual
+	// case), so a name matches only itself
+	plain bool
 }
 
 // newVars is the vars of d updated by o (either may be nil): d's keys in
@@ -28,7 +31,7 @@ type vars struct {
 // order; of two keys that lower-case alike the later wins, and None
 // values are left out.
 func newVars(d, o *odict) *vars {
-	v := &vars{d: d, o: o, nd: d.Len(), no: o.Len()}
+	v := &vars{d: d, o: o, nd: d.Len(), no: o.Len(), plain: true}
 	if v.nd+v.no == 0 {
 		return nil
 	}
@@ -47,7 +50,11 @@ func newVars(d, o *odict) *vars {
 }
 
 func (v *vars) addBloom(k string) {
-	b := bloomBit(lower(k))
+	l := lower(k)
+	if l != k {
+		v.plain = false
+	}
+	b := bloomBit(l)
 	v.bloom[b>>6] |= 1 << (b & 63)
 }
 
@@ -75,13 +82,13 @@ func (v *vars) get(k string) (string, bool) {
 	// The keys of o that d lacks come last, so the last of them that
 	// lower-cases to k wins; then the last such key of d.
 	for i := v.no - 1; i >= 0; i-- {
-		if key := v.o.keys[i]; v.o.vals[i] != nil && lowerIs(key, k) && !v.inD(key) {
+		if key := v.o.keys[i]; v.o.vals[i] != nil && v.is(key, k) && !v.inD(key) {
 			return pyval.Str(v.o.vals[i]), true
 		}
 	}
 	for i := v.nd - 1; i >= 0; i-- {
 		key := v.d.keys[i]
-		if !lowerIs(key, k) {
+		if !v.is(key, k) {
 			continue
 		}
 		val := v.d.vals[i]
@@ -103,6 +110,14 @@ func (v *vars) inD(key string) bool {
 	}
 	i := v.d.find(key)
 	return i >= 0 && i < v.nd
+}
+
+// is reports whether the name key lower-cases to k.
+func (v *vars) is(key, k string) bool {
+	if v.plain {
+		return key == k
+	}
+	return lowerIs(key, k)
 }
 
 // lowerIs reports whether lower(key) is k.
