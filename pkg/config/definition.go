@@ -98,8 +98,8 @@ func joinLogical(dir, name string) string {
 func (r *defReader) getOptions(pOpts *odict, all bool) error {
 	// The precedence is pOpts updated by the init options; it is only
 	// looked up, so it is not built as a dict of its own.
-	given := func(k string) bool { return r.init.Has(k) || pOpts.Has(k) }
 	vars := newVars(pOpts, r.init)
+	given := func(k string) bool { return vars.mayHold(k) && (r.init.Has(k) || pOpts.Has(k)) }
 	opts, err := r.st.getOptionsVars("Definition", r.specs, given, vars, false, false)
 	if err != nil {
 		return err

@@ -92,6 +92,10 @@ func checkVars(t *testing.T, d, o *odict) {
 		if g, ok := got.get(k); g != w || ok != wok {
 			t.Fatalf("get(%q) = %q, %v; want %q, %v", k, g, ok, w, wok)
 		}
+		// getOptions asks mayHold before looking a template name up
+		if held := d.Len() > 0 && d.Has(k) || o.Len() > 0 && o.Has(k); held && k == lower(k) && !got.mayHold(k) {
+			t.Fatalf("mayHold(%q) = false, but a dict holds it", k)
+		}
 	}
 }
 

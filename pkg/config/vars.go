@@ -67,6 +67,20 @@ func bloomBit(k string) uint {
 	return (uint(len(k))*0x9e + uint(k[0])*0x3b + uint(k[len(k)-1])) & 127
 }
 
+// mayHold is false when neither dict of the view holds a key that
+// lower-cases to k (a lower-case name): the filter answers for both
+// dicts, also for keys whose value is None.
+func (v *vars) mayHold(k string) bool {
+	if v == nil {
+		return false
+	}
+	if v.m != nil {
+		return true
+	}
+	b := bloomBit(k)
+	return v.bloom[b>>6]&(1<<(b&63)) != 0
+}
+
 // get looks up a lower-case name.
 func (v *vars) get(k string) (string, bool) {
 	if v == nil {
