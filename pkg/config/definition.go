@@ -127,6 +127,10 @@ func (r *defReader) getOptions(pOpts *odict, all bool) error {
 
 func (r *defReader) readInit(init *section) error {
 	known := r.st.initKnownNames()
+	// The known/ copies are added without a look-up unless a known/ key
+	// is there already or to come (in the reader's arguments or in
+	// [Init] itself): the [Init] keys, and so their copies, are distinct.
+	givenKnown := hasKnownKey(r.init.keys) || hasKnownKey(init.keys)
 	for i, k := range init.keys {
 		if k == "__name__" {
 			continue
@@ -143,13 +147,26 @@ func (r *defReader) readInit(init *section) error {
 		}
 		bv := any(v) // boxed once for both sets
 		if !isKnown {
-			r.init.Set(known[i], bv)
+			if givenKnown {
+				r.init.Set(known[i], bv)
+			} else {
+				r.init.add(known[i], bv)
+			}
 		}
 		if !has {
 			r.init.add(k, bv)
 		}
 	}
 	return nil
+}
+
+func hasKnownKey(keys []string) bool {
+	for _, k := range keys {
+		if strings.HasPrefix(k, "known/") {
+			return true
+		}
+	}
+	return false
 }
 
 // combined returns [Definition] values overlaid by init options, with
