@@ -90,7 +90,7 @@ func (v *vars) get(k string) (string, bool) {
 		s, ok := v.m[k]
 		return s, ok
 	}
-	if b := bloomBit(k); v.bloom[b>>6]&(1<<(b&63)) == 0 {
+	if !v.mayHold(k) {
 		return "", false
 	}
 	// The keys of o that d lacks come last, so the last of them that
@@ -130,14 +130,6 @@ func (v *vars) inD(key string) bool {
 func (v *vars) is(key, k string) bool {
 	if v.plain {
 		return key == k
-	}
-	return lowerIs(key, k)
-}
-
-// lowerIs reports whether lower(key) is k.
-func lowerIs(key, k string) bool {
-	if key == k {
-		return lower(key) == key
 	}
 	return lower(key) == k
 }
