@@ -5,6 +5,7 @@ import (
 	"io"
 	"runtime"
 	"strconv"
+	"strings"
 	"sync"
 
 	"github.com/f2b/f2b/pkg/pyval"
@@ -89,8 +90,13 @@ func appendRepr(b []byte, v any) []byte {
 	case string:
 		if q, esc, ok := simpleQuote(x); ok {
 			b = append(b, q)
-			if !esc {
+			switch {
+			case esc == 0:
 				return append(append(b, x...), q)
+			case esc&reprTabCR == 0:
+				// only backslashes (regexes) and newlines (commands): the
+				// runs between them are found with IndexByte
+				return append(appendEscapedBN(b, x), q)
 			}
 			// copy the runs between escapes in one piece
 			run := 0
@@ -115,11 +121,42 @@ func appendRepr(b []byte, v any) []byte {
 	return append(b, pyval.Repr(v)...)
 }
 
+// appendEscapedBN appends s with its backslashes and newlines escaped (it
+// holds no other byte repr escapes), jumping from one to the next.
+func appendEscapedBN(b []byte, s string) []byte {
+	// next positions of each, from the start of s; len(s) when none
+	nextB, nextN := indexOrLen(s, 0, '\\'), indexOrLen(s, 0, '\n')
+	run := 0
+	for {
+		i := min(nextB, nextN)
+		if i == len(s) {
+			return append(b, s[run:]...)
+		}
+		b = append(append(b, s[run:i]...), '\\', reprEscapes[s[i]])
+		run = i + 1
+		if i == nextB {
+			nextB = indexOrLen(s, run, '\\')
+		} else {
+			nextN = indexOrLen(s, run, '\n')
+		}
+	}
+}
+
+// indexOrLen is the position of the first c in s from from on, len(s)
+// when there is none.
+func indexOrLen(s string, from int, c byte) int {
+	if i := strings.IndexByte(s[from:], c); i >= 0 {
+		return from + i
+	}
+	return len(s)
+}
+
 // simpleQuote reports the quote Python's repr uses for s when s is
 // printable ASCII plus \n, \t and \r (multi-line regexes and commands),
-// needing no escapes other than those and backslashes; esc tells whether
-// it needs any (most values do not and are copied whole).
-func simpleQuote(s string) (q byte, esc, ok bool) {
+// needing no escapes other than those and backslashes; esc holds the
+// reprEscape and reprTabCR bits of the escapes it needs (most values need
+// none and are copied whole).
+func simpleQuote(s string) (q byte, esc byte, ok bool) {
 	var seen byte
 	i := 0
 	for ; i+4 <= len(s); i += 4 { // four at a time: half the loop's cost
@@ -129,16 +166,16 @@ func simpleQuote(s string) (q byte, esc, ok bool) {
 	for ; i < len(s); i++ {
 		seen |= reprClass[s[i]]
 	}
-	esc = seen&reprEscape != 0
+	esc = seen & (reprEscape | reprTabCR)
 	switch {
 	case seen&reprOther != 0:
-		return 0, false, false
+		return 0, 0, false
 	case seen&reprSingle == 0:
 		return '\'', esc, true
 	case seen&reprDouble == 0:
 		return '"', esc, true
 	}
-	return 0, false, false
+	return 0, 0, false
 }
 
 // reprClass sorts bytes for simpleQuote: one table look-up per byte
@@ -146,8 +183,10 @@ func simpleQuote(s string) (q byte, esc, ok bool) {
 var reprClass = func() (t [256]byte) {
 	for c := range t {
 		switch {
-		case c == '\n' || c == '\t' || c == '\r' || c == '\\':
+		case c == '\n' || c == '\\':
 			t[c] = reprEscape
+		case c == '\t' || c == '\r':
+			t[c] = reprEscape | reprTabCR
 		case c < 0x20 || c > 0x7e:
 			t[c] = reprOther
 		case c == '\'':
@@ -168,4 +207,5 @@ const (
 	reprSingle
 	reprDouble
 	reprEscape
+	reprTabCR // a tab or carriage return (with reprEscape)
 )

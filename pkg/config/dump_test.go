@@ -12,6 +12,9 @@ import (
 var reprCases = []any{
 	"plain", "it's", `say "hi"`, `both ' and "`, "back\\slash", "multi\nline\tregex\r", "it's\n", "ünï", "\x00\x1f",
 	"'\"\n", int64(-3), true, false, nil, []any{"set", "sshd", "addfailregex", "^a\n b$", int64(1)}, 1.5,
+	// backslashes and newlines only (the IndexByte path), mixed, at the
+	// ends, in runs; and one tab among them (the byte loop)
+	`^\s*\d+\S`, "a\\b\nc\\\\d\n", "\\", "\n\n", "\\\n", "x\n\\\ty",
 }
 
 func TestAppendRepr_MatchesPyval(t *testing.T) {
