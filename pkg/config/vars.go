@@ -1,10 +1,6 @@
 package config
 
-import (
-	"strings"
-
-	"github.com/f2b/f2b/pkg/pyval"
-)
+import "github.com/f2b/f2b/pkg/pyval"
 
 // vars are configparser's "vars" of one read: option names looked up in
 // lower case, values as Python's str(). They are a view of the dicts they
@@ -31,15 +27,13 @@ type vars struct {
 // order; of two keys that lower-case alike the later wins, and None
 // values are left out.
 func newVars(d, o *odict) *vars {
-	v := &vars{d: d, o: o, nd: d.Len(), no: o.Len(), plain: true}
-	if v.nd+v.no == 0 {
+	if d.Len()+o.Len() == 0 {
 		return nil
 	}
-	for i := 0; i < v.no; i++ {
-		if strings.HasPrefix(o.keys[i], "known/") {
-			return &vars{m: varsMap(d, o)}
-		}
+	if o.Len() > 0 && hasKnownKey(o.keys) {
+		return &vars{m: varsMap(d, o)}
 	}
+	v := &vars{d: d, o: o, nd: d.Len(), no: o.Len(), plain: true}
 	for i := 0; i < v.nd; i++ {
 		v.addBloom(d.keys[i])
 	}
