@@ -6,6 +6,7 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"flag"
+	"math"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -98,6 +99,9 @@ var beautifyCases = []struct {
 	{name: "dbpurgeage", in: cmd("get", "dbpurgeage"), value: int64(86400), want: "Current database purge age is:\n`- 86400seconds"},
 	{name: "dbpurgeage float", in: cmd("get", "dbpurgeage"), value: 86400.7, want: "Current database purge age is:\n`- 86400seconds"},
 	{name: "dbpurgeage str", in: cmd("get", "dbpurgeage"), value: "x", wantErr: true},
+	{name: "dbpurgeage NaN", in: cmd("get", "dbpurgeage"), value: math.NaN(), wantErr: true},
+	{name: "dbpurgeage inf", in: cmd("get", "dbpurgeage"), value: math.Inf(-1), wantErr: true},
+	{name: "dbpurgeage float", in: cmd("get", "dbpurgeage"), value: -2.7, want: "Current database purge age is:\n`- -2seconds"},
 	{name: "bantime", in: cmd("get", "webapp", "bantime"), value: int64(3600), want: "3600"},
 	{name: "banned ips", in: cmd("banned", "192.0.2.10", "198.51.100.7"), value: []any{[]any{"webapp"}, []any{}}, want: "[['webapp'], []]"},
 	{name: "get banned ips", in: cmd("get", "webapp", "banned", "192.0.2.10", "198.51.100.7"), value: []any{int64(1), int64(0)}, want: "[1, 0]"},

@@ -3,6 +3,7 @@ package client
 import (
 	"errors"
 	"fmt"
+	"math"
 	"math/big"
 	"strconv"
 	"strings"
@@ -175,6 +176,13 @@ func formatI(v any) (string, error) {
 	case *big.Int:
 		return x.String(), nil
 	case float64:
+		// Python's int() of a float refuses these two
+		if math.IsNaN(x) {
+			return "", errors.New("cannot convert float NaN to integer")
+		}
+		if math.IsInf(x, 0) {
+			return "", errors.New("cannot convert float infinity to integer")
+		}
 		f := new(big.Float).SetFloat64(x)
 		i, _ := f.Int(nil)
 		return i.String(), nil
